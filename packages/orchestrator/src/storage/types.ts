@@ -1,0 +1,175 @@
+import type { DefaultStatus } from '../definitions/types.ts';
+import type {
+  AssetMaterialization,
+  EventType,
+  LogLevel,
+  Metadata,
+  NewRun,
+  NewRunEvent,
+  Run,
+  RunEvent,
+  RunStatus,
+} from '../runs/types.ts';
+import type { SerializedError } from '../errors.ts';
+
+/*
+ * Narrow storage interfaces. One Kysely implementation serves SQLite and PostgreSQL
+ * (storage/sql/), checked by one contract suite (test/storage-contract.ts).
+ * All timestamps are epoch milliseconds.
+ */
+
+export interface RunFilter {
+  statuses?: readonly RunStatus[];
+  jobName?: string;
+  /** All given tags must match exactly. */
+  tags?: Record<string, string>;
+  runKey?: string;
+  /** Cursor pagination: return runs created before this run (exclusive), newest first. */
+  beforeRunId?: string;
+  createdAfter?: number;
+  limit?: number;
+}
+
+export interface CreateRunResult {
+  run: Run;
+  /** false when a run with the same runKey already existed; `run` is then the existing one. */
+  created: boolean;
+}
+
+export interface RunStatusPatch {
+  workerId?: string | null;
+  startedAt?: number | null;
+  endedAt?: number | null;
+  error?: SerializedError | null;
+  attempt?: number;
+}
+
+export interface RunStorage {
+  /** Creates a QUEUED run and its RUN_ENQUEUED event atomically. Dedupe on runKey (unique). */
+  createRun(run: NewRun, now: number): Promise<CreateRunResult>;
+  getRun(runId: string): Promise<Run | undefined>;
+  /** Newest first (createdAt desc, runId desc). */
+  listRuns(filter?: RunFilter): Promise<Run[]>;
+  countRuns(filter?: Omit<RunFilter, 'limit' | 'beforeRunId'>): Promise<number>;
+  countRunsByStatus(since?: number): Promise<Record<RunStatus, number>>;
+  /**
+   * Compare-and-set status change: succeeds only if the run's current status is in `from`.
+   * Returns the updated run, or undefined when the run was not in an allowed status.
+   */
+  transitionRun(runId: string, from: readonly RunStatus[], to: RunStatus, now: number, patch?: RunStatusPatch): Promise<Run | undefined>;
+  /** QUEUED runs in admission order: priority desc, createdAt asc, runId asc. */
+  listQueuedRuns(limit: number): Promise<Run[]>;
+  /** Runs in STARTING/STARTED/CANCELING (for concurrency accounting and the monitor). */
+  listInProgressRuns(): Promise<Run[]>;
+  /** Deletes terminal runs (and their events) ended before `before`. Returns how many runs. */
+  deleteRunsEndedBefore(before: number): Promise<number>;
+  /** Distinct values of a tag key among runs (for UI filters). */
+  listJobNames(): Promise<string[]>;
+}
+
+export interface EventFilter {
+  afterId?: number;
+  limit?: number;
+  levels?: readonly LogLevel[];
+  types?: readonly EventType[];
+  stepKey?: string;
+  /** Case-insensitive substring of message. */
+  search?: string;
+}
+
+export interface EventStorage {
+  /** Appends events in order; returns them with ids. Materialization events also update the asset index. */
+  appendEvents(events: readonly NewRunEvent[]): Promise<RunEvent[]>;
+  listEvents(runId: string, filter?: EventFilter): Promise<RunEvent[]>;
+  countEvents(runId: string): Promise<number>;
+  /** Records a materialization (called by the executor alongside the ASSET_MATERIALIZATION event). */
+  addMaterialization(m: Omit<AssetMaterialization, 'id'>): Promise<AssetMaterialization>;
+  /** Newest first. partitionKey undefined = all partitions; null = unpartitioned only. */
+  listMaterializations(assetKey: string, opts?: { partitionKey?: string | null; limit?: number; beforeId?: number }): Promise<AssetMaterialization[]>;
+  /** Latest materialization per asset (for the catalog). */
+  latestMaterializations(): Promise<Map<string, AssetMaterialization>>;
+  /** Latest materialization per partition of one asset. */
+  latestByPartition(assetKey: string): Promise<Map<string, AssetMaterialization>>;
+  deleteEventsBefore(before: number): Promise<number>;
+}
+
+export type TickStatus = 'STARTED' | 'SUCCESS' | 'SKIPPED' | 'FAILURE';
+
+export interface InstigatorState {
+  readonly name: string;
+  readonly kind: 'sensor' | 'schedule';
+  /** null = never toggled; use the definition's defaultStatus. */
+  readonly status: DefaultStatus | null;
+  readonly cursor: string | null;
+  /** Sensors: last evaluation. Schedules: the last cron time handled (fired or skipped). */
+  readonly lastTickAt: number | null;
+  readonly updatedAt: number;
+}
+
+export interface Tick {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: 'sensor' | 'schedule';
+  readonly status: TickStatus;
+  readonly timestamp: number;
+  readonly durationMs: number | null;
+  readonly runIds: readonly string[];
+  readonly runKeys: readonly string[];
+  readonly skipReason: string | null;
+  readonly cursor: string | null;
+  readonly error: SerializedError | null;
+}
+
+export interface InstigatorStorage {
+  getState(name: string): Promise<InstigatorState | undefined>;
+  listStates(): Promise<InstigatorState[]>;
+  /** Upsert; fields left undefined keep their stored value. */
+  setState(name: string, kind: 'sensor' | 'schedule', patch: { status?: DefaultStatus | null; cursor?: string | null; lastTickAt?: number | null }, now: number): Promise<InstigatorState>;
+  addTick(tick: Omit<Tick, 'id'>): Promise<Tick>;
+  /** Newest first. */
+  listTicks(name: string, opts?: { limit?: number; statuses?: readonly TickStatus[] }): Promise<Tick[]>;
+  /** Keeps the newest `keep` ticks of each instigator and drops ticks older than `before`. */
+  pruneTicks(opts: { keepPerInstigator: number; before?: number }): Promise<number>;
+}
+
+export interface PartitionStorage {
+  /** Adds keys (idempotent). Returns keys that were new. */
+  addPartitions(partitionsName: string, keys: readonly string[], now: number): Promise<string[]>;
+  listPartitions(partitionsName: string): Promise<string[]>;
+  deletePartition(partitionsName: string, key: string): Promise<boolean>;
+}
+
+export interface DaemonHeartbeat {
+  readonly daemonId: string;
+  /** 'daemon' | 'worker' | 'webserver' … */
+  readonly daemonType: string;
+  readonly timestamp: number;
+  readonly info: Record<string, unknown>;
+}
+
+export interface DaemonStorage {
+  heartbeat(hb: DaemonHeartbeat): Promise<void>;
+  listHeartbeats(): Promise<DaemonHeartbeat[]>;
+  deleteHeartbeat(daemonId: string): Promise<void>;
+  /**
+   * Leader lease: acquires or renews `name` for `holder` until now+ttlMs. Returns true when held.
+   * Used so only one daemon runs sensors/schedules/queue at a time.
+   */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/** Everything the orchestrator stores. `close()` releases connections. */
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly runs: RunStorage;
+  readonly events: EventStorage;
+  readonly instigators: InstigatorStorage;
+  readonly partitions: PartitionStorage;
+  readonly daemon: DaemonStorage;
+  /** Applies pending migrations. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { Metadata };
