@@ -20,3 +20,4 @@ export { nextCronTime, validateCron } from './scheduling/cron.ts';
 
 // — Storage —
 export type * from './storage/types.ts';
+export type * from './instance/types.ts';

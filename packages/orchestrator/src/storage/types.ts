@@ -82,6 +82,10 @@ export interface EventStorage {
   appendEvents(events: readonly NewRunEvent[]): Promise<RunEvent[]>;
   listEvents(runId: string, filter?: EventFilter): Promise<RunEvent[]>;
   countEvents(runId: string): Promise<number>;
+  /** Events of all runs with id > afterId, oldest first (live tails: SSE, bot progress). */
+  listEventsAfter(afterId: number, opts?: { limit?: number; types?: readonly EventType[] }): Promise<RunEvent[]>;
+  /** Highest event id stored, 0 when none. */
+  maxEventId(): Promise<number>;
   /** Records a materialization (called by the executor alongside the ASSET_MATERIALIZATION event). */
   addMaterialization(m: Omit<AssetMaterialization, 'id'>): Promise<AssetMaterialization>;
   /** Newest first. partitionKey undefined = all partitions; null = unpartitioned only. */
