@@ -1,0 +1,148 @@
+import type { AlertSeverity, TranscriptSegment } from '../ports.ts';
+
+/*
+ * The RAG application's use cases as the CLI, HTTP API and Telegram bot see them.
+ * Implemented in service/rag-service.ts over the store, the search index and the orchestrator Instance.
+ */
+
+export type RequestStatus = 'pending' | 'processing' | 'completed' | 'failed';
+/** Progress stages shown to users, with the bot's percentages. */
+export type RequestStage = 'validating' | 'downloading' | 'transcribing' | 'processing' | 'embedding' | 'done' | 'failed';
+
+export const STAGE_PERCENT: Readonly<Record<RequestStage, number>> = Object.freeze({
+  validating: 0,
+  downloading: 20,
+  transcribing: 50,
+  processing: 70,
+  embedding: 90,
+  done: 100,
+  failed: 100,
+});
+
+export interface YoutubeRequest {
+  id: number;
+  url: string;
+  videoId: string | null;
+  userId: number | null;
+  /** Telegram chat to report progress to, when the request came from the bot. */
+  chatId: number | null;
+  status: RequestStatus;
+  stage: RequestStage;
+  error: string | null;
+  /** true when retrying would not help (bad URL, private video, corrupt media). */
+  errorPermanent: boolean;
+  language: string;
+  force: boolean;
+  attempts: number;
+  runId: string | null;
+  source: 'cli' | 'api' | 'bot' | 'pipeline_jobs' | 'import' | 'web';
+  createdAt: number;
+  updatedAt: number;
+  /** Per-stage timings in ms, e.g. { downloading: 1200 }. */
+  timings: Record<string, number>;
+}
+
+export interface Video {
+  videoId: string;
+  source: string;
+  url: string;
+  title: string;
+  channel: string | null;
+  durationSeconds: number | null;
+  uploadDate: string | null;
+  language: string | null;
+  transcriptSource: string | null;
+  status: 'downloaded' | 'transcribed' | 'indexed' | 'failed';
+  chunkCount: number;
+  embeddingModel: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Citation {
+  videoId: string;
+  title: string;
+  channel: string | null;
+  start: number;
+  end: number;
+  /** https://youtu.be/ID?t=123 (or the source URL with a time fragment for other sites). */
+  url: string;
+  snippet: string;
+  score: number;
+  chunkId: number;
+}
+
+export interface AskResult {
+  question: string;
+  answer: string;
+  /** 'llm:<model>' or 'extractive'. */
+  mode: string;
+  /** 'hybrid' | 'lexical' — lexical when no embedder is configured (the answer says so). */
+  retrieval: 'hybrid' | 'lexical';
+  citations: Citation[];
+  latencyMs: number;
+  queryId: number;
+}
+
+export interface AskOptions {
+  topK?: number;
+  videoId?: string;
+  channel?: string;
+  userId?: number;
+  source?: 'cli' | 'api' | 'bot' | 'web';
+  signal?: AbortSignal;
+}
+
+export interface SubmitOptions {
+  userId?: number;
+  chatId?: number;
+  language?: string;
+  force?: boolean;
+  source?: YoutubeRequest['source'];
+}
+
+export interface SubmitResult {
+  /** One per video after playlist/channel expansion; duplicates of already-indexed videos are reported, not re-ingested (unless force). */
+  requests: YoutubeRequest[];
+  /** URLs rejected before download with the reason. */
+  rejected: { url: string; reason: string }[];
+}
+
+export interface Alert {
+  id: number;
+  type: string;
+  severity: AlertSeverity;
+  title: string;
+  message: string;
+  details: Record<string, unknown>;
+  fingerprint: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  createdAt: number;
+  updatedAt: number;
+  resolvedAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+}
+
+export interface RagService {
+  submitUrls(urls: readonly string[], opts?: SubmitOptions): Promise<SubmitResult>;
+  getRequest(id: number): Promise<YoutubeRequest | undefined>;
+  listRequests(opts?: { status?: RequestStatus; userId?: number; limit?: number }): Promise<YoutubeRequest[]>;
+  /** Re-queues a failed request. */
+  retryRequest(id: number): Promise<YoutubeRequest>;
+  /** Cancels the user's pending/processing requests and their runs; returns how many. */
+  cancelRequests(opts: { userId?: number; requestIds?: number[] }): Promise<number>;
+  ask(question: string, opts?: AskOptions): Promise<AskResult>;
+  feedback(input: { queryId: number; userId?: number; rating: 1 | -1; comment?: string }): Promise<void>;
+  listVideos(opts?: { limit?: number; channel?: string }): Promise<Video[]>;
+  getVideo(videoId: string): Promise<Video | undefined>;
+  removeVideo(videoId: string): Promise<boolean>;
+  transcript(videoId: string): Promise<TranscriptSegment[]>;
+  /** Imports a local media file or a transcript file (vtt/srt/json3). */
+  importFile(path: string, opts?: { videoId?: string; title?: string; language?: string }): Promise<YoutubeRequest>;
+  listAlerts(opts?: { status?: Alert['status']; limit?: number }): Promise<Alert[]>;
+  acknowledgeAlert(id: number, by: string): Promise<Alert>;
+  resolveAlert(id: number): Promise<Alert>;
+  /** Counts for /status: videos, chunks, requests by status, queue depth. */
+  stats(): Promise<{ videos: number; chunks: number; requests: Record<RequestStatus, number>; queuedRuns: number; embedder: string | null }>;
+}
