@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { errorMessage, OrchestratorError } from '../errors.ts';
+import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+
+/**
+ * The few better-sqlite3 methods we use, declared here so vendor types stay out of our API
+ * (other modules load sqlite-vec or run FTS5 statements through this).
+ */
+export interface SqliteLike {
+  loadExtension(path: string): unknown;
+  prepare(sql: string): SqliteStatementLike;
+  exec(sql: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  transaction<F extends (...args: never[]) => unknown>(fn: F): F;
+}
+
+export interface SqliteStatementLike {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/** An open database: the Kysely instance every storage module shares, plus the raw handle for SQLite. */
+export interface DatabaseHandle {
+  readonly dialect: 'sqlite' | 'postgres';
+  // biome-ignore lint/suspicious/noExplicitAny: each module declares its own table types over the shared handle.
+  readonly db: Kysely<any>;
+  /** The raw SQLite connection (extensions, FTS5); null on Postgres. */
+  readonly sqlite: SqliteLike | null;
+  /** Postgres schema from `?schema=`; null when not given (search_path default) or on SQLite. */
+  readonly schema: string | null;
+  /** Closes the connection / pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Paths of SQLite extensions to load (e.g. sqlite-vec). Ignored on Postgres. */
+  sqliteExtensions?: readonly string[];
+  /** Postgres pool size. Default 10. */
+  poolSize?: number;
+  /** Postgres connect timeout in ms. Default 10 000. */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Opens the database named by a DATABASE_URL.
+ *
+ * @example
+ * const handle = await openDatabase('sqlite:/var/lib/llm-rag-yt/state.db');
+ * const storage = createSqlStorage(handle);
+ * await storage.migrate();
+ */
+export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const target = parseDatabaseUrl(url);
+  return target.dialect === 'sqlite' ? openSqlite(target.filename, opts) : openPostgres(target, opts);
+}
+
+function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle {
+  let raw: BetterSqlite3.Database;
+  try {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    raw = new BetterSqlite3(filename);
+  } catch (cause) {
+    throw new OrchestratorError(
+      'STORAGE_ERROR',
+      `Cannot open SQLite database '${filename}': ${errorMessage(cause)}. Check that the folder is writable.`,
+      { cause },
+    );
+  }
+  // WAL lets the web server read while the daemon writes; NORMAL is durable enough under WAL.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  for (const ext of opts.sqliteExtensions ?? []) {
+    try {
+      raw.loadExtension(ext);
+    } catch (cause) {
+      raw.close();
+      throw new OrchestratorError(
+        'STORAGE_ERROR',
+        `Cannot load SQLite extension '${ext}': ${errorMessage(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+  return makeHandle('sqlite', db, raw as unknown as SqliteLike, null);
+}
+
+async function openPostgres(
+  target: Extract<DatabaseTarget, { dialect: 'postgres' }>,
+  opts: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
+  // Counts and bigint timestamps arrive as strings by default; our ms timestamps fit in a double.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(20, (v: string) => Number(v));
+  types.setTypeParser(1700, (v: string) => Number(v));
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    types,
+    // Set at connection startup, so every pooled connection sees the schema without an extra query.
+    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+    } finally {
+      client.release();
+    }
+  } catch (cause) {
+    await pool.end().catch(() => {});
+    const code = (cause as { code?: string }).code;
+    throw new OrchestratorError(
+      'STORAGE_ERROR',
+      `Cannot connect to PostgreSQL at ${target.display}: ${code ? `${code} ` : ''}${safeMessage(cause)}. Check that the server is running and DATABASE_URL is right.`,
+      { cause },
+    );
+  }
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  return makeHandle('postgres', db, null, target.schema);
+}
+
+function safeMessage(cause: unknown): string {
+  // pg messages name users and hosts, never passwords; strip any URL-embedded secret anyway.
+  return errorMessage(cause).replace(/(\/\/[^:/@]*:)[^@]*@/g, '$1***@');
+}
+
+function makeHandle(
+  dialect: 'sqlite' | 'postgres',
+  db: Kysely<unknown>,
+  sqlite: SqliteLike | null,
+  schema: string | null,
+): DatabaseHandle {
+  let closing: Promise<void> | undefined;
+  return Object.freeze({
+    dialect,
+    // biome-ignore lint/suspicious/noExplicitAny: see DatabaseHandle.db
+    db: db as Kysely<any>,
+    sqlite,
+    schema,
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  });
+}
