@@ -1,0 +1,294 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/*
+ * The one place that reads process.env. Everything else receives the frozen Config.
+ * The seed's DAGSTER_* variables are accepted as aliases of ours.
+ */
+
+const ALIASES: Record<string, string[]> = {
+  LLM_RAG_YT_HOME: ['DAGSTER_HOME'],
+  MAX_CONCURRENT_RUNS: ['DAGSTER_MAX_CONCURRENT_RUNS'],
+  RUN_TIMEOUT_SECONDS: ['DAGSTER_RUN_TIMEOUT'],
+  LOG_LEVEL: ['DAGSTER_LOG_LEVEL'],
+  BOT_TOKEN: ['TELEGRAM_BOT_TOKEN'],
+};
+
+const bool = z
+  .string()
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s.trim().toLowerCase()))
+  .or(z.boolean());
+const int = (min: number) => z.coerce.number().int().min(min);
+const num = z.coerce.number().min(0);
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+const schema = z.object({
+  LLM_RAG_YT_HOME: z.string().default('data'),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  MAX_CONCURRENT_RUNS: int(1).default(5),
+  RUN_TIMEOUT_SECONDS: int(1).default(3600),
+  /** `asr=1,download=2` — at most N runs with that tag at once. */
+  TAG_CONCURRENCY: z.string().default('asr=1'),
+  RETENTION_DAYS: int(1).default(30),
+  TICK_HISTORY: int(10).default(200),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0).default(3000),
+  API_TOKENS: list.default([]),
+  YTDLP_PATH: z.string().default('yt-dlp'),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  FFPROBE_PATH: z.string().default('ffprobe'),
+  LANGUAGES: list.default(['auto']),
+  MAX_DURATION_SECONDS: int(1).default(4 * 3600),
+  DELETE_AUDIO_AFTER_TRANSCRIPTION: bool.default(false),
+  FILE_RETENTION_DAYS: int(1).default(30),
+  /** whisper | openai | fake (fake is the seed's use_fake_asr, for development only). */
+  ASR_BACKEND: z.enum(['whisper', 'openai', 'fake']).default('whisper'),
+  WHISPER_MODEL: z.string().default('base'),
+  WHISPER_MODEL_PATH: z.string().optional(),
+  TRANSCRIBE_BASE_URL: z.string().optional(),
+  TRANSCRIBE_MODEL: z.string().default('whisper-1'),
+  TRANSCRIBE_API_KEY: z.string().optional(),
+  /** transformers | openai | none */
+  EMBEDDER: z.enum(['transformers', 'openai', 'none']).default('transformers'),
+  EMBEDDING_MODEL: z.string().optional(),
+  EMBEDDINGS_BASE_URL: z.string().optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  CHAT_BASE_URL: z.string().optional(),
+  CHAT_MODEL: z.string().optional(),
+  CHAT_API_KEY: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().optional(),
+  BOT_TOKEN: z.string().optional(),
+  TELEGRAM_ADMIN_CHAT_ID: z.string().optional(),
+  TELEGRAM_API_ROOT: z.string().default('https://api.telegram.org'),
+  BOT_ALLOWED_USERS: list.default([]),
+  BOT_OPEN_ACCESS: bool.default(false),
+  BOT_RATE_LIMIT_PER_MINUTE: int(1).default(20),
+  BOT_WEBHOOK_URL: z.string().optional(),
+  SLACK_WEBHOOK_URL: z.string().optional(),
+  ALERT_WEBHOOK_URL: z.string().optional(),
+  ALERT_WEBHOOK_SECRET: z.string().optional(),
+  PAGERDUTY_ROUTING_KEY: z.string().optional(),
+  PAGERDUTY_EVENTS_URL: z.string().default('https://events.pagerduty.com/v2/enqueue'),
+  ALERT_FAILED_REQUESTS: int(0).default(5),
+  ALERT_FAILED_AUDIO: int(0).default(3),
+  ALERT_PENDING_JOBS: int(0).default(10),
+  ALERT_PENDING_AGE_MINUTES: int(1).default(60),
+  ALERT_STORAGE_MB: num.default(1024),
+  ALERT_ERROR_RATE: num.default(0.1),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string | null;
+  readonly execution: {
+    readonly maxConcurrentRuns: number;
+    readonly runTimeoutSeconds: number;
+    readonly tagLimits: readonly { key: string; value?: string; limit: number }[];
+    readonly retentionDays: number;
+    readonly tickHistory: number;
+  };
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
+  readonly server: { readonly host: string; readonly port: number; readonly tokens: readonly string[] };
+  readonly tools: { readonly ytdlp: string; readonly ffmpeg: string; readonly ffprobe: string };
+  readonly pipeline: {
+    readonly audioDir: string;
+    readonly transcriptDir: string;
+    readonly languages: readonly string[];
+    readonly maxDurationSeconds: number;
+    readonly deleteAudioAfterTranscription: boolean;
+    readonly fileRetentionDays: number;
+  };
+  readonly asr: {
+    readonly backend: 'whisper' | 'openai' | 'fake';
+    readonly whisperModel: string;
+    readonly whisperModelPath: string | null;
+    readonly baseUrl: string | null;
+    readonly model: string;
+    readonly apiKey: string | null;
+  };
+  readonly embeddings: {
+    readonly backend: 'transformers' | 'openai' | 'none';
+    readonly model: string | null;
+    readonly baseUrl: string | null;
+    readonly apiKey: string | null;
+  };
+  readonly chat: { readonly baseUrl: string | null; readonly model: string | null; readonly apiKey: string | null };
+  readonly bot: {
+    readonly token: string | null;
+    readonly adminChatId: string | null;
+    readonly apiRoot: string;
+    readonly allowedUsers: readonly string[];
+    readonly openAccess: boolean;
+    readonly rateLimitPerMinute: number;
+    readonly webhookUrl: string | null;
+  };
+  readonly alerts: {
+    readonly slackWebhookUrl: string | null;
+    readonly webhookUrl: string | null;
+    readonly webhookSecret: string | null;
+    readonly pagerDutyRoutingKey: string | null;
+    readonly pagerDutyEventsUrl: string;
+    readonly thresholds: {
+      readonly failedRequests: number;
+      readonly failedAudio: number;
+      readonly pendingJobs: number;
+      readonly pendingAgeMinutes: number;
+      readonly storageMb: number;
+      readonly errorRate: number;
+    };
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` from `cwd` (if present) under the real environment: real variables win. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const merged: Record<string, string | undefined> = {};
+  const dotenvPath = resolve(cwd, '.env');
+  if (existsSync(dotenvPath)) Object.assign(merged, parseDotenv(readFileSync(dotenvPath)));
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  for (const [ours, aliases] of Object.entries(ALIASES)) {
+    if (merged[ours] !== undefined) continue;
+    for (const a of aliases) if (merged[a] !== undefined) merged[ours] = merged[a];
+  }
+  const known = Object.keys(schema.shape);
+  const input = Object.fromEntries(known.filter((k) => merged[k] !== undefined).map((k) => [k, merged[k]]));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      return `  - ${key}: ${i.message}${isSecret(key) ? '' : ` (got ${JSON.stringify(input[key])})`}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nFix these environment variables (or .env entries).`);
+  }
+  return buildConfig(parsed.data, cwd);
+}
+
+function buildConfig(e: Env, cwd: string): Config {
+  const dataDir = resolve(cwd, e.LLM_RAG_YT_HOME);
+  const openaiKey = e.OPENAI_API_KEY ?? null;
+  const cfg: Config = {
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'llm-rag-yt.db')}`,
+    redisUrl: e.REDIS_URL ?? null,
+    execution: {
+      maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
+      runTimeoutSeconds: e.RUN_TIMEOUT_SECONDS,
+      tagLimits: parseTagLimits(e.TAG_CONCURRENCY),
+      retentionDays: e.RETENTION_DAYS,
+      tickHistory: e.TICK_HISTORY,
+    },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY) },
+    server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS },
+    tools: { ytdlp: e.YTDLP_PATH, ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
+    pipeline: {
+      audioDir: resolve(dataDir, 'audio'),
+      transcriptDir: resolve(dataDir, 'transcripts'),
+      languages: e.LANGUAGES,
+      maxDurationSeconds: e.MAX_DURATION_SECONDS,
+      deleteAudioAfterTranscription: e.DELETE_AUDIO_AFTER_TRANSCRIPTION as boolean,
+      fileRetentionDays: e.FILE_RETENTION_DAYS,
+    },
+    asr: {
+      backend: e.ASR_BACKEND,
+      whisperModel: e.WHISPER_MODEL,
+      whisperModelPath: e.WHISPER_MODEL_PATH ?? null,
+      baseUrl: e.TRANSCRIBE_BASE_URL ?? e.OPENAI_BASE_URL ?? null,
+      model: e.TRANSCRIBE_MODEL,
+      apiKey: e.TRANSCRIBE_API_KEY ?? openaiKey,
+    },
+    embeddings: {
+      backend: e.EMBEDDER,
+      model: e.EMBEDDING_MODEL ?? null,
+      baseUrl: e.EMBEDDINGS_BASE_URL ?? e.OPENAI_BASE_URL ?? null,
+      apiKey: e.EMBEDDINGS_API_KEY ?? openaiKey,
+    },
+    chat: {
+      baseUrl: e.CHAT_BASE_URL ?? e.OPENAI_BASE_URL ?? (openaiKey ? 'https://api.openai.com' : null),
+      model: e.CHAT_MODEL ?? (openaiKey || e.CHAT_BASE_URL ? 'gpt-4o-mini' : null),
+      apiKey: e.CHAT_API_KEY ?? openaiKey,
+    },
+    bot: {
+      token: e.BOT_TOKEN ?? null,
+      adminChatId: e.TELEGRAM_ADMIN_CHAT_ID ?? null,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      allowedUsers: e.BOT_ALLOWED_USERS,
+      openAccess: e.BOT_OPEN_ACCESS as boolean,
+      rateLimitPerMinute: e.BOT_RATE_LIMIT_PER_MINUTE,
+      webhookUrl: e.BOT_WEBHOOK_URL ?? null,
+    },
+    alerts: {
+      slackWebhookUrl: e.SLACK_WEBHOOK_URL ?? null,
+      webhookUrl: e.ALERT_WEBHOOK_URL ?? null,
+      webhookSecret: e.ALERT_WEBHOOK_SECRET ?? null,
+      pagerDutyRoutingKey: e.PAGERDUTY_ROUTING_KEY ?? null,
+      pagerDutyEventsUrl: e.PAGERDUTY_EVENTS_URL,
+      thresholds: {
+        failedRequests: e.ALERT_FAILED_REQUESTS,
+        failedAudio: e.ALERT_FAILED_AUDIO,
+        pendingJobs: e.ALERT_PENDING_JOBS,
+        pendingAgeMinutes: e.ALERT_PENDING_AGE_MINUTES,
+        storageMb: e.ALERT_STORAGE_MB,
+        errorRate: e.ALERT_ERROR_RATE,
+      },
+    },
+  };
+  return deepFreeze(cfg);
+}
+
+export function parseTagLimits(spec: string): { key: string; value?: string; limit: number }[] {
+  const out: { key: string; value?: string; limit: number }[] = [];
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_.-]+)(?::([^=]+))?=(\d+)$/.exec(part);
+    if (!m) throw new ConfigError(`TAG_CONCURRENCY entry '${part}' is not 'tag=N' or 'tag:value=N' (e.g. 'asr=1').`);
+    out.push(m[2] ? { key: m[1]!, value: m[2], limit: Number(m[3]) } : { key: m[1]!, limit: Number(m[3]) });
+  }
+  return out;
+}
+
+const SECRET = /TOKEN|KEY|SECRET|PASSWORD|WEBHOOK_URL/;
+function isSecret(key: string): boolean {
+  return SECRET.test(key);
+}
+
+/** The config as it may be shown to people: secrets replaced, passwords removed from URLs. */
+export function redactConfig(cfg: Config): unknown {
+  const walk = (v: unknown, key: string): unknown => {
+    if (v === null || v === undefined) return v;
+    if (typeof v === 'string') {
+      if (/token|apikey|secret|routingkey|webhookurl/i.test(key)) return '***';
+      return v.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+    }
+    if (Array.isArray(v)) return key === 'tokens' ? v.map(() => '***') : v.map((x) => walk(x, key));
+    if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(cfg, '');
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
