@@ -27,7 +27,6 @@ export interface SqliteStatementLike {
 /** An open database: the Kysely instance every storage module shares, plus the raw handle for SQLite. */
 export interface DatabaseHandle {
   readonly dialect: 'sqlite' | 'postgres';
-  // biome-ignore lint/suspicious/noExplicitAny: each module declares its own table types over the shared handle.
   readonly db: Kysely<any>;
   /** The raw SQLite connection (extensions, FTS5); null on Postgres. */
   readonly sqlite: SqliteLike | null;
@@ -146,7 +145,6 @@ function makeHandle(
   let closing: Promise<void> | undefined;
   return Object.freeze({
     dialect,
-    // biome-ignore lint/suspicious/noExplicitAny: see DatabaseHandle.db
     db: db as Kysely<any>,
     sqlite,
     schema,

@@ -1,4 +1,5 @@
 import type { DefaultStatus } from '../definitions/types.ts';
+import type { SerializedError } from '../errors.ts';
 import type {
   AssetMaterialization,
   EventType,
@@ -10,7 +11,6 @@ import type {
   RunEvent,
   RunStatus,
 } from '../runs/types.ts';
-import type { SerializedError } from '../errors.ts';
 
 /*
  * Narrow storage interfaces. One Kysely implementation serves SQLite and PostgreSQL
@@ -56,7 +56,13 @@ export interface RunStorage {
    * Compare-and-set status change: succeeds only if the run's current status is in `from`.
    * Returns the updated run, or undefined when the run was not in an allowed status.
    */
-  transitionRun(runId: string, from: readonly RunStatus[], to: RunStatus, now: number, patch?: RunStatusPatch): Promise<Run | undefined>;
+  transitionRun(
+    runId: string,
+    from: readonly RunStatus[],
+    to: RunStatus,
+    now: number,
+    patch?: RunStatusPatch,
+  ): Promise<Run | undefined>;
   /** QUEUED runs in admission order: priority desc, createdAt asc, runId asc. */
   listQueuedRuns(limit: number): Promise<Run[]>;
   /** Runs in STARTING/STARTED/CANCELING (for concurrency accounting and the monitor). */
@@ -83,13 +89,23 @@ export interface EventStorage {
   listEvents(runId: string, filter?: EventFilter): Promise<RunEvent[]>;
   countEvents(runId: string): Promise<number>;
   /** Events of all runs with id > afterId, oldest first (live tails: SSE, bot progress). */
-  listEventsAfter(afterId: number, opts?: { limit?: number; types?: readonly EventType[] }): Promise<RunEvent[]>;
+  listEventsAfter(
+    afterId: number,
+    opts?: { limit?: number; types?: readonly EventType[] },
+  ): Promise<RunEvent[]>;
   /** Highest event id stored, 0 when none. */
   maxEventId(): Promise<number>;
-  /** Records a materialization (called by the executor alongside the ASSET_MATERIALIZATION event). */
+  /**
+   * Records a materialization index row only. NOTE: appendEvents already indexes every
+   * ASSET_MATERIALIZATION event whose `data` has `assetKey` (plus optional `partitionKey`, `metadata`),
+   * so an executor that appends such events must not also call this (it would record it twice).
+   */
   addMaterialization(m: Omit<AssetMaterialization, 'id'>): Promise<AssetMaterialization>;
   /** Newest first. partitionKey undefined = all partitions; null = unpartitioned only. */
-  listMaterializations(assetKey: string, opts?: { partitionKey?: string | null; limit?: number; beforeId?: number }): Promise<AssetMaterialization[]>;
+  listMaterializations(
+    assetKey: string,
+    opts?: { partitionKey?: string | null; limit?: number; beforeId?: number },
+  ): Promise<AssetMaterialization[]>;
   /** Latest materialization per asset (for the catalog). */
   latestMaterializations(): Promise<Map<string, AssetMaterialization>>;
   /** Latest materialization per partition of one asset. */
@@ -128,7 +144,12 @@ export interface InstigatorStorage {
   getState(name: string): Promise<InstigatorState | undefined>;
   listStates(): Promise<InstigatorState[]>;
   /** Upsert; fields left undefined keep their stored value. */
-  setState(name: string, kind: 'sensor' | 'schedule', patch: { status?: DefaultStatus | null; cursor?: string | null; lastTickAt?: number | null }, now: number): Promise<InstigatorState>;
+  setState(
+    name: string,
+    kind: 'sensor' | 'schedule',
+    patch: { status?: DefaultStatus | null; cursor?: string | null; lastTickAt?: number | null },
+    now: number,
+  ): Promise<InstigatorState>;
   addTick(tick: Omit<Tick, 'id'>): Promise<Tick>;
   /** Newest first. */
   listTicks(name: string, opts?: { limit?: number; statuses?: readonly TickStatus[] }): Promise<Tick[]>;

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import { errorMessage, OrchestratorError } from '../../errors.ts';
+import type { NewRun, Run, RunStatus } from '../../runs/types.ts';
+import { IN_PROGRESS_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../runs/types.ts';
+import type { CreateRunResult, RunFilter, RunStatusPatch, RunStorage } from '../types.ts';
+import { insertEvents } from './event-writer.ts';
+import { chunks, json, toRun } from './rows.ts';
+import type { OrchestratorTables } from './tables.ts';
+
+type Db = Kysely<OrchestratorTables>;
+type RunsEb = ExpressionBuilder<OrchestratorTables, 'runs'>;
+
+const DELETE_CHUNK = 500;
+
+/** Run rows, their tags and lifecycle CAS. Every ordered listing is (created_at desc, run_id desc). */
+export class SqlRunStorage implements RunStorage {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async createRun(input: NewRun, now: number): Promise<CreateRunResult> {
+    const runId = input.runId ?? randomUUID();
+    const tags = { ...(input.tags ?? {}) };
+    const row = {
+      run_id: runId,
+      job_name: input.jobName,
+      status: 'QUEUED',
+      run_config: json(input.runConfig ?? {}),
+      tags: json(tags),
+      priority: input.priority ?? 0,
+      run_key: input.runKey ?? null,
+      partition_key: input.partitionKey ?? null,
+      step_selection: input.stepSelection ? json(input.stepSelection) : null,
+      parent_run_id: input.parentRunId ?? null,
+      root_run_id: input.rootRunId ?? null,
+      origin: input.origin ?? null,
+      worker_id: null,
+      attempt: 1,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      ended_at: null,
+      error: null,
+    };
+    try {
+      const created = await this.#db.transaction().execute(async (trx) => {
+        // The insert comes first so a SQLite transaction takes the write lock at once (no upgrade deadlock).
+        const inserted = await trx
+          .insertInto('runs')
+          .values(row)
+          .onConflict((oc) => oc.column('run_key').doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (!inserted) return undefined;
+        const tagRows = Object.entries(tags).map(([key, value]) => ({
+          run_id: runId,
+          key,
+          value: String(value),
+        }));
+        if (tagRows.length) await trx.insertInto('run_tags').values(tagRows).execute();
+        await insertEvents(trx, [
+          {
+            runId,
+            timestamp: now,
+            type: 'RUN_ENQUEUED',
+            level: 'info',
+            stepKey: null,
+            message: `Run enqueued for job ${input.jobName}${input.origin ? ` by ${input.origin}` : ''}.`,
+            data: { priority: row.priority, runKey: row.run_key, origin: row.origin },
+          },
+        ]);
+        return toRun(inserted);
+      });
+      if (created) return { run: created, created: true };
+    } catch (cause) {
+      if (await this.getRun(runId)) {
+        throw new OrchestratorError(
+          'STORAGE_ERROR',
+          `Run id '${runId}' already exists; omit runId to get a fresh one.`,
+          {
+            cause,
+          },
+        );
+      }
+      throw new OrchestratorError(
+        'STORAGE_ERROR',
+        `Could not create run for job '${input.jobName}': ${errorMessage(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+    const existing = await this.#db
+      .selectFrom('runs')
+      .selectAll()
+      .where('run_key', '=', row.run_key)
+      .executeTakeFirst();
+    if (!existing) {
+      // Only possible if the conflicting run was deleted between our insert and this read.
+      throw new OrchestratorError(
+        'STORAGE_ERROR',
+        `Run key '${row.run_key}' conflicted but no run holds it; retry.`,
+      );
+    }
+    return { run: toRun(existing), created: false };
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    const r = await this.#db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    return r ? toRun(r) : undefined;
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<Run[]> {
+    let cursor: { created_at: number; run_id: string } | undefined;
+    if (filter.beforeRunId !== undefined) {
+      cursor = await this.#db
+        .selectFrom('runs')
+        .select(['created_at', 'run_id'])
+        .where('run_id', '=', filter.beforeRunId)
+        .executeTakeFirst();
+      // The cursor run was deleted (retention): nothing sensible lies "before" it.
+      if (!cursor) return [];
+    }
+    let q = this.#db
+      .selectFrom('runs')
+      .selectAll()
+      .where((eb) => eb.and(runConditions(eb, filter)))
+      .orderBy('created_at', 'desc')
+      .orderBy('run_id', 'desc');
+    if (cursor) {
+      const c = cursor;
+      q = q.where((eb) => eb(eb.refTuple('created_at', 'run_id'), '<', eb.tuple(c.created_at, c.run_id)));
+    }
+    if (filter.limit !== undefined) q = q.limit(filter.limit);
+    return (await q.execute()).map(toRun);
+  }
+
+  async countRuns(filter: Omit<RunFilter, 'limit' | 'beforeRunId'> = {}): Promise<number> {
+    const r = await this.#db
+      .selectFrom('runs')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where((eb) => eb.and(runConditions(eb, filter)))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async countRunsByStatus(since?: number): Promise<Record<RunStatus, number>> {
+    let q = this.#db
+      .selectFrom('runs')
+      .select((eb) => ['status', eb.fn.countAll().as('n')])
+      .groupBy('status');
+    if (since !== undefined) q = q.where('created_at', '>=', since);
+    const out = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
+    for (const r of await q.execute()) out[r.status as RunStatus] = Number(r.n);
+    return out;
+  }
+
+  async transitionRun(
+    runId: string,
+    from: readonly RunStatus[],
+    to: RunStatus,
+    now: number,
+    patch: RunStatusPatch = {},
+  ): Promise<Run | undefined> {
+    if (from.length === 0) return undefined;
+    const set: Partial<OrchestratorTables['runs']> = { status: to, updated_at: now };
+    if (patch.workerId !== undefined) set.worker_id = patch.workerId;
+    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+    if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+    if (patch.error !== undefined) set.error = patch.error === null ? null : json(patch.error);
+    if (patch.attempt !== undefined) set.attempt = patch.attempt;
+    // The WHERE on status is the compare-and-set: of two racing writers only one matches.
+    const r = await this.#db
+      .updateTable('runs')
+      .set(set)
+      .where('run_id', '=', runId)
+      .where('status', 'in', from)
+      .returningAll()
+      .executeTakeFirst();
+    return r ? toRun(r) : undefined;
+  }
+
+  async listQueuedRuns(limit: number): Promise<Run[]> {
+    const rows = await this.#db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'QUEUED')
+      .orderBy('priority', 'desc')
+      .orderBy('created_at', 'asc')
+      .orderBy('run_id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRun);
+  }
+
+  async listInProgressRuns(): Promise<Run[]> {
+    const rows = await this.#db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', 'in', IN_PROGRESS_STATUSES)
+      .orderBy('created_at', 'asc')
+      .orderBy('run_id', 'asc')
+      .execute();
+    return rows.map(toRun);
+  }
+
+  async deleteRunsEndedBefore(before: number): Promise<number> {
+    const ids = (
+      await this.#db
+        .selectFrom('runs')
+        .select('run_id')
+        .where('status', 'in', TERMINAL_STATUSES)
+        .where('ended_at', '<', before)
+        .execute()
+    ).map((r) => r.run_id);
+    // One transaction per chunk: each run goes with its events and tags, and no lock is held for long.
+    for (const batch of chunks(ids, DELETE_CHUNK)) {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('events').where('run_id', 'in', batch).execute();
+        await trx.deleteFrom('run_tags').where('run_id', 'in', batch).execute();
+        await trx.deleteFrom('runs').where('run_id', 'in', batch).execute();
+      });
+    }
+    return ids.length;
+  }
+
+  async listJobNames(): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('runs')
+      .select('job_name')
+      .distinct()
+      .orderBy('job_name')
+      .execute();
+    return rows.map((r) => r.job_name);
+  }
+}
+
+function runConditions(eb: RunsEb, f: Omit<RunFilter, 'limit' | 'beforeRunId'>) {
+  const c = [];
+  if (f.statuses) c.push(f.statuses.length ? eb('status', 'in', f.statuses) : eb.lit(false));
+  if (f.jobName !== undefined) c.push(eb('job_name', '=', f.jobName));
+  if (f.runKey !== undefined) c.push(eb('run_key', '=', f.runKey));
+  if (f.createdAfter !== undefined) c.push(eb('created_at', '>', f.createdAfter));
+  for (const [key, value] of Object.entries(f.tags ?? {})) {
+    c.push(
+      eb(
+        'run_id',
+        'in',
+        eb.selectFrom('run_tags').select('run_tags.run_id').where('key', '=', key).where('value', '=', value),
+      ),
+    );
+  }
+  return c;
+}

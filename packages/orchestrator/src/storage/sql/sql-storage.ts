@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from '../database.ts';
+import type { Storage } from '../types.ts';
+import { SqlDaemonStorage } from './daemon-storage.ts';
+import { SqlEventStorage } from './event-storage.ts';
+import { SqlInstigatorStorage } from './instigator-storage.ts';
+import { migrateOrchestrator } from './migrations.ts';
+import { SqlPartitionStorage } from './partition-storage.ts';
+import { SqlRunStorage } from './run-storage.ts';
+import type { OrchestratorTables } from './tables.ts';
+
+/**
+ * The orchestrator's Storage over an open database (SQLite or Postgres, one code path).
+ * `close()` closes the handle.
+ *
+ * @example
+ * const storage = createSqlStorage(await openDatabase(config.databaseUrl));
+ * await storage.migrate();
+ * const { run, created } = await storage.runs.createRun({ jobName: 'ingest', runKey: 'video:abc' }, Date.now());
+ */
+export function createSqlStorage(handle: DatabaseHandle): Storage {
+  const db = handle.db as Kysely<OrchestratorTables>;
+  return Object.freeze({
+    dialect: handle.dialect,
+    runs: new SqlRunStorage(db),
+    events: new SqlEventStorage(db),
+    instigators: new SqlInstigatorStorage(db),
+    partitions: new SqlPartitionStorage(db),
+    daemon: new SqlDaemonStorage(db),
+    migrate: () => migrateOrchestrator(handle),
+    close: () => handle.close(),
+  });
+}
