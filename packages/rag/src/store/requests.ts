@@ -1,0 +1,224 @@
+import type { Kysely } from 'kysely';
+import type { RequestStage, RequestStatus, YoutubeRequest } from '../service/types.ts';
+
+export interface NewRequest {
+  url: string;
+  videoId?: string | null;
+  userId?: number | null;
+  chatId?: number | null;
+  language?: string;
+  force?: boolean;
+  source: YoutubeRequest['source'];
+  status?: RequestStatus;
+  stage?: RequestStage;
+  runId?: string | null;
+  error?: string | null;
+  errorPermanent?: boolean;
+}
+
+export interface RequestPatch {
+  videoId?: string | null;
+  url?: string;
+  status?: RequestStatus;
+  stage?: RequestStage;
+  error?: string | null;
+  errorPermanent?: boolean;
+  runId?: string | null;
+  attempts?: number;
+  /** Merged into the stored timings (per-stage ms). */
+  timings?: Record<string, number>;
+}
+
+export interface RequestFilter {
+  status?: RequestStatus;
+  statuses?: readonly RequestStatus[];
+  userId?: number;
+  videoId?: string;
+  runId?: string;
+  limit?: number;
+}
+
+/** `youtube_requests`: one row per (video) request, moved through stages as the pipeline runs. */
+export class RequestRepository {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async create(input: NewRequest, now = Date.now()): Promise<YoutubeRequest> {
+    const row = await this.db
+      .insertInto('youtube_requests')
+      .values({
+        url: input.url,
+        video_id: input.videoId ?? null,
+        user_id: input.userId ?? null,
+        chat_id: input.chatId ?? null,
+        status: input.status ?? 'pending',
+        stage: input.stage ?? 'validating',
+        error: input.error ?? null,
+        error_permanent: input.errorPermanent ? 1 : 0,
+        language: input.language ?? 'auto',
+        force: input.force ? 1 : 0,
+        attempts: 0,
+        run_id: input.runId ?? null,
+        source: input.source,
+        created_at: now,
+        updated_at: now,
+        timings: '{}',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRequest(row);
+  }
+
+  /**
+   * Creates a request unless one for the same video is already pending or processing;
+   * then returns that one with `created: false`, so a video is never queued twice.
+   */
+  async createDeduped(
+    input: NewRequest,
+    now = Date.now(),
+  ): Promise<{ request: YoutubeRequest; created: boolean }> {
+    if (input.videoId) {
+      const active = await this.findActive(input.videoId);
+      if (active) return { request: active, created: false };
+    }
+    return { request: await this.create(input, now), created: true };
+  }
+
+  /** The oldest pending/processing request for a video, if any. */
+  async findActive(videoId: string): Promise<YoutubeRequest | undefined> {
+    const row = await this.db
+      .selectFrom('youtube_requests')
+      .selectAll()
+      .where('video_id', '=', videoId)
+      .where('status', 'in', ['pending', 'processing'])
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? toRequest(row) : undefined;
+  }
+
+  async get(id: number): Promise<YoutubeRequest | undefined> {
+    const row = await this.db
+      .selectFrom('youtube_requests')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRequest(row) : undefined;
+  }
+
+  /** Newest first. */
+  async list(filter: RequestFilter = {}): Promise<YoutubeRequest[]> {
+    let q = this.db.selectFrom('youtube_requests').selectAll();
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.statuses?.length) q = q.where('status', 'in', [...filter.statuses]);
+    if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+    if (filter.videoId) q = q.where('video_id', '=', filter.videoId);
+    if (filter.runId) q = q.where('run_id', '=', filter.runId);
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 100)
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  /** Pending requests, oldest first (what the URL sensor turns into runs). */
+  async listPending(limit = 50): Promise<YoutubeRequest[]> {
+    const rows = await this.db
+      .selectFrom('youtube_requests')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  async countByStatus(): Promise<Record<RequestStatus, number>> {
+    const rows = await this.db
+      .selectFrom('youtube_requests')
+      .select(['status', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('status')
+      .execute();
+    const out: Record<RequestStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
+    for (const r of rows) out[r.status as RequestStatus] = Number(r.n);
+    return out;
+  }
+
+  async update(id: number, patch: RequestPatch, now = Date.now()): Promise<YoutubeRequest> {
+    const values: Record<string, unknown> = { updated_at: now };
+    if (patch.videoId !== undefined) values.video_id = patch.videoId;
+    if (patch.url !== undefined) values.url = patch.url;
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.stage !== undefined) values.stage = patch.stage;
+    if (patch.error !== undefined) values.error = patch.error;
+    if (patch.errorPermanent !== undefined) values.error_permanent = patch.errorPermanent ? 1 : 0;
+    if (patch.runId !== undefined) values.run_id = patch.runId;
+    if (patch.attempts !== undefined) values.attempts = patch.attempts;
+    if (patch.timings) {
+      const current = await this.get(id);
+      values.timings = JSON.stringify({ ...(current?.timings ?? {}), ...patch.timings });
+    }
+    const row = await this.db
+      .updateTable('youtube_requests')
+      .set(values)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new Error(`youtube_requests row ${id} does not exist; it may have been deleted.`);
+    return toRequest(row);
+  }
+
+  /**
+   * Claims pending requests for a run (status → processing, run_id set) and returns them.
+   * Only rows still pending are claimed, so two runs never take the same request.
+   */
+  async claim(ids: readonly number[], runId: string, now = Date.now()): Promise<YoutubeRequest[]> {
+    if (ids.length === 0) return [];
+    await this.db
+      .updateTable('youtube_requests')
+      .set({ status: 'processing', run_id: runId, updated_at: now, error: null, error_permanent: 0 })
+      .where('id', 'in', [...ids])
+      .where('status', '=', 'pending')
+      .execute();
+    return (await this.list({ runId, limit: 10_000 })).filter((r) => ids.includes(r.id));
+  }
+
+  /** Claims up to `limit` pending requests (oldest first). */
+  async claimPending(limit: number, runId: string, now = Date.now()): Promise<YoutubeRequest[]> {
+    const pending = await this.listPending(limit);
+    return this.claim(
+      pending.map((r) => r.id),
+      runId,
+      now,
+    );
+  }
+}
+
+function toRequest(r: any): YoutubeRequest {
+  return {
+    id: Number(r.id),
+    url: r.url,
+    videoId: r.video_id ?? null,
+    userId: r.user_id === null || r.user_id === undefined ? null : Number(r.user_id),
+    chatId: r.chat_id === null || r.chat_id === undefined ? null : Number(r.chat_id),
+    status: r.status,
+    stage: r.stage,
+    error: r.error ?? null,
+    errorPermanent: Boolean(Number(r.error_permanent)),
+    language: r.language,
+    force: Boolean(Number(r.force)),
+    attempts: Number(r.attempts),
+    runId: r.run_id ?? null,
+    source: r.source,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    timings: parseJson(r.timings, {}),
+  };
+}
+
+export function parseJson<T>(text: unknown, fallback: T): T {
+  if (typeof text !== 'string' || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}

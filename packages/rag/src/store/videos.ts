@@ -1,0 +1,151 @@
+import type { Kysely } from 'kysely';
+import type { TranscriptSegment, VideoMetadata } from '../ports.ts';
+import type { Video } from '../service/types.ts';
+
+export interface VideoPatch {
+  title?: string;
+  status?: Video['status'];
+  transcriptSource?: string | null;
+  language?: string | null;
+  embeddingModel?: string | null;
+  chunkCount?: number;
+  durationSeconds?: number | null;
+}
+
+/** `videos` (one row per video id) and its transcript tables. */
+export class VideoRepository {
+  constructor(private readonly db: Kysely<any>) {}
+
+  /** Inserts or refreshes a video's metadata; keeps status and index fields of an existing row. */
+  async upsert(meta: VideoMetadata, now = Date.now()): Promise<Video> {
+    const values = {
+      source: meta.source,
+      url: meta.url,
+      title: meta.title,
+      channel: meta.channel,
+      channel_id: meta.channelId,
+      duration_seconds: meta.durationSeconds,
+      upload_date: meta.uploadDate,
+      language: meta.language,
+      description: meta.description,
+      updated_at: now,
+    };
+    await this.db
+      .insertInto('videos')
+      .values({ video_id: meta.videoId, ...values, status: 'downloaded', chunk_count: 0, created_at: now })
+      .onConflict((oc) => oc.column('video_id').doUpdateSet(values))
+      .execute();
+    return (await this.get(meta.videoId))!;
+  }
+
+  async get(videoId: string): Promise<Video | undefined> {
+    const row = await this.db
+      .selectFrom('videos')
+      .selectAll()
+      .where('video_id', '=', videoId)
+      .executeTakeFirst();
+    return row ? toVideo(row) : undefined;
+  }
+
+  /** Newest first. */
+  async list(opts: { limit?: number; channel?: string; status?: Video['status'] } = {}): Promise<Video[]> {
+    let q = this.db.selectFrom('videos').selectAll();
+    if (opts.channel) q = q.where('channel', '=', opts.channel);
+    if (opts.status) q = q.where('status', '=', opts.status);
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('video_id')
+      .limit(opts.limit ?? 100)
+      .execute();
+    return rows.map(toVideo);
+  }
+
+  async count(status?: Video['status']): Promise<number> {
+    let q = this.db.selectFrom('videos').select((eb) => eb.fn.countAll().as('n'));
+    if (status) q = q.where('status', '=', status);
+    const row = await q.executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async update(videoId: string, patch: VideoPatch, now = Date.now()): Promise<void> {
+    const values: Record<string, unknown> = { updated_at: now };
+    if (patch.title !== undefined) values.title = patch.title;
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.transcriptSource !== undefined) values.transcript_source = patch.transcriptSource;
+    if (patch.language !== undefined) values.language = patch.language;
+    if (patch.embeddingModel !== undefined) values.embedding_model = patch.embeddingModel;
+    if (patch.chunkCount !== undefined) values.chunk_count = patch.chunkCount;
+    if (patch.durationSeconds !== undefined) values.duration_seconds = patch.durationSeconds;
+    await this.db.updateTable('videos').set(values).where('video_id', '=', videoId).execute();
+  }
+
+  /** Deletes the video row and its transcript rows. Returns false when it did not exist. */
+  async delete(videoId: string): Promise<boolean> {
+    await this.db.deleteFrom('transcript_segments').where('video_id', '=', videoId).execute();
+    await this.db.deleteFrom('transcript_files').where('video_id', '=', videoId).execute();
+    const res = await this.db.deleteFrom('videos').where('video_id', '=', videoId).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  /** Replaces a video's transcript segments (re-transcription overwrites). */
+  async replaceSegments(videoId: string, segments: readonly TranscriptSegment[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('transcript_segments').where('video_id', '=', videoId).execute();
+      // Batches keep each statement under SQLite's bound-parameter limit.
+      for (let i = 0; i < segments.length; i += 150) {
+        const batch = segments.slice(i, i + 150).map((s, j) => ({
+          video_id: videoId,
+          idx: i + j,
+          start: s.start,
+          end: s.end,
+          text: s.text,
+        }));
+        await trx.insertInto('transcript_segments').values(batch).execute();
+      }
+    });
+  }
+
+  async segments(videoId: string): Promise<TranscriptSegment[]> {
+    const rows = await this.db
+      .selectFrom('transcript_segments')
+      .select(['start', 'end', 'text'])
+      .where('video_id', '=', videoId)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) => ({ start: Number(r.start), end: Number(r.end), text: r.text }));
+  }
+
+  async addTranscriptFile(videoId: string, path: string, format: string, now = Date.now()): Promise<void> {
+    await this.db
+      .insertInto('transcript_files')
+      .values({ video_id: videoId, path, format, created_at: now })
+      .onConflict((oc) => oc.columns(['video_id', 'path']).doUpdateSet({ format, created_at: now }))
+      .execute();
+  }
+
+  async transcriptFiles(videoId?: string): Promise<{ videoId: string; path: string; format: string }[]> {
+    let q = this.db.selectFrom('transcript_files').selectAll();
+    if (videoId) q = q.where('video_id', '=', videoId);
+    const rows = await q.orderBy('created_at').execute();
+    return rows.map((r) => ({ videoId: r.video_id, path: r.path, format: r.format }));
+  }
+}
+
+function toVideo(r: any): Video {
+  return {
+    videoId: r.video_id,
+    source: r.source,
+    url: r.url,
+    title: r.title,
+    channel: r.channel ?? null,
+    durationSeconds: r.duration_seconds === null ? null : Number(r.duration_seconds),
+    uploadDate: r.upload_date ?? null,
+    language: r.language ?? null,
+    transcriptSource: r.transcript_source ?? null,
+    status: r.status,
+    chunkCount: Number(r.chunk_count),
+    embeddingModel: r.embedding_model ?? null,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}

@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator/storage/database.ts';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRagStore, type RagStore } from '../src/store/rag-store.ts';
+
+const PG_ADMIN = 'postgres://root@127.0.0.1:5432/test';
+const PG_SCHEMA = `rag_store_test_${process.pid}`;
+
+interface Target {
+  name: string;
+  open(): Promise<DatabaseHandle>;
+  cleanup(): Promise<void>;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'rag-store-'));
+const targets: Target[] = [
+  {
+    name: 'sqlite',
+    open: () => openDatabase(`sqlite:${join(tmp, 'store.db')}`),
+    cleanup: async () => rmSync(tmp, { recursive: true, force: true }),
+  },
+  {
+    name: 'postgres',
+    open: () => openDatabase(`${PG_ADMIN}?schema=${PG_SCHEMA}`),
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
+      await c.end();
+    },
+  },
+];
+
+for (const target of targets) {
+  describe(`RagStore on ${target.name}`, () => {
+    let handle: DatabaseHandle;
+    let store: RagStore;
+
+    beforeAll(async () => {
+      handle = await target.open();
+      store = createRagStore(handle);
+      await store.migrate();
+      await store.migrate(); // idempotent
+    });
+    afterAll(async () => {
+      await handle?.close();
+      await target.cleanup();
+    });
+
+    it('creates, dedupes, updates and claims requests', async () => {
+      const a = await store.requests.create({
+        url: 'https://youtu.be/aaaaaaaaaaa',
+        videoId: 'aaaaaaaaaaa',
+        source: 'cli',
+        userId: 7,
+      });
+      expect(a).toMatchObject({
+        status: 'pending',
+        stage: 'validating',
+        userId: 7,
+        force: false,
+        errorPermanent: false,
+        timings: {},
+      });
+      const dup = await store.requests.createDeduped({
+        url: 'https://www.youtube.com/watch?v=aaaaaaaaaaa',
+        videoId: 'aaaaaaaaaaa',
+        source: 'bot',
+      });
+      expect(dup.created).toBe(false);
+      expect(dup.request.id).toBe(a.id);
+      const other = await store.requests.createDeduped({
+        url: 'https://youtu.be/bbbbbbbbbbb',
+        videoId: 'bbbbbbbbbbb',
+        source: 'api',
+      });
+      expect(other.created).toBe(true);
+
+      const claimed = await store.requests.claim([a.id], 'run-1');
+      expect(claimed.map((r) => r.id)).toEqual([a.id]);
+      expect(claimed[0]).toMatchObject({ status: 'processing', runId: 'run-1' });
+      // Already claimed: a second run gets nothing.
+      expect(await store.requests.claim([a.id], 'run-2')).toEqual([]);
+
+      await store.requests.update(a.id, { stage: 'downloading', timings: { validating: 5 } });
+      const b = await store.requests.update(a.id, {
+        stage: 'failed',
+        status: 'failed',
+        error: 'Video is private',
+        errorPermanent: true,
+        timings: { downloading: 10 },
+      });
+      expect(b).toMatchObject({
+        status: 'failed',
+        errorPermanent: true,
+        error: 'Video is private',
+        timings: { validating: 5, downloading: 10 },
+      });
+      expect(await store.requests.countByStatus()).toEqual({
+        pending: 1,
+        processing: 0,
+        completed: 0,
+        failed: 1,
+      });
+      expect((await store.requests.listPending()).map((r) => r.videoId)).toEqual(['bbbbbbbbbbb']);
+      expect((await store.requests.list({ userId: 7 })).map((r) => r.id)).toEqual([a.id]);
+      const pend = await store.requests.claimPending(10, 'run-3');
+      expect(pend.map((r) => r.videoId)).toEqual(['bbbbbbbbbbb']);
+    });
+
+    it('stores videos, segments, transcript files and audio files', async () => {
+      await store.videos.upsert({
+        videoId: 'vid00000001',
+        source: 'youtube',
+        url: 'https://www.youtube.com/watch?v=vid00000001',
+        title: 'First',
+        channel: 'Chan',
+        channelId: null,
+        durationSeconds: 12.5,
+        uploadDate: '2024-01-02',
+        description: null,
+        language: 'en',
+      });
+      await store.videos.update('vid00000001', {
+        status: 'indexed',
+        chunkCount: 3,
+        embeddingModel: 'm',
+        transcriptSource: 'captions:manual',
+      });
+      const v = await store.videos.get('vid00000001');
+      expect(v).toMatchObject({
+        title: 'First',
+        status: 'indexed',
+        chunkCount: 3,
+        durationSeconds: 12.5,
+        transcriptSource: 'captions:manual',
+      });
+      // Re-upsert keeps index fields.
+      await store.videos.upsert({
+        ...(v as any),
+        channelId: null,
+        description: null,
+        title: 'First (renamed)',
+      });
+      expect(await store.videos.get('vid00000001')).toMatchObject({
+        title: 'First (renamed)',
+        status: 'indexed',
+        chunkCount: 3,
+      });
+
+      const segs = Array.from({ length: 400 }, (_, i) => ({ start: i, end: i + 1, text: `line ${i}` }));
+      await store.videos.replaceSegments('vid00000001', segs);
+      await store.videos.replaceSegments('vid00000001', segs.slice(0, 300));
+      const back = await store.videos.segments('vid00000001');
+      expect(back).toHaveLength(300);
+      expect(back[299]).toEqual({ start: 299, end: 300, text: 'line 299' });
+      await store.videos.addTranscriptFile('vid00000001', '/data/t.vtt', 'vtt');
+      await store.videos.addTranscriptFile('vid00000001', '/data/t.vtt', 'vtt');
+      expect(await store.videos.transcriptFiles('vid00000001')).toEqual([
+        { videoId: 'vid00000001', path: '/data/t.vtt', format: 'vtt' },
+      ]);
+
+      const af = await store.audioFiles.add({
+        videoId: 'vid00000001',
+        path: '/a.wav',
+        bytes: 1000,
+        durationSeconds: 1,
+        contentHash: 'h1',
+      });
+      expect(af.status).toBe('pending');
+      await store.audioFiles.setStatus(af.id, 'failed', 'corrupt');
+      expect(await store.audioFiles.findByHash('h1')).toMatchObject({
+        id: af.id,
+        status: 'failed',
+        error: 'corrupt',
+      });
+      expect(await store.audioFiles.countByStatus()).toEqual({ pending: 0, completed: 0, failed: 1 });
+
+      expect(await store.videos.count()).toBe(1);
+      expect(await store.videos.delete('vid00000001')).toBe(true);
+      expect(await store.videos.segments('vid00000001')).toEqual([]);
+      expect(await store.videos.delete('vid00000001')).toBe(false);
+    });
+
+    it('returns pending pipeline jobs by priority, FIFO within a priority', async () => {
+      const low = await store.addPipelineJob({
+        jobType: 'youtube_processing',
+        jobData: { url: 'u1' },
+        priority: 1,
+      });
+      const high1 = await store.addPipelineJob({
+        jobType: 'youtube_processing',
+        jobData: { url: 'u2' },
+        priority: 5,
+      });
+      const high2 = await store.addPipelineJob({
+        jobType: 'youtube_processing',
+        jobData: { url: 'u3' },
+        priority: 5,
+      });
+      const mid = await store.addPipelineJob({ jobType: 'youtube_processing', jobData: { url: 'u4' } });
+      const pending = await store.getPendingJobs(10);
+      expect(pending.map((j) => j.id)).toEqual([high1, high2, low, mid]);
+      expect(pending[0]).toMatchObject({
+        jobType: 'youtube_processing',
+        jobData: { url: 'u2' },
+        status: 'pending',
+      });
+      expect((await store.getPendingJobs(2)).map((j) => j.id)).toEqual([high1, high2]);
+
+      expect(await store.pipelineJobs.transition(high1, 'pending', 'running', { runId: 'r1' })).toBe(true);
+      expect(await store.pipelineJobs.transition(high1, 'pending', 'running')).toBe(false);
+      expect((await store.getPendingJobs(10)).map((j) => j.id)).toEqual([high2, low, mid]);
+      expect(await store.pipelineJobs.countByStatus()).toMatchObject({ pending: 3, running: 1 });
+      await expect(store.addPipelineJob({ jobType: ' ' })).rejects.toThrow(/jobType is required/);
+    });
+
+    it('records users, queries with latency, feedback, activity and the API log', async () => {
+      const u = await store.users.touch({ userId: 42, username: 'ann' });
+      expect(u).toMatchObject({ userId: 42, username: 'ann', isAllowed: true, verbose: false });
+      await store.users.setFlags(42, { verbose: true });
+      expect((await store.users.get(42))?.verbose).toBe(true);
+
+      const q1 = await store.queries.add({
+        userId: 42,
+        query: 'what?',
+        answer: 'that',
+        mode: 'extractive',
+        retrieval: 'lexical',
+        latencyMs: 100,
+        source: 'bot',
+        citations: [{ videoId: 'x' }],
+      });
+      await store.queries.add({
+        userId: 43,
+        query: 'who?',
+        answer: null,
+        mode: null,
+        retrieval: null,
+        latencyMs: 300,
+        source: 'cli',
+      });
+      expect(await store.queries.get(q1)).toMatchObject({
+        query: 'what?',
+        latencyMs: 100,
+        citations: [{ videoId: 'x' }],
+      });
+      expect(await store.queries.stats()).toEqual({
+        totalQueries: 2,
+        uniqueUsers: 2,
+        avgResponseTimeMs: 200,
+      });
+
+      await store.queries.addFeedback({ queryId: q1, userId: 42, rating: 1, comment: 'good' });
+      expect(await store.queries.listFeedback(q1)).toEqual([
+        expect.objectContaining({ rating: 1, comment: 'good', userId: 42 }),
+      ]);
+
+      await store.activity.add({ userId: 42, action: 'ask', details: { q: q1 } });
+      expect((await store.activity.list({ userId: 42 }))[0]).toMatchObject({
+        action: 'ask',
+        details: { q: q1 },
+      });
+
+      await store.apiLog.add(
+        { method: 'GET', path: '/api/videos', status: 200, durationMs: 3.5, ip: '127.0.0.1' },
+        1000,
+      );
+      expect((await store.apiLog.list())[0]).toMatchObject({ method: 'GET', status: 200, durationMs: 3.5 });
+      expect(await store.apiLog.deleteBefore(2000)).toBe(1);
+    });
+  });
+}
