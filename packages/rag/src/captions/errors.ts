@@ -1,0 +1,27 @@
+import { NonRetriableError } from '@llm-rag-yt/orchestrator';
+
+export type CaptionFormat = 'vtt' | 'srt' | 'json3';
+
+export const SUPPORTED_CAPTION_FORMATS =
+  'WebVTT (.vtt, starts with "WEBVTT"), SRT (.srt, numbered cues with "00:00:01,000 --> 00:00:02,000") and YouTube json3 (.json3, {"events": [...]})';
+
+const FORMAT_NAMES: Record<CaptionFormat, string> = { vtt: 'WebVTT', srt: 'SRT', json3: 'YouTube json3' };
+
+/** A caption file is malformed. Says which format, which line, and what was expected. */
+export class CaptionParseError extends NonRetriableError {
+  readonly format: CaptionFormat | null;
+  /** 1-based line number, when the problem has one. */
+  readonly line: number | null;
+  constructor(format: CaptionFormat | null, line: number | null, reason: string, source?: string) {
+    const what = format ? `${FORMAT_NAMES[format]} captions` : 'captions';
+    const where = [source ? `in ${source}` : '', line !== null ? `at line ${line}` : '']
+      .filter(Boolean)
+      .join(' ');
+    super(
+      `Could not parse ${what}${where ? ` ${where}` : ''}: ${reason}. Supported formats: ${SUPPORTED_CAPTION_FORMATS}.`,
+    );
+    this.name = 'CaptionParseError';
+    this.format = format;
+    this.line = line;
+  }
+}
