@@ -1,0 +1,259 @@
+import { ASSET_JOB_NAME, type Definitions, type PlannedStep } from '../definitions/definitions.ts';
+import { OrchestratorError, type SerializedError, serializeError, UnknownNameError } from '../errors.ts';
+import type { OrchestratorLogger } from '../logging/logger.ts';
+import { validateRunConfig } from '../runs/run-config.ts';
+import type { EventType, LogLevel, Run, RunStatus } from '../runs/types.ts';
+import type { Storage } from '../storage/types.ts';
+import { RunTimeoutError } from './abort.ts';
+import { EventBuffer } from './event-buffer.ts';
+import { planForRun } from './plan.ts';
+import { createRunSignal } from './run-signal.ts';
+import { runStep, type StepOutcome } from './step-runner.ts';
+
+export const DEFAULT_RUN_TIMEOUT_MS = 3_600_000;
+
+export interface ExecuteRunDeps {
+  storage: Storage;
+  definitions: Definitions;
+  /** Recorded on the run so the monitor can tell whose heartbeat to check. */
+  workerId: string;
+  /** Instance default run timeout; a job's `timeoutSeconds` wins. Default 3600 s. */
+  runTimeoutMs?: number;
+  logger?: OrchestratorLogger;
+  /** Aborting it cancels the run (launcher cancel, shutdown). */
+  signal?: AbortSignal;
+  /** How often storage is checked for a cancel request from another process. Default 300 ms. */
+  cancelPollMs?: number;
+  /** How long steps that ignore the abort signal are awaited before being abandoned. Default 2000 ms. */
+  abandonGraceMs?: number;
+  /** Longest delay before buffered events are written. Default 100 ms. */
+  eventFlushMs?: number;
+  /** Step parallelism for ad-hoc asset runs, which have no job definition. Default 4. */
+  maxConcurrentSteps?: number;
+  now?: () => number;
+}
+
+/**
+ * Executes one run to its end and returns the stored run.
+ *
+ * Moves the run STARTING (or QUEUED) → STARTED with a compare-and-set; if another process already took it
+ * (any other status), returns it untouched. Steps run in dependency order, independent ones in parallel up
+ * to the job's `maxConcurrentSteps`; upstream return values arrive as `ctx.inputs`. A failed step skips its
+ * downstream steps and fails the run. Cancellation (caller signal or CANCELING in storage) and the run timeout
+ * abort the run's signal; steps ignoring it are abandoned after a grace period.
+ *
+ * Re-execution: with `stepSelection` only those steps run; upstream steps outside the selection count as
+ * done and provide no `ctx.inputs` entry (their values are not persisted between runs).
+ */
+export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<Run> {
+  const { storage, definitions, workerId } = deps;
+  const now = deps.now ?? Date.now;
+  const log = deps.logger?.child({ runId });
+  const initial = await storage.runs.getRun(runId);
+  if (!initial) throw new UnknownNameError('run', runId, []);
+  let run: Run | undefined = initial;
+  if (run.status === 'QUEUED') run = await storage.runs.transitionRun(runId, ['QUEUED'], 'STARTING', now());
+  if (run?.status !== 'STARTING') return (await storage.runs.getRun(runId)) ?? initial;
+  const t0 = now();
+  run = await storage.runs.transitionRun(runId, ['STARTING'], 'STARTED', t0, { workerId, startedAt: t0 });
+  if (!run) return (await storage.runs.getRun(runId)) ?? initial;
+
+  const events = new EventBuffer(storage.events, deps.eventFlushMs ?? 100, (e) =>
+    log?.error({ err: serializeError(e) }, 'could not write run events'),
+  );
+  const emit = (type: EventType, level: LogLevel, message: string, data: Record<string, unknown> | null) =>
+    events.push({ runId, timestamp: now(), type, level, stepKey: null, message, data });
+  emit('RUN_START', 'info', `Started run of ${run.jobName} on ${workerId}.`, {
+    workerId,
+    attempt: run.attempt,
+  });
+
+  const job = run.jobName === ASSET_JOB_NAME ? undefined : definitions.jobs.get(run.jobName);
+  const timeoutMs = job?.timeoutSeconds
+    ? job.timeoutSeconds * 1000
+    : (deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
+  const runSignal = createRunSignal({
+    runId,
+    runs: storage.runs,
+    signal: deps.signal,
+    timeoutMs,
+    pollMs: deps.cancelPollMs ?? 300,
+    onPollError: (e) => log?.warn({ err: serializeError(e) }, 'could not check the run for cancellation'),
+  });
+
+  let outcome: RunOutcome;
+  try {
+    const plan = planForRun(definitions, run);
+    const { stepConfigs } = validateRunConfig(definitions, plan, run.runConfig);
+    const results = await executePlan(run, plan, stepConfigs, {
+      ...deps,
+      signal: runSignal.signal,
+      events,
+      now,
+      maxConcurrentSteps: job?.maxConcurrentSteps ?? deps.maxConcurrentSteps ?? 4,
+    });
+    outcome = decideOutcome(plan, results, runSignal.signal);
+  } catch (e) {
+    // Plan or config errors: nothing ran.
+    outcome = { status: 'FAILURE', error: e, message: `Run could not start: ${(e as Error).message}` };
+  } finally {
+    runSignal.dispose();
+  }
+  return finish(run, outcome, t0, { storage, events, emit, now, log });
+}
+
+type RunOutcome =
+  | { status: 'SUCCESS' }
+  | { status: 'FAILURE'; error: unknown; message: string }
+  | { status: 'CANCELED'; reason: string };
+
+interface PlanDeps {
+  definitions: Definitions;
+  signal: AbortSignal;
+  events: EventBuffer;
+  logger?: OrchestratorLogger;
+  now: () => number;
+  abandonGraceMs?: number;
+  maxConcurrentSteps: number;
+}
+
+/** Runs ready steps as their dependencies succeed; skips steps whose upstream failed. */
+function executePlan(
+  run: Run,
+  plan: readonly PlannedStep[],
+  stepConfigs: Readonly<Record<string, unknown>>,
+  deps: PlanDeps,
+): Promise<Map<string, StepOutcome>> {
+  const results = new Map<string, StepOutcome>();
+  const pending = [...plan];
+  let running = 0;
+  return new Promise((resolve) => {
+    const pump = () => {
+      // `pending` is in dependency order, so one pass also propagates skips down chains.
+      for (let i = 0; i < pending.length && !deps.signal.aborted; ) {
+        const s = pending[i]!;
+        const upstream = s.deps.map((d) => [d, results.get(d)?.status] as const);
+        const blocked = upstream.filter(([, st]) => st && st !== 'success').map(([d]) => d);
+        if (blocked.length) {
+          pending.splice(i, 1);
+          results.set(s.key, { status: 'skipped' });
+          deps.events.push({
+            runId: run.runId,
+            timestamp: deps.now(),
+            type: 'STEP_SKIPPED',
+            level: 'warn',
+            stepKey: s.key,
+            message: `Skipped '${s.key}': upstream ${blocked.map((b) => `'${b}'`).join(', ')} did not succeed.`,
+            data: { upstream: blocked },
+          });
+          continue;
+        }
+        if (running < deps.maxConcurrentSteps && upstream.every(([, st]) => st === 'success')) {
+          pending.splice(i, 1);
+          running++;
+          const inputs: Record<string, unknown> = {};
+          for (const d of s.deps) inputs[d] = (results.get(d) as { value: unknown }).value;
+          runStep({
+            run,
+            planned: s,
+            config: stepConfigs[s.key],
+            inputs: Object.freeze(inputs),
+            resources: deps.definitions.resources,
+            signal: deps.signal,
+            events: deps.events,
+            logger: deps.logger,
+            now: deps.now,
+            abandonGraceMs: deps.abandonGraceMs ?? 2000,
+          }).then((outcome) => {
+            results.set(s.key, outcome);
+            running--;
+            pump();
+          });
+          continue;
+        }
+        i++;
+      }
+      if (running === 0 && (pending.length === 0 || deps.signal.aborted)) resolve(results);
+    };
+    pump();
+  });
+}
+
+function decideOutcome(
+  plan: readonly PlannedStep[],
+  results: Map<string, StepOutcome>,
+  signal: AbortSignal,
+): RunOutcome {
+  if (plan.every((s) => results.get(s.key)?.status === 'success')) return { status: 'SUCCESS' };
+  if (signal.aborted) {
+    const reason = signal.reason;
+    if (reason instanceof RunTimeoutError)
+      return { status: 'FAILURE', error: reason, message: reason.message };
+    return { status: 'CANCELED', reason: reason instanceof Error ? reason.message : String(reason) };
+  }
+  const failed = plan.filter((s) => results.get(s.key)?.status === 'failure').map((s) => s.key);
+  const first = results.get(failed[0]!) as { error: unknown } | undefined;
+  return {
+    status: 'FAILURE',
+    error: first?.error ?? new OrchestratorError('USER_CODE_ERROR', 'A step did not finish.'),
+    message: `Run failed: step${failed.length > 1 ? 's' : ''} ${failed.map((f) => `'${f}'`).join(', ')} failed.`,
+  };
+}
+
+interface FinishDeps {
+  storage: Storage;
+  events: EventBuffer;
+  emit: (type: EventType, level: LogLevel, message: string, data: Record<string, unknown> | null) => void;
+  now: () => number;
+  log: OrchestratorLogger | undefined;
+}
+
+/** Writes the final event, then the final status (CAS), so a reader that sees the end also sees every event. */
+async function finish(run: Run, outcome: RunOutcome, t0: number, d: FinishDeps): Promise<Run> {
+  const { storage, events, emit, now, log } = d;
+  const durationMs = now() - t0;
+  let error: SerializedError | null = null;
+  if (outcome.status === 'SUCCESS') {
+    emit('RUN_SUCCESS', 'info', `Run succeeded in ${durationMs} ms.`, { durationMs });
+  } else if (outcome.status === 'FAILURE') {
+    error = serializeError(outcome.error);
+    emit('RUN_FAILURE', 'error', outcome.message, { durationMs, error });
+  } else {
+    emit('RUN_CANCELED', 'warn', `Run canceled after ${durationMs} ms: ${outcome.reason}`, { durationMs });
+  }
+  try {
+    await events.close();
+  } catch {
+    // Already logged by the buffer; the final status matters more than the lost events.
+  }
+  const endedAt = now();
+  const patch = { endedAt, error };
+  const { runId } = run;
+  let final: Run | undefined;
+  if (outcome.status === 'CANCELED') {
+    await storage.runs.transitionRun(runId, ['STARTED'], 'CANCELING', endedAt);
+    final = await storage.runs.transitionRun(runId, ['CANCELING'], 'CANCELED', endedAt, patch);
+  } else {
+    const from: RunStatus[] = outcome.status === 'SUCCESS' ? ['STARTED'] : ['STARTED', 'CANCELING'];
+    final = await storage.runs.transitionRun(runId, from, outcome.status, endedAt, patch);
+    if (!final && outcome.status === 'SUCCESS') {
+      // A cancel arrived after the last step finished: honour the request, but say what happened.
+      final = await storage.runs.transitionRun(runId, ['CANCELING'], 'CANCELED', endedAt, patch);
+      if (final) {
+        await storage.events.appendEvents([
+          {
+            runId,
+            timestamp: endedAt,
+            type: 'RUN_CANCELED',
+            level: 'warn',
+            stepKey: null,
+            message: 'Run canceled: the cancel request arrived after all steps had succeeded.',
+            data: { durationMs },
+          },
+        ]);
+      }
+    }
+  }
+  log?.info({ status: final?.status ?? outcome.status, durationMs }, `run ${run.jobName} ended`);
+  return final ?? (await storage.runs.getRun(runId)) ?? run;
+}

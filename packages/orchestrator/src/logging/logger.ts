@@ -1,0 +1,66 @@
+import { pino } from 'pino';
+
+/**
+ * The logger shape the orchestrator uses (a subset of pino's), so callers may pass any pino logger
+ * and tests may pass a recorder. Call as `log.info({ runId }, 'message')`.
+ */
+export interface OrchestratorLogger {
+  debug(obj: Record<string, unknown>, msg?: string): void;
+  info(obj: Record<string, unknown>, msg?: string): void;
+  warn(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+  child(bindings: Record<string, unknown>): OrchestratorLogger;
+}
+
+export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface CreateLoggerOptions {
+  level?: LoggerLevel;
+  /** Human-readable, coloured lines (pino-pretty) instead of JSON; for terminals. */
+  pretty?: boolean;
+  name?: string;
+  /** Where JSON lines go; default stdout. Ignored when pretty. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** Keys whose values never reach a log line, at the top level and up to two objects deep. */
+export const REDACTED_KEYS: readonly string[] = Object.freeze([
+  'token',
+  'botToken',
+  'accessToken',
+  'refreshToken',
+  'password',
+  'secret',
+  'apiKey',
+  'api_key',
+  'authorization',
+  'Authorization',
+  'cookie',
+]);
+
+const REDACT_PATHS = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+
+/**
+ * Creates the process logger: JSON lines by default (for log shippers), pretty when asked.
+ * Secrets under the keys in REDACTED_KEYS are replaced by '[redacted]'.
+ * @example const log = createLogger({ level: 'info', pretty: process.stdout.isTTY, name: 'daemon' })
+ */
+export function createLogger(opts: CreateLoggerOptions = {}): OrchestratorLogger {
+  const options = {
+    level: opts.level ?? 'info',
+    name: opts.name,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  if (opts.pretty) {
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    }) as unknown as OrchestratorLogger;
+  }
+  return (opts.destination
+    ? pino(options, opts.destination)
+    : pino(options)) as unknown as OrchestratorLogger;
+}
