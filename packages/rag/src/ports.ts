@@ -130,6 +130,8 @@ export interface AlertMessage {
   createdAt: number;
   /** 'firing' or 'resolved' */
   state: 'firing' | 'resolved';
+  /** Stable name of the condition (e.g. PagerDuty's dedup_key); absent for ad-hoc messages. */
+  fingerprint?: string;
 }
 
 export interface Notifier {
