@@ -1,0 +1,64 @@
+import type { Instance } from '@llm-rag-yt/orchestrator';
+import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
+
+/** The pino-compatible subset of a logger the server uses. */
+export interface ServerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** One pipeline metrics snapshot (the monitoring engineer's `metrics_snapshots` rows). */
+export interface MetricsSnapshot {
+  timestamp: number;
+  data: Record<string, unknown>;
+}
+
+/** Read side of the pipeline metrics history. */
+export interface MetricsHistory {
+  latest(): Promise<MetricsSnapshot | undefined>;
+  /** Oldest first. */
+  history(opts: { since?: number; limit?: number }): Promise<MetricsSnapshot[]>;
+}
+
+/** Prometheus registry subset (prom-client's Registry fits). */
+export interface MetricsRegistry {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+export interface ApiLogEntry {
+  method: string;
+  /** Path with secret-looking query parameters redacted. */
+  path: string;
+  status: number;
+  durationMs: number;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: number;
+}
+
+/** Where API calls are recorded (the `api_log` table in production). Must not throw. */
+export interface ApiLog {
+  record(entry: ApiLogEntry): Promise<void>;
+}
+
+export interface AppOptions {
+  instance: Instance;
+  /** The RAG use cases; when absent, library/ask/alerts endpoints answer 503 saying so. */
+  rag?: RagService | null;
+  metricsHistory?: MetricsHistory | null;
+  metricsRegistry?: MetricsRegistry | null;
+  auth: { tokens: readonly string[] };
+  logger: ServerLogger;
+  apiLog?: ApiLog | null;
+  /** Built UI folder (packages/web/dist); when missing, `/` explains how to build it. */
+  webDist?: string | null;
+  /** A daemon heartbeat older than this makes /readyz fail. Default 60 s. */
+  heartbeatMaxAgeMs?: number;
+  /** SSE poll interval. Default 300 ms. */
+  streamPollMs?: number;
+  /** Folder for uploaded transcript files. Default: the OS temp dir. */
+  uploadDir?: string;
+  now?: () => number;
+}
