@@ -32,7 +32,7 @@ export interface DatabaseHandle {
   readonly sqlite: SqliteLike | null;
   /** Postgres schema from `?schema=`; null when not given (search_path default) or on SQLite. */
   readonly schema: string | null;
-  /** Closes the connection / pool. Idempotent. */
+  /** Closes the connection / pool (a shared SQLite connection when its last handle closes). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -58,7 +58,63 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
   return target.dialect === 'sqlite' ? openSqlite(target.filename, opts) : openPostgres(target, opts);
 }
 
+/*
+ * better-sqlite3 is synchronous: a second connection to the same file in the same process would
+ * wait for the write lock *on the event loop* while the first connection's transaction needs that
+ * loop to finish — a self-deadlock until busy_timeout. So within one process every open of a file
+ * shares one connection (Kysely serializes its users), reference-counted until the last close.
+ */
+interface SharedSqlite {
+  raw: BetterSqlite3.Database;
+  db: Kysely<unknown>;
+  refs: number;
+  loaded: Set<string>;
+}
+const sharedSqlite = new Map<string, SharedSqlite>();
+
 function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle {
+  const key = filename === ':memory:' ? undefined : filename;
+  let shared = key ? sharedSqlite.get(key) : undefined;
+  if (!shared) {
+    const raw = connectSqlite(filename);
+    shared = {
+      raw,
+      db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) }),
+      refs: 0,
+      loaded: new Set(),
+    };
+    if (key) sharedSqlite.set(key, shared);
+  }
+  const conn = shared;
+  for (const ext of opts.sqliteExtensions ?? []) {
+    if (conn.loaded.has(ext)) continue;
+    try {
+      conn.raw.loadExtension(ext);
+      conn.loaded.add(ext);
+    } catch (cause) {
+      if (conn.refs === 0) {
+        if (key) sharedSqlite.delete(key);
+        conn.raw.close();
+      }
+      throw new OrchestratorError(
+        'STORAGE_ERROR',
+        `Cannot load SQLite extension '${ext}': ${errorMessage(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+  conn.refs++;
+  return makeHandle('sqlite', conn.db, conn.raw as unknown as SqliteLike, null, async () => {
+    conn.refs--;
+    if (conn.refs > 0) return;
+    if (key) sharedSqlite.delete(key);
+    await conn.db.destroy();
+  });
+}
+
+function connectSqlite(filename: string): BetterSqlite3.Database {
   let raw: BetterSqlite3.Database;
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -75,22 +131,7 @@ function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle
   raw.pragma('busy_timeout = 5000');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  for (const ext of opts.sqliteExtensions ?? []) {
-    try {
-      raw.loadExtension(ext);
-    } catch (cause) {
-      raw.close();
-      throw new OrchestratorError(
-        'STORAGE_ERROR',
-        `Cannot load SQLite extension '${ext}': ${errorMessage(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-  }
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
-  return makeHandle('sqlite', db, raw as unknown as SqliteLike, null);
+  return raw;
 }
 
 async function openPostgres(
@@ -128,7 +169,7 @@ async function openPostgres(
     );
   }
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  return makeHandle('postgres', db, null, target.schema);
+  return makeHandle('postgres', db, null, target.schema, () => db.destroy());
 }
 
 function safeMessage(cause: unknown): string {
@@ -141,6 +182,7 @@ function makeHandle(
   db: Kysely<unknown>,
   sqlite: SqliteLike | null,
   schema: string | null,
+  release: () => Promise<void>,
 ): DatabaseHandle {
   let closing: Promise<void> | undefined;
   return Object.freeze({
@@ -149,7 +191,7 @@ function makeHandle(
     sqlite,
     schema,
     close() {
-      closing ??= db.destroy();
+      closing ??= release();
       return closing;
     },
   });
