@@ -1,16 +1,14 @@
-import type { AssetMaterialization, NewRunEvent } from '../runs/types.ts';
+import type { NewRunEvent } from '../runs/types.ts';
 import type { EventStorage } from '../storage/types.ts';
 
-type Materialization = Omit<AssetMaterialization, 'id'>;
-
 /**
- * Collects a run's events and materializations and writes them in batches, so a short run costs one
- * `appendEvents` statement instead of one per event. Writes are serialized, keeping event order.
+ * Collects a run's events and writes them in batches, so a short run costs one `appendEvents` statement
+ * instead of one per event. Writes are serialized, keeping event order. ASSET_MATERIALIZATION events with
+ * `data.assetKey` are indexed as materializations by `appendEvents` itself (same transaction).
  * Events pushed after `close()` (from abandoned user code) are dropped on purpose: the run has ended.
  */
 export class EventBuffer {
   private events: NewRunEvent[] = [];
-  private materializations: Materialization[] = [];
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
@@ -23,10 +21,9 @@ export class EventBuffer {
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
-  push(event: NewRunEvent, materialization?: Materialization): void {
+  push(...events: NewRunEvent[]): void {
     if (this.closed) return;
-    this.events.push(event);
-    if (materialization) this.materializations.push(materialization);
+    this.events.push(...events);
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -43,13 +40,10 @@ export class EventBuffer {
       this.timer = null;
     }
     const events = this.events;
-    const materializations = this.materializations;
     this.events = [];
-    this.materializations = [];
     this.chain = this.chain.then(async () => {
       try {
         if (events.length) await this.storage.appendEvents(events);
-        for (const m of materializations) await this.storage.addMaterialization(m);
       } catch (e) {
         this.failure ??= e;
         this.onError(e);

@@ -51,6 +51,8 @@ export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<R
   const log = deps.logger?.child({ runId });
   const initial = await storage.runs.getRun(runId);
   if (!initial) throw new UnknownNameError('run', runId, []);
+  if (initial.status === 'CANCELING' && initial.startedAt === null)
+    return cancelUnstarted(initial, storage, now());
   let run: Run | undefined = initial;
   if (run.status === 'QUEUED') run = await storage.runs.transitionRun(runId, ['QUEUED'], 'STARTING', now());
   if (run?.status !== 'STARTING') return (await storage.runs.getRun(runId)) ?? initial;
@@ -256,4 +258,22 @@ async function finish(run: Run, outcome: RunOutcome, t0: number, d: FinishDeps):
   }
   log?.info({ status: final?.status ?? outcome.status, durationMs }, `run ${run.jobName} ended`);
   return final ?? (await storage.runs.getRun(runId)) ?? run;
+}
+
+/** A run canceled while it waited in a launcher's queue: nothing ran, so it ends CANCELED here. */
+async function cancelUnstarted(run: Run, storage: Storage, at: number): Promise<Run> {
+  const final = await storage.runs.transitionRun(run.runId, ['CANCELING'], 'CANCELED', at, { endedAt: at });
+  if (!final) return (await storage.runs.getRun(run.runId)) ?? run;
+  await storage.events.appendEvents([
+    {
+      runId: run.runId,
+      timestamp: at,
+      type: 'RUN_CANCELED',
+      level: 'warn',
+      stepKey: null,
+      message: 'Run canceled before it started.',
+      data: { durationMs: 0 },
+    },
+  ]);
+  return final;
 }

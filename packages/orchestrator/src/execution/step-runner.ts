@@ -88,23 +88,15 @@ export async function runStep(input: RunStepInput): Promise<StepOutcome> {
       }
       for (const m of materializations) {
         const partition = m.partitionKey === null ? '' : ` partition '${m.partitionKey}'`;
-        events.push(
-          {
-            ...base,
-            timestamp: endedAt,
-            type: 'ASSET_MATERIALIZATION',
-            level: 'info',
-            message: `Materialized asset '${key}'${partition}.`,
-            data: { assetKey: key, partitionKey: m.partitionKey, metadata: m.metadata },
-          },
-          {
-            assetKey: key,
-            partitionKey: m.partitionKey,
-            runId: run.runId,
-            timestamp: endedAt,
-            metadata: m.metadata,
-          },
-        );
+        // appendEvents indexes this event in the materialization history (data.assetKey/partitionKey/metadata).
+        events.push({
+          ...base,
+          timestamp: endedAt,
+          type: 'ASSET_MATERIALIZATION',
+          level: 'info',
+          message: `Materialized asset '${key}'${partition}.`,
+          data: { assetKey: key, partitionKey: m.partitionKey, metadata: m.metadata },
+        });
       }
       return { status: 'success', value };
     } catch (thrown) {

@@ -1,0 +1,63 @@
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Run } from '../runs/types.ts';
+import { connectRedis, type RunJobData, type RunQueueAddress, resolveAddress } from './bullmq-queue.ts';
+import type { RunLauncher } from './types.ts';
+
+/**
+ * Launches runs by adding `{ runId }` jobs to a BullMQ queue that `startWorker` processes on any machine.
+ * The job id is the run id, so a run is in the queue at most once. Finished jobs are removed at once so a
+ * run the monitor re-queues after a worker crash can be launched again; the executor's compare-and-set
+ * on the run status keeps a run from executing twice.
+ */
+export class BullMQLauncher implements RunLauncher {
+  private readonly connection: Redis;
+  private readonly queue: Queue<RunJobData>;
+  private readonly queueEvents: QueueEvents;
+  private readonly eventsConnection: Redis;
+  private readonly cancelChannel: string;
+  private readonly active = new Set<string>();
+
+  constructor(address: RunQueueAddress) {
+    const a = resolveAddress(address);
+    this.connection = connectRedis(a.redisUrl);
+    this.queue = new Queue<RunJobData>(a.queueName, { connection: this.connection, prefix: a.prefix });
+    // QueueEvents blocks on XREAD, so it needs a connection of its own.
+    this.eventsConnection = connectRedis(a.redisUrl);
+    this.queueEvents = new QueueEvents(a.queueName, { connection: this.eventsConnection, prefix: a.prefix });
+    const done = ({ jobId }: { jobId: string }) => this.active.delete(jobId);
+    this.queueEvents.on('completed', done);
+    this.queueEvents.on('failed', done);
+    this.queueEvents.on('removed', done);
+    this.cancelChannel = a.cancelChannel;
+  }
+
+  /** Resolves when the queue's Redis connections are ready (useful before timing-sensitive tests). */
+  async ready(): Promise<void> {
+    await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()]);
+  }
+
+  async launch(run: Run): Promise<void> {
+    this.active.add(run.runId);
+    await this.queue.add(
+      'run',
+      { runId: run.runId },
+      { jobId: run.runId, removeOnComplete: true, removeOnFail: true },
+    );
+  }
+
+  /** Broadcasts the cancel to all workers; the one executing the run aborts it at once. */
+  async cancel(runId: string): Promise<void> {
+    await this.connection.publish(this.cancelChannel, runId);
+  }
+
+  activeRunIds(): string[] {
+    return [...this.active];
+  }
+
+  async close(): Promise<void> {
+    await this.queueEvents.close();
+    await this.queue.close();
+    await Promise.all([this.connection.quit().catch(() => {}), this.eventsConnection.quit().catch(() => {})]);
+  }
+}

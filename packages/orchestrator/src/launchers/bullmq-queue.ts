@@ -1,0 +1,35 @@
+import { Redis } from 'ioredis';
+
+/** Where runs are queued in Redis. Tests pass a random `prefix` so they never see each other's jobs. */
+export interface RunQueueAddress {
+  redisUrl: string;
+  /** Redis key prefix of the queue. Default 'llm-rag-yt'. */
+  prefix?: string;
+  /** Default 'runs'. */
+  queueName?: string;
+}
+
+export const DEFAULT_QUEUE_PREFIX = 'llm-rag-yt';
+export const DEFAULT_QUEUE_NAME = 'runs';
+
+/** The job payload: runs live in storage, the queue only carries their id. */
+export interface RunJobData {
+  runId: string;
+}
+
+export function resolveAddress(a: RunQueueAddress): {
+  redisUrl: string;
+  prefix: string;
+  queueName: string;
+  cancelChannel: string;
+} {
+  const prefix = a.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const queueName = a.queueName ?? DEFAULT_QUEUE_NAME;
+  // Cancels are broadcast: the launcher does not know which worker holds a run.
+  return { redisUrl: a.redisUrl, prefix, queueName, cancelChannel: `${prefix}:${queueName}:cancel` };
+}
+
+/** BullMQ needs `maxRetriesPerRequest: null` on its connections (blocking commands must not give up). */
+export function connectRedis(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+}

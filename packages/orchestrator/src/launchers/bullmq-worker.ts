@@ -1,0 +1,107 @@
+import { Worker } from 'bullmq';
+import type { Definitions } from '../definitions/definitions.ts';
+import { serializeError } from '../errors.ts';
+import { executeRun } from '../execution/executor.ts';
+import type { OrchestratorLogger } from '../logging/logger.ts';
+import type { Storage } from '../storage/types.ts';
+import { connectRedis, type RunJobData, type RunQueueAddress, resolveAddress } from './bullmq-queue.ts';
+
+export interface StartWorkerOptions extends RunQueueAddress {
+  storage: Storage;
+  definitions: Definitions;
+  /** Runs executed at once by this worker. */
+  concurrency: number;
+  /** Unique per process; recorded on runs and in heartbeats so the monitor can spot dead workers. */
+  workerId: string;
+  runTimeoutMs?: number;
+  logger?: OrchestratorLogger;
+  /** Default 5000 ms. */
+  heartbeatIntervalMs?: number;
+  /** How often a run checks storage for CANCELING (the fallback when a cancel broadcast is missed). Default 300 ms. */
+  cancelPollMs?: number;
+}
+
+export interface RunWorker {
+  readonly workerId: string;
+  activeRunIds(): string[];
+  /**
+   * Stops taking jobs and waits for running ones; with `cancelRuns` they are aborted first (ending CANCELED).
+   * Removes this worker's heartbeat.
+   */
+  close(opts?: { cancelRuns?: boolean }): Promise<void>;
+}
+
+/**
+ * Consumes the run queue filled by BullMQLauncher: executes each run with `executeRun`, writes a heartbeat
+ * (`daemonType: 'worker'`) every 5 s, and aborts a run at once when a cancel is broadcast for it.
+ * @example const worker = await startWorker({ storage, definitions, redisUrl, concurrency: 2, workerId: 'gpu-1' })
+ */
+export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> {
+  const a = resolveAddress(opts);
+  const log = opts.logger?.child({ workerId: opts.workerId });
+  const controllers = new Map<string, AbortController>();
+  const connection = connectRedis(a.redisUrl);
+  const subscriber = connectRedis(a.redisUrl);
+  await subscriber.subscribe(a.cancelChannel);
+  subscriber.on('message', (channel: string, runId: string) => {
+    if (channel === a.cancelChannel) controllers.get(runId)?.abort(new Error('cancel requested'));
+  });
+
+  const worker = new Worker<RunJobData>(
+    a.queueName,
+    async (job) => {
+      const { runId } = job.data;
+      const controller = new AbortController();
+      controllers.set(runId, controller);
+      try {
+        const run = await executeRun(runId, {
+          storage: opts.storage,
+          definitions: opts.definitions,
+          workerId: opts.workerId,
+          runTimeoutMs: opts.runTimeoutMs,
+          logger: opts.logger,
+          signal: controller.signal,
+          cancelPollMs: opts.cancelPollMs,
+        });
+        return { status: run.status };
+      } finally {
+        controllers.delete(runId);
+      }
+    },
+    { connection, prefix: a.prefix, concurrency: opts.concurrency },
+  );
+  worker.on('error', (e) => log?.error({ err: serializeError(e) }, 'run queue worker error'));
+  worker.on('failed', (job, e) =>
+    log?.error({ runId: job?.data.runId, err: serializeError(e) }, 'run could not be executed'),
+  );
+
+  const beat = async () => {
+    try {
+      await opts.storage.daemon.heartbeat({
+        daemonId: opts.workerId,
+        daemonType: 'worker',
+        timestamp: Date.now(),
+        info: { activeRunIds: [...controllers.keys()], concurrency: opts.concurrency, queue: a.queueName },
+      });
+    } catch (e) {
+      log?.warn({ err: serializeError(e) }, 'could not write worker heartbeat');
+    }
+  };
+  await worker.waitUntilReady();
+  await beat();
+  const heartbeat = setInterval(beat, opts.heartbeatIntervalMs ?? 5000);
+  heartbeat.unref?.();
+
+  return {
+    workerId: opts.workerId,
+    activeRunIds: () => [...controllers.keys()],
+    async close(closeOpts = {}) {
+      clearInterval(heartbeat);
+      if (closeOpts.cancelRuns)
+        for (const c of controllers.values()) c.abort(new Error('the worker is shutting down'));
+      await worker.close();
+      await Promise.all([subscriber.quit().catch(() => {}), connection.quit().catch(() => {})]);
+      await opts.storage.daemon.deleteHeartbeat(opts.workerId).catch(() => {});
+    },
+  };
+}
