@@ -32,7 +32,13 @@ export function nextCronTime(cron: string, timezone: string, after: number): num
  * Fire times in (from, to], newest last, at most `limit` (keeps the newest).
  * The schedule loop fires only the newest missed tick so a restart never storms.
  */
-export function cronTimesBetween(cron: string, timezone: string, from: number, to: number, limit = 100): number[] {
+export function cronTimesBetween(
+  cron: string,
+  timezone: string,
+  from: number,
+  to: number,
+  limit = 100,
+): number[] {
   const c = new Cron(cron, { paused: true, timezone });
   const out: number[] = [];
   let cursor = new Date(from);

@@ -1,0 +1,87 @@
+import { errorMessage, serializeError } from '../errors.ts';
+import type { OrchestratorLogger } from '../logging/logger.ts';
+import { admitRuns, type TagConcurrencyLimit } from '../runs/queue-admission.ts';
+import type { Run } from '../runs/types.ts';
+import type { Storage } from '../storage/types.ts';
+import type { DaemonLauncher } from './launcher.ts';
+
+export interface RunQueueDeps {
+  readonly storage: Storage;
+  readonly launcher: DaemonLauncher;
+  readonly log: OrchestratorLogger;
+  readonly maxConcurrentRuns: number;
+  readonly tagLimits: readonly TagConcurrencyLimit[];
+  /** Written as the run's workerId at STARTING, so the monitor knows who is responsible for it. */
+  readonly workerId: string;
+}
+
+export interface RunQueueReport {
+  readonly launched: string[];
+  /** Queued runs left waiting (for a slot or a tag limit) after this step. */
+  readonly waiting: number;
+}
+
+/**
+ * One pass of the run queue: admit what fits (admitRuns), move each admitted run
+ * QUEUED → STARTING with a compare-and-set (a run canceled meanwhile is simply not launched),
+ * then hand it to the launcher. A launcher that throws fails that run with the reason.
+ */
+export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<RunQueueReport> {
+  const { storage } = deps;
+  const inProgress = await storage.runs.listInProgressRuns();
+  const free = deps.maxConcurrentRuns - inProgress.length;
+  if (free <= 0) return { launched: [], waiting: await countQueued(storage) };
+  // Read more than the free slots so runs blocked by tag limits do not hide those behind them.
+  const window = Math.max(free * 4, 100);
+  const queued = await storage.runs.listQueuedRuns(window);
+  const admitted = admitRuns({
+    queued,
+    inProgress,
+    maxConcurrentRuns: deps.maxConcurrentRuns,
+    tagLimits: deps.tagLimits,
+  });
+  const launched: string[] = [];
+  for (const run of admitted) {
+    const starting = await storage.runs.transitionRun(run.runId, ['QUEUED'], 'STARTING', now, {
+      workerId: deps.workerId,
+    });
+    if (!starting) continue;
+    await storage.events.appendEvents([
+      event(starting, now, 'RUN_STARTING', 'info', `Launching run (attempt ${starting.attempt}).`),
+    ]);
+    try {
+      await deps.launcher.launch(starting);
+      launched.push(run.runId);
+    } catch (cause) {
+      deps.log.error({}, `launcher failed for run ${run.runId}: ${errorMessage(cause)}`);
+      const error = serializeError(cause);
+      const failed = await storage.runs.transitionRun(run.runId, ['STARTING'], 'FAILURE', now, {
+        endedAt: now,
+        error,
+      });
+      if (failed) {
+        await storage.events.appendEvents([
+          {
+            ...event(failed, now, 'RUN_FAILURE', 'error', `Could not launch run: ${error.message}`),
+            data: { error },
+          },
+        ]);
+      }
+    }
+  }
+  return { launched, waiting: queued.length - launched.length };
+}
+
+async function countQueued(storage: Storage): Promise<number> {
+  return (await storage.runs.listQueuedRuns(1)).length;
+}
+
+export function event(
+  run: Run,
+  now: number,
+  type: 'RUN_STARTING' | 'RUN_FAILURE' | 'RUN_ENQUEUED' | 'RUN_CANCELED' | 'RUN_CANCELING',
+  level: 'info' | 'warn' | 'error',
+  message: string,
+) {
+  return { runId: run.runId, timestamp: now, type, level, stepKey: null, message, data: null };
+}
