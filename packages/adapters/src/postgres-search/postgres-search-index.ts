@@ -1,0 +1,230 @@
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
+import { queryTerms, toTsQuery } from '@llm-rag-yt/rag/search/query.ts';
+import type {
+  IndexMeta,
+  IndexStats,
+  LexicalSearchOptions,
+  SearchHit,
+  SearchIndex,
+  VectorSearchOptions,
+} from '@llm-rag-yt/rag/search/types.ts';
+import { checkEmbeddings, countWords } from '@llm-rag-yt/rag/search/validate.ts';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { migratePostgresSearch } from './migrations.ts';
+
+interface ChunkRow {
+  id: number;
+  video_id: string;
+  idx: number;
+  start_seconds: number;
+  end_seconds: number;
+  text: string;
+  title: string | null;
+  channel: string | null;
+  url: string | null;
+  score: number;
+}
+
+/** Serialises writers so two model changes cannot interleave (any constant works; this spells "srch"). */
+const INDEX_LOCK = 0x73726368;
+/** Rows per INSERT: 8 parameters each stays far below Postgres' 65 535 limit. */
+const INSERT_BATCH = 500;
+
+/**
+ * The search index on Postgres: `chunks` with a generated tsvector (GIN) and float4[] embeddings
+ * searched by exact cosine in SQL (pgvector is not required).
+ *
+ * @example
+ * const index = new PostgresSearchIndex(await openDatabase('postgres://localhost/rag'));
+ * await index.migrate();
+ */
+export class PostgresSearchIndex implements SearchIndex {
+  readonly #handle: DatabaseHandle;
+  readonly #db: Kysely<any>;
+  #hasVideosTable = false;
+
+  constructor(handle: DatabaseHandle) {
+    if (handle.dialect !== 'postgres') {
+      throw new Error(
+        `PostgresSearchIndex needs a Postgres database handle, got '${handle.dialect}'. Use SqliteSearchIndex.`,
+      );
+    }
+    this.#handle = handle;
+    this.#db = handle.db;
+  }
+
+  async migrate(): Promise<void> {
+    await migratePostgresSearch(this.#handle);
+  }
+
+  async indexVideo(
+    videoId: string,
+    chunks: readonly Chunk[],
+    embeddings: readonly Float32Array[] | null,
+    embeddingModel: string | null,
+  ): Promise<{ chunks: number; embedded: boolean }> {
+    const dims = checkEmbeddings(videoId, chunks, embeddings, embeddingModel);
+    const embed = embeddings !== null && embeddingModel !== null && dims !== null;
+    await this.#db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${INDEX_LOCK})`.execute(trx);
+      await sql`DELETE FROM chunks WHERE video_id = ${videoId}`.execute(trx);
+      if (embed) {
+        const meta = await readMeta(trx);
+        if (meta.embeddingModel !== embeddingModel || meta.dims !== dims) {
+          // Vectors of another model are meaningless next to the new ones: drop them, re-embed later.
+          await sql`UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL`.execute(trx);
+          await sql`UPDATE indexed_videos SET embedding_model = NULL`.execute(trx);
+          await sql`INSERT INTO index_meta (key, value) VALUES ('embedding_model', ${embeddingModel}), ('dims', ${String(dims)})
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`.execute(trx);
+        }
+      }
+      const now = Date.now();
+      for (let from = 0; from < chunks.length; from += INSERT_BATCH) {
+        const rows = chunks.slice(from, from + INSERT_BATCH).map((c, i) => ({
+          video_id: videoId,
+          idx: c.idx,
+          start_seconds: c.start,
+          end_seconds: c.end,
+          text: c.text,
+          token_count: countWords(c.text),
+          created_at: now,
+          embedding: embed ? Array.from(embeddings[from + i]) : null,
+        }));
+        await trx.insertInto('chunks').values(rows).execute();
+      }
+      await sql`INSERT INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at)
+        VALUES (${videoId}, ${embed ? embeddingModel : null}, ${chunks.length}, ${now})
+        ON CONFLICT (video_id) DO UPDATE SET embedding_model = EXCLUDED.embedding_model,
+          chunk_count = EXCLUDED.chunk_count, indexed_at = EXCLUDED.indexed_at`.execute(trx);
+    });
+    return { chunks: chunks.length, embedded: embed && chunks.length > 0 };
+  }
+
+  async deleteVideo(videoId: string): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const a = await sql`DELETE FROM chunks WHERE video_id = ${videoId}`.execute(trx);
+      const b = await sql`DELETE FROM indexed_videos WHERE video_id = ${videoId}`.execute(trx);
+      return Number(a.numAffectedRows ?? 0) + Number(b.numAffectedRows ?? 0) > 0;
+    });
+  }
+
+  async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
+    const tsquery = toTsQuery(queryTerms(query));
+    const videos = await this.#videosJoin();
+    if (opts.channel !== undefined && !videos.present) return [];
+    const filters = this.#filters(opts, videos.present);
+    // ts_rank normalisation 1 divides by log(length), so long chunks do not win by size alone.
+    const { rows } = await sql<ChunkRow>`
+      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns},
+             ts_rank(c.tsv, q.q, 1) AS score
+      FROM chunks c CROSS JOIN to_tsquery('simple', ${tsquery}) AS q(q) ${videos.join}
+      WHERE c.tsv @@ q.q ${filters}
+      ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
+    return rows.map(toHit);
+  }
+
+  async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<SearchHit[]> {
+    const meta = await this.meta();
+    if (meta.dims === null) return [];
+    if (vector.length !== meta.dims) {
+      throw new Error(
+        `Query vector has ${vector.length} dimensions but the index holds ${meta.dims}-dimensional vectors of '${meta.embeddingModel}'. Use the same embedding model for queries and passages.`,
+      );
+    }
+    const videos = await this.#videosJoin();
+    if (opts.channel !== undefined && !videos.present) return [];
+    const filters = this.#filters(opts, videos.present);
+    // Vectors are unit length, so the dot product is the cosine similarity.
+    const { rows } = await sql<ChunkRow>`
+      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns},
+             (SELECT sum(a * b) FROM unnest(c.embedding, ${Array.from(vector)}::real[]) AS t(a, b)) AS score
+      FROM chunks c ${videos.join}
+      WHERE c.embedding IS NOT NULL ${filters}
+      ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
+    return rows.map(toHit);
+  }
+
+  async stats(): Promise<IndexStats> {
+    const { rows } = await sql<{ chunks: number; videos: number }>`
+      SELECT coalesce(sum(chunk_count), 0)::int AS chunks, count(*)::int AS videos FROM indexed_videos WHERE chunk_count > 0`.execute(
+      this.#db,
+    );
+    return { chunks: rows[0].chunks, videos: rows[0].videos, ...(await this.meta()) };
+  }
+
+  async meta(): Promise<IndexMeta> {
+    return readMeta(this.#db);
+  }
+
+  async videosNeedingEmbedding(model: string): Promise<string[]> {
+    const { rows } = await sql<{ video_id: string }>`
+      SELECT video_id FROM indexed_videos
+      WHERE chunk_count > 0 AND (embedding_model IS NULL OR embedding_model <> ${model}) ORDER BY video_id`.execute(
+      this.#db,
+    );
+    return rows.map((r) => r.video_id);
+  }
+
+  async videoChunks(videoId: string): Promise<Chunk[]> {
+    const { rows } = await sql<Chunk>`
+      SELECT idx, start_seconds AS start, end_seconds AS "end", text FROM chunks WHERE video_id = ${videoId} ORDER BY idx`.execute(
+      this.#db,
+    );
+    return rows;
+  }
+
+  #filters(
+    opts: { videoIds?: readonly string[]; channel?: string },
+    videosPresent: boolean,
+  ): RawBuilder<unknown> {
+    const parts: RawBuilder<unknown>[] = [];
+    if (opts.videoIds) parts.push(sql`AND c.video_id = ANY(${[...opts.videoIds]}::text[])`);
+    if (opts.channel !== undefined && videosPresent) parts.push(sql`AND v.channel = ${opts.channel}`);
+    return parts.length ? sql.join(parts, sql` `) : sql``;
+  }
+
+  /** Titles/channels come from the RAG store's `videos` table when it exists. */
+  async #videosJoin(): Promise<{
+    present: boolean;
+    join: RawBuilder<unknown>;
+    columns: RawBuilder<unknown>;
+  }> {
+    if (!this.#hasVideosTable) {
+      const { rows } = await sql<{ t: string | null }>`SELECT to_regclass('videos')::text AS t`.execute(
+        this.#db,
+      );
+      this.#hasVideosTable = rows[0]?.t != null;
+    }
+    return this.#hasVideosTable
+      ? {
+          present: true,
+          join: sql`LEFT JOIN videos v ON v.video_id = c.video_id`,
+          columns: sql`v.title, v.channel, v.url`,
+        }
+      : { present: false, join: sql``, columns: sql`NULL AS title, NULL AS channel, NULL AS url` };
+  }
+}
+
+async function readMeta(db: Kysely<any>): Promise<IndexMeta> {
+  const { rows } = await sql<{ key: string; value: string }>`
+    SELECT key, value FROM index_meta WHERE key IN ('embedding_model', 'dims')`.execute(db);
+  const map = new Map(rows.map((r) => [r.key, r.value]));
+  const dims = map.get('dims');
+  return { embeddingModel: map.get('embedding_model') ?? null, dims: dims ? Number(dims) : null };
+}
+
+function toHit(r: ChunkRow): SearchHit {
+  return {
+    chunkId: Number(r.id),
+    videoId: r.video_id,
+    idx: r.idx,
+    start: Number(r.start_seconds),
+    end: Number(r.end_seconds),
+    text: r.text,
+    score: Number(r.score),
+    title: r.title ?? null,
+    channel: r.channel ?? null,
+    url: r.url ?? null,
+  };
+}

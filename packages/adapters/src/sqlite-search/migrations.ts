@@ -1,0 +1,54 @@
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+
+/*
+ * The search tables on SQLite (migration set 'search_migrations'). The vector tables depend on
+ * the embedding dimensions, which are known only when the first vectors arrive, so they are
+ * created by SqliteVectorStore, not here.
+ */
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE IF NOT EXISTS chunks (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      video_id TEXT NOT NULL,
+      idx INTEGER NOT NULL,
+      start_seconds REAL NOT NULL,
+      end_seconds REAL NOT NULL,
+      text TEXT NOT NULL,
+      token_count INTEGER NOT NULL,
+      created_at INTEGER NOT NULL
+    )`.execute(db);
+    await sql`CREATE INDEX IF NOT EXISTS chunks_video_idx ON chunks (video_id, idx)`.execute(db);
+    // Contentless: the text lives once, in chunks; contentless_delete lets us delete by rowid.
+    // remove_diacritics 2 folds ё→е, й→и, é→e on both sides, so Russian and English both match.
+    await sql`CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+      text, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2"
+    )`.execute(db);
+    await sql`CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value TEXT)`.execute(db);
+    // Per video: which model made its vectors (null = lexical only), so model changes are detected.
+    await sql`CREATE TABLE IF NOT EXISTS indexed_videos (
+      video_id TEXT PRIMARY KEY,
+      embedding_model TEXT,
+      chunk_count INTEGER NOT NULL,
+      indexed_at INTEGER NOT NULL
+    )`.execute(db);
+  },
+};
+
+export async function migrateSqliteSearch(handle: DatabaseHandle): Promise<void> {
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: { getMigrations: async () => ({ '0001_chunks_fts': initial }) },
+    migrationTableName: 'search_migrations',
+    migrationLockTableName: 'search_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration)';
+    throw new Error(
+      `Search index migration ${failed} failed on SQLite: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Check that the SQLite build has FTS5 (better-sqlite3 bundles it).',
+      { cause: error },
+    );
+  }
+}

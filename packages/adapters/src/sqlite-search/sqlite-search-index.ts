@@ -1,0 +1,263 @@
+import type { DatabaseHandle, SqliteLike, SqliteStatementLike } from '@llm-rag-yt/orchestrator';
+import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
+import { queryTerms, toFts5Match } from '@llm-rag-yt/rag/search/query.ts';
+import type {
+  IndexMeta,
+  IndexStats,
+  LexicalSearchOptions,
+  SearchHit,
+  SearchIndex,
+  VectorSearchOptions,
+} from '@llm-rag-yt/rag/search/types.ts';
+import { checkEmbeddings, countWords } from '@llm-rag-yt/rag/search/validate.ts';
+import * as sqliteVec from 'sqlite-vec';
+import { migrateSqliteSearch } from './migrations.ts';
+import { SqliteVectorStore, type VectorStoreOptions } from './vector-store.ts';
+
+interface ChunkRow {
+  id: number;
+  video_id: string;
+  idx: number;
+  start_seconds: number;
+  end_seconds: number;
+  text: string;
+  title: string | null;
+  channel: string | null;
+  url: string | null;
+  score: number;
+}
+
+/**
+ * The search index in the shared SQLite file: `chunks` + FTS5 (bm25) + sqlite-vec vectors.
+ * All work runs on the shared better-sqlite3 connection, inside Kysely's connection lock so it
+ * never interleaves with another module's open Kysely transaction.
+ *
+ * @example
+ * const index = new SqliteSearchIndex(await openDatabase('sqlite:/data/state.db'));
+ * await index.migrate();
+ * await index.indexVideo('dQw4w9WgXcQ', chunks, null, null);
+ */
+export class SqliteSearchIndex implements SearchIndex {
+  readonly #handle: DatabaseHandle;
+  readonly #raw: SqliteLike;
+  readonly #vectors: SqliteVectorStore;
+  readonly #statements = new Map<string, SqliteStatementLike>();
+  #hasVideosTable = false;
+
+  constructor(handle: DatabaseHandle, opts: VectorStoreOptions = {}) {
+    if (handle.dialect !== 'sqlite' || !handle.sqlite) {
+      throw new Error(
+        `SqliteSearchIndex needs a SQLite database handle, got '${handle.dialect}'. Use PostgresSearchIndex.`,
+      );
+    }
+    this.#handle = handle;
+    this.#raw = handle.sqlite;
+    loadSqliteVec(this.#raw);
+    this.#vectors = new SqliteVectorStore(this.#raw, opts);
+  }
+
+  async migrate(): Promise<void> {
+    await migrateSqliteSearch(this.#handle);
+  }
+
+  async indexVideo(
+    videoId: string,
+    chunks: readonly Chunk[],
+    embeddings: readonly Float32Array[] | null,
+    embeddingModel: string | null,
+  ): Promise<{ chunks: number; embedded: boolean }> {
+    const dims = checkEmbeddings(videoId, chunks, embeddings, embeddingModel);
+    return this.#locked(() => {
+      const now = Date.now();
+      const insertChunk = this.#stmt(
+        'INSERT INTO chunks (video_id, idx, start_seconds, end_seconds, text, token_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      const insertFts = this.#stmt('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
+      this.#raw.transaction(() => {
+        this.#deleteRows(videoId);
+        const embed = embeddings && embeddingModel && dims !== null && chunks.length > 0;
+        if (embed && this.#vectors.prepareFor(embeddingModel, dims)) {
+          this.#stmt('UPDATE indexed_videos SET embedding_model = NULL').run();
+        }
+        for (let i = 0; i < chunks.length; i++) {
+          const c = chunks[i];
+          const id = Number(
+            insertChunk.run(videoId, c.idx, c.start, c.end, c.text, countWords(c.text), now).lastInsertRowid,
+          );
+          insertFts.run(id, c.text);
+          if (embed) this.#vectors.insert(id, videoId, embeddings[i]);
+        }
+        this.#stmt(
+          'INSERT OR REPLACE INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at) VALUES (?, ?, ?, ?)',
+        ).run(videoId, embed ? embeddingModel : null, chunks.length, now);
+      })();
+      return { chunks: chunks.length, embedded: Boolean(embeddings && chunks.length > 0) };
+    });
+  }
+
+  async deleteVideo(videoId: string): Promise<boolean> {
+    return this.#locked(() => {
+      let deleted = false;
+      this.#raw.transaction(() => {
+        deleted = this.#deleteRows(videoId) > 0;
+        deleted =
+          this.#stmt('DELETE FROM indexed_videos WHERE video_id = ?').run(videoId).changes > 0 || deleted;
+      })();
+      return deleted;
+    });
+  }
+
+  async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
+    const match = toFts5Match(queryTerms(query));
+    return this.#locked(() => {
+      const videos = this.#videosJoin();
+      if (opts.channel !== undefined && !videos.present) return [];
+      const where: string[] = ['chunks_fts MATCH @match'];
+      const params: Record<string, unknown> = { match, k: opts.k };
+      if (opts.videoIds) {
+        where.push('c.video_id IN (SELECT value FROM json_each(@videoIds))');
+        params.videoIds = JSON.stringify(opts.videoIds);
+      }
+      if (opts.channel !== undefined) {
+        where.push('v.channel = @channel');
+        params.channel = opts.channel;
+      }
+      const sql = `SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns}, -chunks_fts.rank AS score
+        FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid ${videos.join}
+        WHERE ${where.join(' AND ')} ORDER BY chunks_fts.rank LIMIT @k`;
+      return (this.#stmt(sql).all(params) as ChunkRow[]).map(toHit);
+    });
+  }
+
+  async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<SearchHit[]> {
+    return this.#locked(() => {
+      const videos = this.#videosJoin();
+      let videoIds = opts.videoIds ? [...opts.videoIds] : null;
+      if (opts.channel !== undefined) {
+        if (!videos.present) return [];
+        const inChannel = (
+          this.#stmt('SELECT video_id FROM videos WHERE channel = ?').all(opts.channel) as {
+            video_id: string;
+          }[]
+        ).map((r) => r.video_id);
+        videoIds = videoIds ? videoIds.filter((id) => inChannel.includes(id)) : inChannel;
+      }
+      if (videoIds && videoIds.length === 0) return [];
+      const matches = this.#vectors.search(vector, opts.k, videoIds);
+      if (matches.length === 0) return [];
+      const rows = this.#stmt(
+        `SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns}, 0 AS score
+         FROM chunks c ${videos.join} WHERE c.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(matches.map((m) => m.chunkId))) as ChunkRow[];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return matches.flatMap((m) => {
+        const row = byId.get(m.chunkId);
+        return row ? [toHit({ ...row, score: 1 - m.distance })] : [];
+      });
+    });
+  }
+
+  async stats(): Promise<IndexStats> {
+    return this.#locked(() => {
+      const { chunks, videos } = this.#stmt(
+        'SELECT coalesce(sum(chunk_count), 0) AS chunks, count(*) AS videos FROM indexed_videos WHERE chunk_count > 0',
+      ).get() as { chunks: number; videos: number };
+      return { chunks, videos, ...this.#vectors.meta() };
+    });
+  }
+
+  async meta(): Promise<IndexMeta> {
+    return this.#locked(() => this.#vectors.meta());
+  }
+
+  async videosNeedingEmbedding(model: string): Promise<string[]> {
+    return this.#locked(() =>
+      (
+        this.#stmt(
+          'SELECT video_id FROM indexed_videos WHERE chunk_count > 0 AND (embedding_model IS NULL OR embedding_model <> ?) ORDER BY video_id',
+        ).all(model) as { video_id: string }[]
+      ).map((r) => r.video_id),
+    );
+  }
+
+  async videoChunks(videoId: string): Promise<Chunk[]> {
+    return this.#locked(
+      () =>
+        this.#stmt(
+          'SELECT idx, start_seconds AS start, end_seconds AS "end", text FROM chunks WHERE video_id = ? ORDER BY idx',
+        ).all(videoId) as Chunk[],
+    );
+  }
+
+  /** Deletes a video's chunks, full-text rows and vectors; returns how many chunks. Inside a transaction. */
+  #deleteRows(videoId: string): number {
+    const ids = this.#stmt('SELECT id FROM chunks WHERE video_id = ?').all(videoId) as { id: number }[];
+    const delFts = this.#stmt('DELETE FROM chunks_fts WHERE rowid = ?');
+    for (const { id } of ids) delFts.run(id);
+    this.#vectors.deleteVideo(videoId);
+    this.#stmt('DELETE FROM chunks WHERE video_id = ?').run(videoId);
+    return ids.length;
+  }
+
+  /** Titles/channels come from the RAG store's `videos` table when it exists (it may not in unit tests). */
+  #videosJoin(): { present: boolean; join: string; columns: string } {
+    if (!this.#hasVideosTable) {
+      this.#hasVideosTable =
+        this.#stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'videos'`).get() !==
+        undefined;
+    }
+    return this.#hasVideosTable
+      ? {
+          present: true,
+          join: 'LEFT JOIN videos v ON v.video_id = c.video_id',
+          columns: 'v.title, v.channel, v.url',
+        }
+      : { present: false, join: '', columns: 'NULL AS title, NULL AS channel, NULL AS url' };
+  }
+
+  /** Runs synchronous better-sqlite3 work while holding Kysely's single-connection lock. */
+  #locked<T>(fn: () => T): Promise<T> {
+    return this.#handle.db.connection().execute(async () => fn());
+  }
+
+  #stmt(sql: string): SqliteStatementLike {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.#raw.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+function toHit(r: ChunkRow): SearchHit {
+  return {
+    chunkId: r.id,
+    videoId: r.video_id,
+    idx: r.idx,
+    start: r.start_seconds,
+    end: r.end_seconds,
+    text: r.text,
+    score: r.score,
+    title: r.title ?? null,
+    channel: r.channel ?? null,
+    url: r.url ?? null,
+  };
+}
+
+function loadSqliteVec(raw: SqliteLike): void {
+  try {
+    raw.prepare('SELECT vec_version()').get();
+    return; // already loaded on this connection (openDatabase's sqliteExtensions)
+  } catch {
+    // not loaded yet
+  }
+  try {
+    raw.loadExtension(sqliteVec.getLoadablePath());
+  } catch (cause) {
+    throw new Error(
+      `Cannot load the sqlite-vec extension: ${cause instanceof Error ? cause.message : String(cause)}. Reinstall dependencies (npm i) so the sqlite-vec platform package is present.`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import type { Chunk } from '../chunking/chunk-segments.ts';
+
+/*
+ * The search index port. One implementation per database (packages/adapters/src/sqlite-search,
+ * packages/adapters/src/postgres-search); the domain only sees this.
+ */
+
+/** One retrieved chunk. `score` is the retriever's own (bm25 → higher is better; cosine similarity; or RRF). */
+export interface SearchHit {
+  chunkId: number;
+  videoId: string;
+  idx: number;
+  start: number;
+  end: number;
+  text: string;
+  score: number;
+  /** From the `videos` table when it exists; null otherwise. */
+  title: string | null;
+  channel: string | null;
+  /** The video's source URL (for non-YouTube deep links); null when unknown. */
+  url: string | null;
+}
+
+export interface LexicalSearchOptions {
+  k: number;
+  videoIds?: readonly string[];
+  /** Channel name (videos.channel) — matches nothing when the videos table is absent. */
+  channel?: string;
+}
+
+export interface VectorSearchOptions {
+  k: number;
+  videoIds?: readonly string[];
+  channel?: string;
+}
+
+export interface IndexStats {
+  chunks: number;
+  videos: number;
+  /** Model whose vectors the index currently holds; null when no vectors. */
+  embeddingModel: string | null;
+  dims: number | null;
+}
+
+export interface IndexMeta {
+  embeddingModel: string | null;
+  dims: number | null;
+}
+
+export interface SearchIndex {
+  /** Creates or upgrades the index tables (idempotent). */
+  migrate(): Promise<void>;
+  /**
+   * Replaces all chunks of a video atomically. With `embeddings` (one per chunk, same order),
+   * the vectors are stored under `embeddingModel`; a different model than the index holds
+   * discards the other videos' vectors (they show up in `videosNeedingEmbedding`).
+   */
+  indexVideo(
+    videoId: string,
+    chunks: readonly Chunk[],
+    embeddings: readonly Float32Array[] | null,
+    embeddingModel: string | null,
+  ): Promise<{ chunks: number; embedded: boolean }>;
+  /** Removes a video's chunks and vectors; false when it had none. */
+  deleteVideo(videoId: string): Promise<boolean>;
+  /** Full-text search (bm25). The query is user text; it is sanitised, never a syntax error. */
+  lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]>;
+  /** Nearest chunks by cosine similarity to an L2-normalised vector of the index's model. */
+  vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<SearchHit[]>;
+  stats(): Promise<IndexStats>;
+  /** Cheap read of the model/dims the vectors are in (used on every hybrid query). */
+  meta(): Promise<IndexMeta>;
+  /** Videos with chunks whose vectors are missing or made by another model. */
+  videosNeedingEmbedding(model: string): Promise<string[]>;
+  /** The stored chunks of a video in order (for re-embedding without re-chunking). */
+  videoChunks(videoId: string): Promise<Chunk[]>;
+}
