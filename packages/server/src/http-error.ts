@@ -50,10 +50,10 @@ export function toHttpError(err: unknown): HttpError | null {
   if (typeof status === 'number' && status >= 400 && status < 500 && err instanceof Error) {
     return new HttpError(status as ContentfulStatusCode, err.message);
   }
-  // Validation errors from the RAG service are thrown as plain errors named *ValidationError / Invalid*.
-  if (err instanceof Error && /^(Invalid|Validation|NotFound|UnknownVideo|UnknownRequest)/.test(err.name)) {
-    return new HttpError(/NotFound|Unknown/.test(err.name) ? 404 : 400, err.message);
-  }
+  // RAG-side errors follow a naming convention: *NotFoundError → 404, Invalid*/Validation* → 400.
+  if (err instanceof Error && /NotFound/.test(err.name)) return new HttpError(404, err.message);
+  if (err instanceof Error && /^(Invalid|Validation)|ValidationError$/.test(err.name))
+    return new HttpError(400, err.message);
   return null;
 }
 

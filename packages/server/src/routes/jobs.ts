@@ -56,14 +56,12 @@ export function jobRoutes(opts: AppOptions): Hono {
         selection: j.selection,
         tags: j.tags,
         priority: j.priority,
-        steps: defs
-          .planFor(j.name)
-          .map((s) => ({
-            key: s.key,
-            kind: s.step.kind,
-            deps: s.deps,
-            hasConfig: s.step.configSchema !== null,
-          })),
+        steps: defs.planFor(j.name).map((s) => ({
+          key: s.key,
+          kind: s.step.kind,
+          deps: s.deps,
+          hasConfig: s.step.configSchema !== null,
+        })),
         sensors: [...defs.sensors.values()].filter((s) => s.jobName === j.name).map((s) => s.name),
         schedules: [...defs.schedules.values()].filter((s) => s.jobName === j.name).map((s) => s.name),
       })),
