@@ -1,0 +1,48 @@
+import type { PartitionStorage, RunStorage } from '@llm-rag-yt/orchestrator';
+import type { ChunkOptions } from '../chunking/chunk-segments.ts';
+import type { AudioConverter, ChatModel, Downloader, Embedder, Notifier, Transcriber } from '../ports.ts';
+import type { SearchIndex } from '../search/types.ts';
+import type { RagStore } from '../store/rag-store.ts';
+
+/** Plain settings the pipeline reads; the CLI's config module builds them. */
+export interface RagSettings {
+  /** Root data folder (downloads, captions, models). */
+  readonly dataDir: string;
+  /** Folder watched by audio_file_sensor; media dropped here gets transcribed and indexed. */
+  readonly audioDir: string;
+  /** Wanted caption / transcription languages in order, e.g. ['en', 'ru'] or ['auto']. */
+  readonly languages: readonly string[];
+  /** Longer media is rejected (non-retriable) before transcription. */
+  readonly maxDurationSeconds: number;
+  /** Delete the WAV once its transcript is stored (saves disk; re-transcription then re-downloads). */
+  readonly deleteAudioAfterTranscription: boolean;
+  /** Step retries of the download (network) step. Default 2. */
+  readonly downloadRetries?: number;
+  /** Seconds before the first download retry (exponential). Default 5. */
+  readonly retryDelaySeconds?: number;
+  /** Chunking of transcripts. */
+  readonly chunking?: ChunkOptions;
+  /** Requests turned into runs per youtube_url_sensor tick. Default 20. */
+  readonly sensorBatch?: number;
+}
+
+/**
+ * Everything the RAG definitions need at run time, passed as the orchestrator's `resources`.
+ * `orchestrator` is optional: when present, the pipeline adds dynamic partitions for videos it
+ * discovers inside a run (playlists, generic pages) and reconciles requests whose run died.
+ */
+export interface RagResources {
+  readonly store: RagStore;
+  readonly searchIndex: SearchIndex;
+  readonly downloader: Downloader;
+  readonly converter: AudioConverter;
+  readonly transcriber: Transcriber;
+  readonly embedder: Embedder | null;
+  readonly chat: ChatModel | null;
+  readonly notifiers: readonly Notifier[];
+  readonly settings: RagSettings;
+  readonly orchestrator?: { readonly runs: RunStorage; readonly partitions: PartitionStorage } | null;
+}
+
+/** Name of the dynamic partitions definition used by every per-video asset. */
+export const VIDEO_PARTITIONS = 'videos';
