@@ -40,7 +40,10 @@ export interface Instance<R = any> {
   /** Creates a QUEUED run (after validating config) and nudges the queue. */
   submitRun(input: SubmitRunInput): Promise<Run>;
   /** Ad-hoc run of an asset selection (`key`, `group:x`, `+key`, …), optionally one partition. */
-  materialize(selection: readonly string[], opts?: Omit<SubmitRunInput, 'jobName' | 'stepSelection'>): Promise<Run>;
+  materialize(
+    selection: readonly string[],
+    opts?: Omit<SubmitRunInput, 'jobName' | 'stepSelection'>,
+  ): Promise<Run>;
   /** QUEUED → CANCELED at once; in-progress → CANCELING, then the executor aborts user code. */
   cancelRun(runId: string): Promise<Run>;
   /** New run with parentRunId; `fromFailure` executes only failed/skipped steps and what follows them. */
@@ -54,6 +57,9 @@ export interface Instance<R = any> {
   /** Asks the daemon (same process, or via the database/Redis) to evaluate this sensor at once. */
   wake(sensorName?: string): Promise<void>;
   /** Resolves when the run is terminal; onEvent sees each new event in order. */
-  waitForRun(runId: string, opts?: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; pollMs?: number }): Promise<Run>;
+  waitForRun(
+    runId: string,
+    opts?: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; pollMs?: number },
+  ): Promise<Run>;
   close(): Promise<void>;
 }
