@@ -13,8 +13,21 @@ export const unprocessedAudioConfig = z
     language: z.string().default('auto'),
     /** Specific files to register (set by audio_file_sensor); otherwise the whole folder is scanned. */
     files: z.array(z.string()).default([]),
+    /** Imported transcript files (RagService.importFile): indexed without ASR. */
+    captions: z
+      .array(
+        z.object({
+          video_id: z.string(),
+          path: z.string(),
+          format: z.enum(['vtt', 'srt', 'json3']),
+          language: z.string().default('auto'),
+        }),
+      )
+      .default([]),
+    /** Requests this run works for (set by RagService.importFile). */
+    request_ids: z.array(z.number().int()).default([]),
   })
-  .default({ language: 'auto', files: [] });
+  .default({ language: 'auto', files: [], captions: [], request_ids: [] });
 
 export type UnprocessedAudioConfig = z.infer<typeof unprocessedAudioConfig>;
 
@@ -38,6 +51,9 @@ export function unprocessedAudioFiles(_resources: RagResources) {
       const items: MediaWork[] = [...(upstream?.videos ?? [])];
       let newFiles = 0;
       if (!upstream) {
+        const cfg = ctx.config;
+        if (cfg?.request_ids.length) await claimForRun(ctx, cfg.request_ids);
+        items.push(...(await importedCaptions(ctx)));
         newFiles = await registerDroppedFiles(ctx);
         items.push(...(await pendingAudio(ctx)));
       }
@@ -61,6 +77,34 @@ export function unprocessedAudioFiles(_resources: RagResources) {
       return { items };
     },
   });
+}
+
+/** Transcript files given in config: their video rows exist; segments come from the file. */
+async function importedCaptions(
+  ctx: StepContext<UnprocessedAudioConfig, RagResources>,
+): Promise<MediaWork[]> {
+  const out: MediaWork[] = [];
+  for (const c of ctx.config?.captions ?? []) {
+    const requests = await ctx.resources.store.requests.list({
+      videoId: c.video_id,
+      statuses: ['pending', 'processing'],
+    });
+    const video = await ctx.resources.store.videos.get(c.video_id);
+    out.push({
+      videoId: c.video_id,
+      url: video?.url ?? pathToFileURL(c.path).toString(),
+      requestIds: await claimForRun(
+        ctx,
+        requests.map((r) => r.id),
+      ),
+      language: c.language,
+      force: true,
+      audioFileId: null,
+      audioPath: null,
+      captions: { language: c.language, automatic: false, format: c.format, path: c.path },
+    });
+  }
+  return out;
 }
 
 /** audio_files rows still pending (for this partition's video, or all), with their requests. */
@@ -114,15 +158,18 @@ async function registerDroppedFiles(ctx: StepContext<UnprocessedAudioConfig, Rag
     const videoId = localVideoId(hash);
     if (ctx.partitionKey && ctx.partitionKey !== videoId) continue;
     const url = pathToFileURL(path).toString();
-    const request = await store.requests.create({
-      url,
-      videoId,
-      source: 'import',
-      language: ctx.config?.language ?? 'auto',
-      status: 'processing',
-      stage: 'downloading',
-      runId: ctx.runId,
-    });
+    const active = await store.requests.findActive(videoId);
+    const request =
+      active ??
+      (await store.requests.create({
+        url,
+        videoId,
+        source: 'import',
+        language: ctx.config?.language ?? 'auto',
+        status: 'processing',
+        stage: 'downloading',
+        runId: ctx.runId,
+      }));
     try {
       const wav = await converter.toWav16kMono(
         path,

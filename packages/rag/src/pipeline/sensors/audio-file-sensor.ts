@@ -49,6 +49,8 @@ export const audioFileSensor = defineSensor<RagResources>({
       cursor.seen.push(hash);
       if (await store.audioFiles.findByHash(hash)) continue;
       const videoId = localVideoId(hash);
+      // importFile copies media here and starts its own run; do not start a second one.
+      if (await store.requests.findActive(videoId)) continue;
       partitions.push(videoId);
       runRequests.push({
         runKey: `audio_file:${hash}`,

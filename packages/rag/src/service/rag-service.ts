@@ -1,0 +1,249 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage, type Instance, isTerminal, NonRetriableError } from '@llm-rag-yt/orchestrator';
+import * as alerts from '../alerts/alert-store.ts';
+import { answerQuestion } from '../answer/answer-question.ts';
+import type { RagResources } from '../pipeline/resources.ts';
+import { requestRunKey } from '../pipeline/sensors/youtube-url-sensor.ts';
+import { hybridSearch } from '../search/hybrid.ts';
+import { safeFileName } from '../youtube/safe-file-name.ts';
+import { importFile } from './import-file.ts';
+import { submitUrls } from './submit-urls.ts';
+import type {
+  AskOptions,
+  AskResult,
+  RagService,
+  RequestStatus,
+  SubmitResult,
+  YoutubeRequest,
+} from './types.ts';
+
+/** What submitUrls returns beyond the shared interface (additive). */
+export interface RagSubmitResult extends SubmitResult {
+  /** Video ids that were already indexed and so were not queued again (use `force`). */
+  alreadyIndexed: string[];
+  /** How many new requests were queued. */
+  created: number;
+}
+
+export interface RagServiceDeps {
+  resources: RagResources;
+  /** The orchestrator (runs, wake-ups). Imports run through it so they show as runs. */
+  instance: Instance;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+const MAX_QUESTION_CHARS = 2000;
+const MAX_TOP_K = 50;
+
+/**
+ * The RAG use cases behind the CLI, the HTTP API and the Telegram bot.
+ *
+ * @example
+ * const rag = createRagService({ resources, instance });
+ * const { requests } = await rag.submitUrls(['https://youtu.be/dQw4w9WgXcQ'], { source: 'cli' });
+ * const { answer, citations } = await rag.ask('what is the song about?');
+ */
+export function createRagService(deps: RagServiceDeps): RagService & {
+  submitUrls(
+    urls: readonly string[],
+    opts?: Parameters<RagService['submitUrls']>[1],
+  ): Promise<RagSubmitResult>;
+} {
+  const { resources, instance } = deps;
+  const { store, searchIndex } = resources;
+  const now = deps.now ?? Date.now;
+
+  /** Starts the URL sensor at once instead of within 30 s; never fails the caller's request. */
+  async function wake(): Promise<void> {
+    await instance.wake('youtube_url_sensor').catch(() => {});
+  }
+
+  async function cancelRunOf(r: YoutubeRequest): Promise<void> {
+    const runId =
+      r.runId ??
+      (await instance.storage.runs.listRuns({ runKey: requestRunKey(r), limit: 1 }))[0]?.runId ??
+      null;
+    if (!runId) return;
+    const run = await instance.storage.runs.getRun(runId);
+    if (run && !isTerminal(run.status)) await instance.cancelRun(runId).catch(() => {});
+  }
+
+  return {
+    async submitUrls(urls, opts = {}) {
+      const result = await submitUrls(store, urls, opts);
+      if (result.created > 0) await wake();
+      return result;
+    },
+
+    getRequest: (id) => store.requests.get(id),
+
+    listRequests: (opts = {}) => store.requests.list(opts),
+
+    async retryRequest(id) {
+      const r = await store.requests.get(id);
+      if (!r) throw new NonRetriableError(`Request ${id} does not exist.`);
+      if (r.status !== 'failed') {
+        throw new NonRetriableError(`Request ${id} is ${r.status}; only failed requests can be retried.`);
+      }
+      const updated = await store.requests.update(id, {
+        status: 'pending',
+        stage: 'validating',
+        error: null,
+        errorPermanent: false,
+        runId: null,
+        attempts: r.attempts + 1,
+      });
+      await wake();
+      return updated;
+    },
+
+    async cancelRequests(opts) {
+      const targets: YoutubeRequest[] = [];
+      if (opts.requestIds?.length) {
+        for (const id of opts.requestIds) {
+          const r = await store.requests.get(id);
+          if (r && (opts.userId === undefined || r.userId === opts.userId)) targets.push(r);
+        }
+      } else if (opts.userId !== undefined) {
+        targets.push(
+          ...(await store.requests.list({
+            userId: opts.userId,
+            statuses: ['pending', 'processing'],
+            limit: 1000,
+          })),
+        );
+      } else {
+        throw new NonRetriableError(
+          'cancelRequests needs requestIds or a userId; refusing to cancel every request.',
+        );
+      }
+      let n = 0;
+      for (const r of targets) {
+        if (r.status !== 'pending' && r.status !== 'processing') continue;
+        await store.requests.update(r.id, {
+          status: 'failed',
+          stage: 'failed',
+          error: 'Canceled by the user.',
+          errorPermanent: true,
+        });
+        await cancelRunOf(r);
+        n++;
+      }
+      return n;
+    },
+
+    async ask(question: string, opts: AskOptions = {}): Promise<AskResult> {
+      const started = now();
+      const q = (question ?? '').trim();
+      if (q.length > MAX_QUESTION_CHARS) {
+        throw new NonRetriableError(
+          `The question is ${q.length} characters long; ask in at most ${MAX_QUESTION_CHARS}.`,
+        );
+      }
+      const k = Math.min(Math.max(1, Math.floor(opts.topK ?? 5)), MAX_TOP_K);
+      // Throws EmptyQuestionError (clear message) for empty or symbol-only questions; user text never reaches FTS syntax.
+      const search = await hybridSearch(searchIndex, resources.embedder, q, {
+        k,
+        ...(opts.videoId ? { videoIds: [opts.videoId] } : {}),
+        ...(opts.channel ? { channel: opts.channel } : {}),
+        signal: opts.signal,
+      });
+      const answer = await answerQuestion({
+        question: q,
+        hits: search.hits,
+        chat: resources.chat,
+        retrieval: search.retrieval,
+        retrievalNotice: search.notice,
+        signal: opts.signal,
+      });
+      const latencyMs = now() - started;
+      const queryId = await store.queries.add({
+        userId: opts.userId ?? null,
+        query: q,
+        answer: answer.answer,
+        mode: answer.mode,
+        retrieval: search.retrieval,
+        latencyMs,
+        source: opts.source ?? 'cli',
+        citations: answer.citations,
+      });
+      if (opts.userId !== undefined) {
+        await store.activity.add({
+          userId: opts.userId,
+          action: 'ask',
+          details: { queryId, citations: answer.citations.length },
+        });
+      }
+      return {
+        question: q,
+        answer: answer.answer,
+        mode: answer.mode,
+        retrieval: search.retrieval,
+        citations: answer.citations,
+        latencyMs,
+        queryId,
+      };
+    },
+
+    async feedback(input) {
+      if (input.rating !== 1 && input.rating !== -1) {
+        throw new NonRetriableError(
+          `Feedback rating must be 1 (helpful) or -1 (not helpful), got ${input.rating}.`,
+        );
+      }
+      if (!(await store.queries.get(input.queryId)))
+        throw new NonRetriableError(`Query ${input.queryId} does not exist.`);
+      await store.queries.addFeedback(input);
+    },
+
+    listVideos: (opts = {}) => store.videos.list(opts),
+
+    getVideo: (videoId) => store.videos.get(videoId),
+
+    async removeVideo(videoId) {
+      const video = await store.videos.get(videoId);
+      const hadChunks = await searchIndex.deleteVideo(videoId);
+      const files = [
+        ...(await store.audioFiles.deleteForVideo(videoId)).map((a) => a.path),
+        ...(await store.videos.transcriptFiles(videoId)).map((t) => t.path),
+      ];
+      const existed = await store.videos.delete(videoId);
+      for (const f of files) await rm(f, { force: true }).catch(() => {});
+      await rm(join(resources.settings.dataDir, 'downloads', safeFileName(videoId)), {
+        recursive: true,
+        force: true,
+      });
+      return Boolean(video) || existed || hadChunks;
+    },
+
+    transcript: (videoId) => store.videos.segments(videoId),
+
+    async importFile(path, opts = {}) {
+      return importFile(resources, instance, path, opts);
+    },
+
+    listAlerts: (opts = {}) => alerts.listAlerts(store.handle, opts),
+    acknowledgeAlert: (id, by) => alerts.acknowledgeAlert(store.handle, id, by, now()),
+    resolveAlert: (id) => alerts.resolveAlert(store.handle, id, now()),
+
+    async stats() {
+      const [videos, index, requests, queuedRuns] = await Promise.all([
+        store.videos.count(),
+        searchIndex.stats().catch((e) => {
+          throw new Error(`Could not read the search index: ${errorMessage(e)}`);
+        }),
+        store.requests.countByStatus(),
+        instance.storage.runs.countRuns({ statuses: ['QUEUED'] }),
+      ]);
+      return {
+        videos,
+        chunks: index.chunks,
+        requests: requests as Record<RequestStatus, number>,
+        queuedRuns,
+        embedder: resources.embedder?.model ?? null,
+      };
+    },
+  };
+}
