@@ -1,0 +1,110 @@
+/*
+ * A real embedded stack for RAG end-to-end tests: temp SQLite file, orchestrator storage, RAG store,
+ * SQLite search index, real yt-dlp + ffmpeg, the seed's definitions, an in-process launcher and a
+ * running Daemon. `close()` stops everything and deletes the folder.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FfmpegAudioConverter } from '@llm-rag-yt/adapters/ffmpeg/index.ts';
+import { SqliteSearchIndex } from '@llm-rag-yt/adapters/sqlite-search/sqlite-search-index.ts';
+import { YtDlpDownloader } from '@llm-rag-yt/adapters/ytdlp/index.ts';
+import {
+  createSqlStorage,
+  Definitions,
+  InProcessLauncher,
+  type Instance,
+  openDatabase,
+} from '@llm-rag-yt/orchestrator';
+import { Daemon } from '@llm-rag-yt/orchestrator/daemon/daemon.ts';
+import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
+import { createRagDefinitions } from '../src/pipeline/definitions.ts';
+import type { RagResources } from '../src/pipeline/resources.ts';
+import type { Embedder, Transcriber } from '../src/ports.ts';
+import { createRagService } from '../src/service/rag-service.ts';
+import { createRagStore } from '../src/store/rag-store.ts';
+
+export async function startRagEnv(opts: { transcriber?: Transcriber; embedder?: Embedder | null } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'rag-e2e-'));
+  const handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
+  const storage = createSqlStorage(handle);
+  await storage.migrate();
+  const store = createRagStore(handle);
+  await store.migrate();
+  const searchIndex = new SqliteSearchIndex(handle);
+  await searchIndex.migrate();
+  const converter = new FfmpegAudioConverter();
+  const resources: RagResources = {
+    store,
+    searchIndex,
+    downloader: new YtDlpDownloader({ converter, ytDlpPath: '/usr/bin/yt-dlp' }),
+    converter,
+    transcriber: opts.transcriber ?? unusedTranscriber,
+    embedder: opts.embedder ?? null,
+    chat: null,
+    notifiers: [],
+    settings: {
+      dataDir: join(dir, 'data'),
+      audioDir: join(dir, 'data', 'audio'),
+      languages: ['en'],
+      maxDurationSeconds: 3600,
+      deleteAudioAfterTranscription: false,
+      downloadRetries: 0,
+    },
+    orchestrator: { runs: storage.runs, partitions: storage.partitions },
+  };
+  const definitions = new Definitions({ ...createRagDefinitions(resources), resources });
+  const launcher = new InProcessLauncher({ storage, definitions, workerId: 'e2e-worker' });
+  const daemon = new Daemon({
+    storage,
+    definitions,
+    launcher,
+    id: 'e2e-worker',
+    timing: { idleWaitMs: 50, wakePollMs: 50, instigatorCheckMs: 200 },
+  });
+  const instance: Instance = createInstance({ storage, definitions, launcher });
+  daemon.start();
+  const service = createRagService({ resources, instance });
+  return {
+    dir,
+    handle,
+    storage,
+    store,
+    resources,
+    instance,
+    daemon,
+    service,
+    async close() {
+      await daemon.stop();
+      await launcher.close();
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The captions path must never reach ASR; this transcriber says so loudly if it does. */
+const unusedTranscriber: Transcriber = {
+  name: 'unused',
+  async transcribe() {
+    throw new Error('ASR was called although the video has captions');
+  },
+  async check() {
+    return { name: 'unused', version: '0' };
+  },
+};
+
+/** Polls until `fn` returns a truthy value or the time runs out (then throws with `what`). */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
