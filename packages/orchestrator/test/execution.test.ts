@@ -293,7 +293,6 @@ describe('executeRun: materializations and logs', () => {
             ctx.reportMaterialization({ partitionKey: 'other', metadata: { segments: 3 } });
           },
         }),
-        defineOp({ key: 'plain', compute: () => 'no materialization' }),
       ],
       jobs: [
         defineJob({

@@ -109,7 +109,7 @@ describe('validateRunConfig', () => {
   it('rejects a step of another job, unknown top-level keys and keys beside config', () => {
     const e = catchError(() =>
       validateRunConfig(defs, 'urls_only', {
-        ops: { unprocessed_audio_files: { config: {} }, youtube_urls_to_process: { confg: {} } },
+        ops: { unprocessed_audio_files: { config: {} }, youtube_urls_to_process: { confg: {} } as never },
         resources: {},
       }),
     ) as InvalidConfigError;
