@@ -31,6 +31,9 @@ export const DEFAULT_DELIVERY_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
   maxDelayMs: 3_600_000,
 });
 
+// Long enough for one send with its timeout and a short Telegram retry_after wait.
+const CLAIM_LEASE_MS = 5 * 60_000;
+
 export interface DeliveryReport {
   sent: number;
   failed: number;
@@ -175,6 +178,15 @@ export async function deliverPendingAlerts(
       fingerprint: alert.fingerprint,
     };
     const attempts = Number(row.attempts) + 1;
+    // Claim the row by moving its retry time forward; a concurrent delivery pass loses the race and skips it.
+    const claim = await h.db
+      .updateTable('alert_deliveries')
+      .set({ next_attempt_at: opts.now + CLAIM_LEASE_MS })
+      .where('id', '=', row.delivery_id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', opts.now)
+      .executeTakeFirst();
+    if (Number(claim.numUpdatedRows) !== 1) continue;
     try {
       await notifier.send(message, opts.signal);
       const at = opts.clock?.() ?? opts.now;
