@@ -163,17 +163,27 @@ export function storageContract(name: string, harness: StorageContractHarness): 
           const id = `run-${String(i).padStart(2, '0')}`;
           created.push(id);
           // Several runs share a timestamp to exercise the tie-break.
-          await s.runs.createRun({ runId: id, jobName: 'j' }, 1000 + Math.floor(i / 3));
+          await s.runs.createRun(
+            { runId: id, jobName: 'j', tags: { even: i % 2 === 0 ? 'yes' : 'no', all: 'x' } },
+            1000 + Math.floor(i / 3),
+          );
         }
-        const seen: string[] = [];
-        let before: string | undefined;
-        for (;;) {
-          const page = await s.runs.listRuns({ limit: 7, beforeRunId: before });
-          if (page.length === 0) break;
-          seen.push(...page.map((r) => r.runId));
-          before = page.at(-1)!.runId;
-        }
-        expect(seen).toEqual([...created].reverse());
+        const paginate = async (filter: { tags?: Record<string, string>; statuses?: RunStatus[] }) => {
+          const seen: string[] = [];
+          let before: string | undefined;
+          for (;;) {
+            const page = await s.runs.listRuns({ ...filter, limit: 4, beforeRunId: before });
+            if (page.length === 0) break;
+            seen.push(...page.map((r) => r.runId));
+            before = page.at(-1)!.runId;
+          }
+          return seen;
+        };
+        expect(await paginate({})).toEqual([...created].reverse());
+        expect(await paginate({ statuses: ['QUEUED'] })).toEqual([...created].reverse());
+        const evens = created.filter((_, i) => i % 2 === 0).reverse();
+        expect(await paginate({ tags: { even: 'yes' } })).toEqual(evens);
+        expect(await paginate({ tags: { even: 'yes', all: 'x' }, statuses: ['QUEUED'] })).toEqual(evens);
         expect(await s.runs.listRuns({ beforeRunId: 'no-such-run' })).toEqual([]);
       });
 

@@ -177,8 +177,33 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/*
+ * Tag filters list newest-first: with created_at copied into run_tags, one ordered range scan of
+ * (key, value, created_at, run_id) yields the newest N runs with a tag, whether the tag is rare or common.
+ */
+const runTagsCreatedAt: Migration = {
+  async up(db) {
+    await db.schema
+      .alterTable('run_tags')
+      .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await sql`update run_tags set created_at = (select r.created_at from runs r where r.run_id = run_tags.run_id)`.execute(
+      db,
+    );
+    await db.schema
+      .createIndex('run_tags_kv_created_idx')
+      .on('run_tags')
+      .columns(['key', 'value', 'created_at', 'run_id'])
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropIndex('run_tags_kv_created_idx').execute();
+    await db.schema.alterTable('run_tags').dropColumn('created_at').execute();
+  },
+};
+
 function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect) };
+  return { '0001_initial': initial(dialect), '0002_run_tags_created_at': runTagsCreatedAt };
 }
 
 /** Applies pending orchestrator migrations. Idempotent; safe to call from several processes (Postgres locks). */

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { errorMessage, OrchestratorError } from '../../errors.ts';
 import type { NewRun, Run, RunStatus } from '../../runs/types.ts';
 import { IN_PROGRESS_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../runs/types.ts';
 import type { CreateRunResult, RunFilter, RunStatusPatch, RunStorage } from '../types.ts';
 import { insertEvents } from './event-writer.ts';
 import { chunks, json, toRun } from './rows.ts';
-import type { OrchestratorTables } from './tables.ts';
+import type { OrchestratorTables, RunTagsTable } from './tables.ts';
 
 type Db = Kysely<OrchestratorTables>;
+// Conditions reference runs.* only, so they apply with or without the tag join.
 type RunsEb = ExpressionBuilder<OrchestratorTables, 'runs'>;
 
 const DELETE_CHUNK = 500;
@@ -58,6 +59,7 @@ export class SqlRunStorage implements RunStorage {
           run_id: runId,
           key,
           value: String(value),
+          created_at: now,
         }));
         if (tagRows.length) await trx.insertInto('run_tags').values(tagRows).execute();
         await insertEvents(trx, [
@@ -123,15 +125,32 @@ export class SqlRunStorage implements RunStorage {
       // The cursor run was deleted (retention): nothing sensible lies "before" it.
       if (!cursor) return [];
     }
-    let q = this.#db
-      .selectFrom('runs')
-      .selectAll()
-      .where((eb) => eb.and(runConditions(eb, filter)))
-      .orderBy('created_at', 'desc')
-      .orderBy('run_id', 'desc');
+    const [firstTag, ...otherTags] = Object.entries(filter.tags ?? {});
+    const rest = { ...filter, tags: Object.fromEntries(otherTags) };
+    // With a tag filter the first tag's ordered index drives the scan (see migration 0002);
+    // otherwise the runs indexes on (status|job_name, created_at, run_id) do.
+    const order = firstTag
+      ? (['t0.created_at', 't0.run_id'] as const)
+      : (['runs.created_at', 'runs.run_id'] as const);
+    const plain = this.#db.selectFrom('runs');
+    const from = (
+      firstTag
+        ? plain.innerJoin('run_tags as t0', (join) =>
+            join
+              .onRef('t0.run_id', '=', 'runs.run_id')
+              .on('t0.key', '=', firstTag[0])
+              .on('t0.value', '=', firstTag[1]),
+          )
+        : plain
+    ) as SelectQueryBuilder<OrchestratorTables & { t0: RunTagsTable }, 'runs' | 't0', object>;
+    let q = from
+      .selectAll('runs')
+      .where((eb) => eb.and(runConditions(eb, rest)))
+      .orderBy(order[0], 'desc')
+      .orderBy(order[1], 'desc');
     if (cursor) {
       const c = cursor;
-      q = q.where((eb) => eb(eb.refTuple('created_at', 'run_id'), '<', eb.tuple(c.created_at, c.run_id)));
+      q = q.where((eb) => eb(eb.refTuple(order[0], order[1]), '<', eb.tuple(c.created_at, c.run_id)));
     }
     if (filter.limit !== undefined) q = q.limit(filter.limit);
     return (await q.execute()).map(toRun);
@@ -239,16 +258,20 @@ export class SqlRunStorage implements RunStorage {
 
 function runConditions(eb: RunsEb, f: Omit<RunFilter, 'limit' | 'beforeRunId'>) {
   const c = [];
-  if (f.statuses) c.push(f.statuses.length ? eb('status', 'in', f.statuses) : eb.lit(false));
-  if (f.jobName !== undefined) c.push(eb('job_name', '=', f.jobName));
-  if (f.runKey !== undefined) c.push(eb('run_key', '=', f.runKey));
-  if (f.createdAfter !== undefined) c.push(eb('created_at', '>', f.createdAfter));
+  if (f.statuses) c.push(f.statuses.length ? eb('runs.status', 'in', f.statuses) : eb.lit(false));
+  if (f.jobName !== undefined) c.push(eb('runs.job_name', '=', f.jobName));
+  if (f.runKey !== undefined) c.push(eb('runs.run_key', '=', f.runKey));
+  if (f.createdAfter !== undefined) c.push(eb('runs.created_at', '>', f.createdAfter));
   for (const [key, value] of Object.entries(f.tags ?? {})) {
     c.push(
       eb(
-        'run_id',
+        'runs.run_id',
         'in',
-        eb.selectFrom('run_tags').select('run_tags.run_id').where('key', '=', key).where('value', '=', value),
+        eb
+          .selectFrom('run_tags as rt')
+          .select('rt.run_id')
+          .where('rt.key', '=', key)
+          .where('rt.value', '=', value),
       ),
     );
   }

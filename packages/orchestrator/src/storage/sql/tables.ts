@@ -31,6 +31,8 @@ export interface RunTagsTable {
   run_id: string;
   key: string;
   value: string;
+  /** Copy of runs.created_at so tag-filtered listings scan one ordered index. */
+  created_at: number;
 }
 
 export interface EventsTable {
