@@ -1,9 +1,8 @@
-import { chunkSegments } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
 import { EmptyQuestionError } from '@llm-rag-yt/rag/search/query.ts';
 import type { SearchIndex } from '@llm-rag-yt/rag/search/types.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trigramEmbedding } from './helpers/trigram-embedding.ts';
-import { CORPUS } from './search-corpus.ts';
+import { CORPUS, chunksOf } from './search-corpus.ts';
 
 /*
  * One behaviour suite for every SearchIndex implementation (SQLite, Postgres). Each dialect's test
@@ -17,14 +16,6 @@ export interface ContractFixture {
 
 const MODEL_A = 'test:trigram-a';
 const MODEL_B = 'test:trigram-b';
-export const CHUNK_OPTS = { targetWords: 25, maxSeconds: 30, overlapWords: 5 };
-
-export function chunksOf(videoId: string) {
-  const video = CORPUS.find((v) => v.videoId === videoId);
-  if (!video) throw new Error(`no corpus video ${videoId}`);
-  return chunkSegments(video.segments, CHUNK_OPTS);
-}
-
 const embedAll = (texts: string[]) => texts.map((t) => trigramEmbedding(t));
 
 export function searchIndexContract(name: string, setup: () => Promise<ContractFixture>): void {

@@ -1,3 +1,4 @@
+import { chunkSegments } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
 import type { TranscriptSegment } from '@llm-rag-yt/rag/ports.ts';
 
 /*
@@ -96,3 +97,12 @@ export const CORPUS: readonly CorpusVideo[] = [
     ],
   },
 ];
+
+/** Small chunks so each video has several and the right time range matters. */
+export const CHUNK_OPTS = { targetWords: 25, maxSeconds: 30, overlapWords: 5 };
+
+export function chunksOf(videoId: string) {
+  const video = CORPUS.find((v) => v.videoId === videoId);
+  if (!video) throw new Error(`no corpus video ${videoId}`);
+  return chunkSegments(video.segments, CHUNK_OPTS);
+}

@@ -17,11 +17,11 @@ export interface ChunkOptions {
   overlapWords?: number;
 }
 
-/** One word with the time span it was spoken in (interpolated inside its segment). */
-interface TimedWord {
-  text: string;
-  start: number;
-  end: number;
+/** Words with the time span each was spoken in (interpolated inside its segment); parallel arrays stay cheap for long transcripts. */
+interface TimedWords {
+  text: string[];
+  start: number[];
+  end: number[];
 }
 
 /**
@@ -42,26 +42,26 @@ export function chunkSegments(segments: readonly TranscriptSegment[], opts: Chun
   const words = timedWords(segments);
   const chunks: Chunk[] = [];
   let from = 0;
-  while (from < words.length) {
-    const first = words[from];
+  const n = words.text.length;
+  while (from < n) {
+    const first = words.start[from];
     let to = from + 1; // exclusive
-    while (to < words.length && to - from < targetWords && words[to].end - first.start <= maxSeconds) to++;
-    chunks.push(makeChunk(chunks.length, words, from, to));
-    if (to >= words.length) break;
+    while (to < n && to - from < targetWords && words.end[to] - first <= maxSeconds) to++;
+    chunks.push({
+      idx: chunks.length,
+      start: round(words.start[from]),
+      end: round(words.end[to - 1]),
+      text: words.text.slice(from, to).join(' '),
+    });
+    if (to >= n) break;
     // Step back for overlap, but always advance at least one word.
     from = Math.max(from + 1, to - overlapWords);
   }
   return chunks;
 }
 
-function makeChunk(idx: number, words: readonly TimedWord[], from: number, to: number): Chunk {
-  let text = words[from].text;
-  for (let i = from + 1; i < to; i++) text += ` ${words[i].text}`;
-  return { idx, start: round(words[from].start), end: round(words[to - 1].end), text };
-}
-
-function timedWords(segments: readonly TranscriptSegment[]): TimedWord[] {
-  const out: TimedWord[] = [];
+function timedWords(segments: readonly TranscriptSegment[]): TimedWords {
+  const out: TimedWords = { text: [], start: [], end: [] };
   for (const seg of segments) {
     if (!seg || typeof seg.text !== 'string') continue;
     const parts = seg.text.split(/\s+/).filter((w) => w.length > 0);
@@ -70,7 +70,9 @@ function timedWords(segments: readonly TranscriptSegment[]): TimedWord[] {
     const end = Math.max(start, finite(seg.end, start));
     const step = (end - start) / parts.length;
     for (let i = 0; i < parts.length; i++) {
-      out.push({ text: parts[i], start: start + step * i, end: start + step * (i + 1) });
+      out.text.push(parts[i]);
+      out.start.push(start + step * i);
+      out.end.push(start + step * (i + 1));
     }
   }
   return out;

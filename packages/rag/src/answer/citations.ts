@@ -1,0 +1,48 @@
+import type { SearchHit } from '../search/types.ts';
+import type { Citation } from '../service/types.ts';
+import { deepLink } from '../youtube/url.ts';
+
+/** 75 → '1:15', 3725 → '1:02:05'. */
+export function formatTime(seconds: number): string {
+  const s = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${String(m).padStart(2, '0')}:${sec}`;
+}
+
+/** '01:15–01:45' */
+export function formatRange(start: number, end: number): string {
+  return `${formatTime(start)}–${formatTime(end)}`;
+}
+
+/** Snippets stay short enough for a Telegram message with five sources. */
+const SNIPPET_CHARS = 240;
+
+export function toCitation(hit: SearchHit): Citation {
+  return {
+    videoId: hit.videoId,
+    title: hit.title ?? hit.videoId,
+    channel: hit.channel,
+    start: hit.start,
+    end: hit.end,
+    url: deepLink(hit.videoId, hit.start, hit.url ?? undefined),
+    snippet: snippet(hit.text),
+    score: Math.round(hit.score * 10_000) / 10_000,
+    chunkId: hit.chunkId,
+  };
+}
+
+function snippet(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= SNIPPET_CHARS) return t;
+  const cut = t.lastIndexOf(' ', SNIPPET_CHARS);
+  return `${t.slice(0, cut > SNIPPET_CHARS / 2 ? cut : SNIPPET_CHARS)}…`;
+}
+
+/** "[1] Title (01:15–01:45) https://youtu.be/ID?t=75" — one line per source, for plain-text answers. */
+export function formatSources(citations: readonly Citation[]): string {
+  return citations
+    .map((c, i) => `[${i + 1}] ${c.title} (${formatRange(c.start, c.end)}) ${c.url}`)
+    .join('\n');
+}

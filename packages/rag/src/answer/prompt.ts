@@ -1,0 +1,31 @@
+import type { ChatMessage } from '../ports.ts';
+import type { Citation } from '../service/types.ts';
+import { formatRange } from './citations.ts';
+
+/** Passage text sent to the model per source; keeps five sources well inside small context windows. */
+const MAX_SOURCE_CHARS = 1500;
+
+const SYSTEM = [
+  'You answer questions about YouTube videos using only the numbered transcript excerpts provided.',
+  'Cite every claim with the source number in square brackets, like [1] or [2][3].',
+  'If the excerpts do not contain the answer, say so plainly instead of guessing.',
+  'Answer in the language of the question, concisely (at most a short paragraph or a few bullet points).',
+].join(' ');
+
+/** The grounded prompt: numbered sources with title and time range, then the question. */
+export function groundedPrompt(
+  question: string,
+  citations: readonly Citation[],
+  texts: readonly string[],
+): ChatMessage[] {
+  const sources = citations
+    .map((c, i) => {
+      const text = texts[i].length > MAX_SOURCE_CHARS ? `${texts[i].slice(0, MAX_SOURCE_CHARS)}…` : texts[i];
+      return `[${i + 1}] "${c.title}" (${formatRange(c.start, c.end)})\n${text}`;
+    })
+    .join('\n\n');
+  return [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: `Sources:\n\n${sources}\n\nQuestion: ${question}` },
+  ];
+}
