@@ -34,7 +34,9 @@ describe('OpenAiEmbedder', () => {
       prefixes: { query: 'query: ', passage: 'passage: ' },
     });
     await e.embed(['hello'], 'query');
-    expect((server.requests.at(-1)?.json as { input?: string[] } | undefined)?.input).toEqual(['query: hello']);
+    expect((server.requests.at(-1)?.json as { input?: string[] } | undefined)?.input).toEqual([
+      'query: hello',
+    ]);
   });
 
   it('retries 429 and 5xx with backoff, then succeeds', async () => {
