@@ -1,0 +1,365 @@
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCaptions } from '@llm-rag-yt/rag/captions/index.ts';
+import type {
+  AudioConverter,
+  CaptionTrack,
+  Downloader,
+  DownloadOptions,
+  DownloadResult,
+  VideoMetadata,
+} from '@llm-rag-yt/rag/ports.ts';
+import { parseVideoUrl } from '@llm-rag-yt/rag/youtube/url.ts';
+import { ProcessError, runProcess } from '../process.ts';
+import { classifyYtDlpError, DownloadFailedError } from './errors.ts';
+import {
+  type CaptionChoice,
+  hasNoAudio,
+  pickCaption,
+  toVideoMetadata,
+  videoIdFor,
+  type YtDlpInfo,
+} from './info.ts';
+import { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
+import {
+  compareVersions,
+  DEFAULT_MIN_YTDLP_VERSION,
+  parseYtDlpVersion,
+  YTDLP_INSTALL_HINT,
+} from './version.ts';
+
+export interface YtDlpConfig {
+  /** Executable path. Default 'yt-dlp'. */
+  ytDlpPath?: string;
+  /** Converts the downloaded audio to 16 kHz mono WAV. */
+  converter: AudioConverter;
+  /** Older versions are rejected by check(). Default DEFAULT_MIN_YTDLP_VERSION. */
+  minVersion?: string;
+  /** Extra arguments for every call, e.g. ['--cookies', '/data/cookies.txt', '--proxy', '…']. */
+  extraArgs?: readonly string[];
+  /** Time limit for metadata calls. Default 120 s. */
+  metadataTimeoutMs?: number;
+  /** Called with yt-dlp's warnings and fallbacks (captions that failed, etc.). */
+  onLog?: (message: string) => void;
+}
+
+/**
+ * Downloader on the yt-dlp executable. Captions first: manual subtitles, then automatic captions,
+ * in the wanted languages; audio only when there are none (or `forceAudio`). Files in `outputDir`
+ * are named by video id, never by title. Failures that retrying cannot fix are
+ * `DownloadFailedError` (non-retriable) with a `reason`; rate limits are `RetryAfterError`.
+ *
+ * @example
+ * const dl = new YtDlpDownloader({ converter: new FfmpegAudioConverter() });
+ * const r = await dl.download('https://youtu.be/dQw4w9WgXcQ', { languages: ['auto'], forceAudio: false, maxDurationSeconds: 4 * 3600, outputDir: '/data/audio' });
+ */
+export class YtDlpDownloader implements Downloader {
+  readonly path: string;
+  private readonly converter: AudioConverter;
+  private readonly minVersion: string;
+  private readonly extraArgs: readonly string[];
+  private readonly metadataTimeoutMs: number;
+  private readonly log: (message: string) => void;
+
+  constructor(config: YtDlpConfig) {
+    this.path = config.ytDlpPath ?? 'yt-dlp';
+    this.converter = config.converter;
+    this.minVersion = config.minVersion ?? DEFAULT_MIN_YTDLP_VERSION;
+    this.extraArgs = config.extraArgs ?? [];
+    this.metadataTimeoutMs = config.metadataTimeoutMs ?? 120_000;
+    this.log = config.onLog ?? (() => {});
+  }
+
+  async check(): Promise<{ name: string; version: string; path: string }> {
+    let stdout: string;
+    try {
+      ({ stdout } = await runProcess(this.path, ['--version'], { timeoutMs: 30_000 }));
+    } catch (e) {
+      throw new DownloadFailedError(
+        'not_installed',
+        '',
+        `yt-dlp is not usable at '${this.path}': ${(e as Error).message} ${YTDLP_INSTALL_HINT}`,
+        { cause: e },
+      );
+    }
+    const version = stdout.trim();
+    const parsed = parseYtDlpVersion(version);
+    const min = parseYtDlpVersion(this.minVersion)!;
+    if (!parsed) {
+      throw new DownloadFailedError(
+        'not_installed',
+        '',
+        `'${this.path} --version' printed '${version.slice(0, 80)}', which is not a yt-dlp version. ${YTDLP_INSTALL_HINT}`,
+      );
+    }
+    if (compareVersions(parsed, min) < 0) {
+      throw new DownloadFailedError(
+        'not_installed',
+        '',
+        `yt-dlp ${version} at '${this.path}' is too old (need ${this.minVersion} or newer; sites change and old versions fail). ${YTDLP_INSTALL_HINT}`,
+      );
+    }
+    return { name: 'yt-dlp', version, path: this.path };
+  }
+
+  async expand(
+    url: string,
+    signal?: AbortSignal,
+  ): Promise<{ url: string; videoId: string; title?: string }[]> {
+    const parsed = parseVideoUrl(url);
+    // A single YouTube video needs no network round trip.
+    if (parsed.kind === 'video') return [{ url: parsed.url, videoId: parsed.videoId }];
+    const target =
+      parsed.kind === 'channel' && !/\/(videos|streams|shorts)$/.test(parsed.url)
+        ? `${parsed.url}/videos`
+        : parsed.url;
+    const info = await this.json(['--flat-playlist', '-J'], target, signal);
+    const out: { url: string; videoId: string; title?: string }[] = [];
+    const seen = new Set<string>();
+    const visit = (item: YtDlpInfo, depth: number) => {
+      if (item._type === 'playlist' && item.entries && depth < 3) {
+        for (const e of item.entries) if (e) visit(e, depth + 1);
+        return;
+      }
+      const entryUrl =
+        item.webpage_url ??
+        (item.url && /^https?:/.test(item.url) ? item.url : undefined) ??
+        (item.id &&
+        /^[A-Za-z0-9_-]{11}$/.test(item.id) &&
+        (item.ie_key ?? '').toLowerCase().startsWith('youtube')
+          ? `https://www.youtube.com/watch?v=${item.id}`
+          : target);
+      const videoId = videoIdFor(item, entryUrl);
+      if (seen.has(videoId)) return;
+      seen.add(videoId);
+      out.push({ url: entryUrl, videoId, ...(item.title ? { title: item.title } : {}) });
+    };
+    visit(info, 0);
+    return out;
+  }
+
+  async download(url: string, opts: DownloadOptions): Promise<DownloadResult> {
+    const { signal, onProgress } = opts;
+    const parsed = parseVideoUrl(url);
+    const target = parsed.url;
+    onProgress?.({ fraction: 0, message: 'reading video metadata' });
+    let info = await this.json(['--no-playlist', '-J'], target, signal);
+    if (info._type === 'playlist') {
+      const first = info.entries?.find((e): e is YtDlpInfo => Boolean(e));
+      if (!first)
+        throw new DownloadFailedError(
+          'unsupported_url',
+          target,
+          `No video was found at ${target} (an empty playlist or page).`,
+        );
+      info = first;
+    }
+    const metadata = toVideoMetadata(info, target);
+    checkDuration(metadata, opts.maxDurationSeconds, target);
+    if (info.is_live || info.live_status === 'is_live' || info.live_status === 'is_upcoming') {
+      throw new DownloadFailedError(
+        'not_started',
+        target,
+        `${target} is a live stream that is still running or has not started; send it again when the recording is available.`,
+      );
+    }
+    await mkdir(opts.outputDir, { recursive: true });
+    const stem = metadata.videoId;
+    // Later calls reuse this file instead of fetching the page again (--load-info-json).
+    const infoPath = join(opts.outputDir, `${stem}.info.json`);
+    await writeFile(infoPath, JSON.stringify(info));
+    try {
+      const choice = pickCaption(info, opts.languages);
+      const captions = choice ? await this.fetchCaptions(choice, infoPath, stem, opts, target) : null;
+      if (captions && !opts.forceAudio) {
+        onProgress?.({
+          fraction: 1,
+          message: `using ${captions.automatic ? 'automatic' : 'manual'} ${captions.language} captions`,
+        });
+        return { metadata, audioPath: null, audioBytes: null, captions };
+      }
+      if (hasNoAudio(info)) {
+        throw new DownloadFailedError(
+          'no_audio',
+          target,
+          `${target} has no audio track and no captions in ${opts.languages.join(', ')}, so there is nothing to transcribe.`,
+        );
+      }
+      const audio = await this.fetchAudio(infoPath, stem, metadata, opts, target);
+      return { metadata: audio.metadata, audioPath: audio.path, audioBytes: audio.bytes, captions };
+    } finally {
+      await rm(infoPath, { force: true });
+    }
+  }
+
+  private async fetchCaptions(
+    choice: CaptionChoice,
+    infoPath: string,
+    stem: string,
+    opts: DownloadOptions,
+    target: string,
+  ): Promise<CaptionTrack | null> {
+    const args = [
+      '--load-info-json',
+      infoPath,
+      '--skip-download',
+      choice.automatic ? '--write-auto-subs' : '--write-subs',
+      '--sub-langs',
+      choice.key,
+      '--sub-format',
+      choice.format,
+      '-o',
+      join(opts.outputDir, `${stem}.%(ext)s`),
+    ];
+    try {
+      await this.run(args, target, opts.signal);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      // Captions are a shortcut; when they fail the audio path still works.
+      this.log(
+        `captions ${choice.key} for ${target} could not be downloaded, falling back to audio: ${(e as Error).message}`,
+      );
+      return null;
+    }
+    const path = join(opts.outputDir, `${stem}.${choice.key}.${choice.format}`);
+    try {
+      const { segments } = parseCaptions(await readFile(path, 'utf8'), {
+        format: choice.format,
+        filename: path,
+      });
+      if (!segments.length) {
+        this.log(`captions ${choice.key} for ${target} are empty, falling back to audio`);
+        return null;
+      }
+    } catch (e) {
+      this.log(
+        `captions ${choice.key} for ${target} are unusable, falling back to audio: ${(e as Error).message}`,
+      );
+      return null;
+    }
+    return { language: choice.language, automatic: choice.automatic, format: choice.format, path };
+  }
+
+  private async fetchAudio(
+    infoPath: string,
+    stem: string,
+    metadata: VideoMetadata,
+    opts: DownloadOptions,
+    target: string,
+  ): Promise<{ path: string; bytes: number; metadata: VideoMetadata }> {
+    const sourceStem = `${stem}.source`;
+    const args = [
+      '--load-info-json',
+      infoPath,
+      '-f',
+      'bestaudio/best',
+      '--newline',
+      '--progress-template',
+      PROGRESS_TEMPLATE,
+      '--no-part',
+      '-o',
+      join(opts.outputDir, `${sourceStem}.%(ext)s`),
+    ];
+    opts.onProgress?.({ fraction: 0, message: 'downloading audio' });
+    await this.run(args, target, opts.signal, (line) => {
+      const p = parseProgressLine(line);
+      if (p) opts.onProgress?.(p.fraction === undefined ? p : { ...p, fraction: p.fraction * 0.9 });
+    });
+    const source = (await readdir(opts.outputDir)).find((f) => f.startsWith(`${sourceStem}.`));
+    if (!source)
+      throw new DownloadFailedError(
+        'no_audio',
+        target,
+        `yt-dlp finished but wrote no media file for ${target}.`,
+      );
+    const sourcePath = join(opts.outputDir, source);
+    const wavPath = join(opts.outputDir, `${stem}.wav`);
+    opts.onProgress?.({ fraction: 0.9, message: 'converting audio to 16 kHz mono WAV' });
+    try {
+      const wav = await this.converter.toWav16kMono(sourcePath, wavPath, opts.signal);
+      const withDuration = {
+        ...metadata,
+        durationSeconds: metadata.durationSeconds ?? Math.round(wav.durationSeconds * 1000) / 1000,
+      };
+      try {
+        checkDuration(withDuration, opts.maxDurationSeconds, target);
+      } catch (e) {
+        await rm(wavPath, { force: true });
+        throw e;
+      }
+      opts.onProgress?.({ fraction: 1, message: 'audio ready' });
+      return { path: wav.path, bytes: (await stat(wav.path)).size, metadata: withDuration };
+    } finally {
+      await rm(sourcePath, { force: true });
+    }
+  }
+
+  private async json(args: string[], target: string, signal?: AbortSignal): Promise<YtDlpInfo> {
+    const { stdout } = await this.run(args, target, signal, undefined, this.metadataTimeoutMs);
+    try {
+      return JSON.parse(stdout) as YtDlpInfo;
+    } catch (e) {
+      throw new DownloadFailedError(
+        'unsupported_url',
+        target,
+        `yt-dlp returned no video information for ${target} (output was not JSON: '${stdout.slice(0, 80)}').`,
+        { cause: e },
+      );
+    }
+  }
+
+  private async run(
+    args: string[],
+    target: string,
+    signal?: AbortSignal,
+    onLine?: (line: string) => void,
+    timeoutMs?: number,
+  ): Promise<{ stdout: string; stderr: string }> {
+    // --ignore-config: a user's yt-dlp.conf must not change our output names or formats.
+    const full = [
+      '--ignore-config',
+      '--no-warnings',
+      '--no-color',
+      ...this.extraArgs,
+      ...args,
+      ...(args.includes('--load-info-json') ? [] : ['--', target]),
+    ];
+    try {
+      return await runProcess(this.path, full, {
+        signal,
+        timeoutMs,
+        onStdoutLine: onLine,
+        maxOutputBytes: 64 * 1024 * 1024,
+      });
+    } catch (e) {
+      if (!(e instanceof ProcessError)) throw e;
+      if (e.kind === 'spawn') {
+        throw new DownloadFailedError('not_installed', target, `${e.message} ${YTDLP_INSTALL_HINT}`, {
+          cause: e,
+        });
+      }
+      if (e.kind === 'exit') throw classifyYtDlpError(e.stderrTail, target, e);
+      throw e; // aborted or timed out: the run machinery decides
+    }
+  }
+}
+
+function checkDuration(metadata: VideoMetadata, maxSeconds: number, target: string): void {
+  const d = metadata.durationSeconds;
+  if (d !== null && d > maxSeconds) {
+    throw new DownloadFailedError(
+      'too_long',
+      target,
+      `'${metadata.title}' is ${formatDuration(d)} long, over the configured maximum of ${formatDuration(maxSeconds)} (${target}). Raise the maximum duration to ingest it.`,
+    );
+  }
+}
+
+function formatDuration(s: number): string {
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = Math.round(s % 60);
+  return h
+    ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`
+    : `${m}m${String(sec).padStart(2, '0')}s`;
+}
