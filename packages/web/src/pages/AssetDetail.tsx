@@ -121,7 +121,7 @@ export default function AssetDetailPage({ assetKey }: { assetKey: string }) {
               {d.partitions.length === 0 ? (
                 <Empty>No partitions yet.</Empty>
               ) : (
-                <div className="partitions" role="group" aria-label="Partition status">
+                <div className="partitions" title="Partition status">
                   {d.partitions.map((p) => (
                     <button
                       type="button"

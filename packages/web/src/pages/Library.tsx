@@ -36,7 +36,7 @@ const ORDER = ['validating', 'downloading', 'transcribing', 'processing', 'embed
 function Progress({ r }: { r: Request }) {
   const at = ORDER.indexOf(r.stage);
   return (
-    <div className="progress" role="group" aria-label={`stage ${r.stage}`}>
+    <div className="progress" title={`stage ${r.stage}`}>
       {STAGES.map((s) => {
         const i = ORDER.indexOf(s);
         const cls =

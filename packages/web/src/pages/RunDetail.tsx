@@ -49,7 +49,7 @@ function Gantt({ steps, run }: { steps: Step[]; run: RunDetail['run'] }) {
   const span = Math.max(1, end - start);
   if (!steps.length) return <p className="muted">No steps have started yet.</p>;
   return (
-    <div className="gantt" role="group" aria-label="Step timeline">
+    <div className="gantt" title="Step timeline">
       {steps.map((s) => {
         const a = ((s.startedAt ?? start) - start) / span;
         const b = ((s.endedAt ?? end) - start) / span;
