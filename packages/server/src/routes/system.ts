@@ -1,4 +1,5 @@
 import type { DaemonHeartbeat } from '@llm-rag-yt/orchestrator';
+import { describeDaemonHealth } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';
@@ -21,10 +22,8 @@ export function systemRoutes(opts: AppOptions): Hono {
   const app = new Hono();
 
   app.get('/daemon', async (c) => {
-    const t = now();
-    const heartbeats = (await storage.daemon.listHeartbeats()).map((hb) => heartbeatJson(hb, t, maxAge));
-    const daemons = heartbeats.filter((h) => h.daemonType === 'daemon');
-    return c.json({ healthy: daemons.some((d) => d.fresh), heartbeatMaxAgeMs: maxAge, heartbeats });
+    const health = await describeDaemonHealth(storage, now(), { staleAfterMs: maxAge });
+    return c.json({ ...health, heartbeatMaxAgeMs: maxAge });
   });
 
   app.get('/overview', async (c) => {

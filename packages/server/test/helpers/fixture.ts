@@ -14,7 +14,7 @@ import {
   type Storage,
   z,
 } from '@llm-rag-yt/orchestrator';
-import { createTestInstance } from './test-instance.ts';
+import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
 
 /** Test assets: a small pipeline with a partitioned asset, a config schema and a failing asset. */
 export function testDefinitions(): Definitions {
@@ -80,7 +80,7 @@ export async function createFixture(definitions = testDefinitions()): Promise<Fi
   const handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
   const storage = createSqlStorage(handle);
   await storage.migrate();
-  const instance = createTestInstance(storage, definitions);
+  const instance = createInstance({ storage, definitions });
   return {
     dir,
     handle,
