@@ -180,7 +180,7 @@ export class Daemon {
           log: this.#log,
           maxConcurrentRuns: this.settings.maxConcurrentRuns,
           tagLimits: this.settings.tagLimits,
-          workerId: this.localWorkerId ?? '',
+          workerId: this.localWorkerId,
         },
         now,
       ),
