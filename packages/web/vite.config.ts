@@ -11,6 +11,8 @@ export default defineConfig({
   esbuild: { jsx: 'automatic' },
   build: {
     outDir: 'dist',
+    // Not 'assets': that is a UI route (/assets/<key>), and the server 404s missing build files.
+    assetsDir: 'static',
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 600,

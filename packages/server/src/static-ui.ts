@@ -46,12 +46,12 @@ export function mountStaticUi(app: Hono, dist: string | null | undefined): void 
         const headers: Record<string, string> = {
           ...SECURITY_HEADERS,
           'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'cache-control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+          'cache-control': rel.startsWith('static/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         };
         return c.body(await readFile(file), 200, headers);
       }
       // A missing hashed asset is a real 404, not the SPA (a stale tab after a deploy).
-      if (rel.startsWith('assets/')) return c.text('Not found', 404);
+      if (rel.startsWith('static/')) return c.text('Not found', 404);
     }
     return c.body(await readFile(join(dist, 'index.html')), 200, {
       ...SECURITY_HEADERS,
