@@ -1,0 +1,6 @@
+export {
+  createMetricsRegistry,
+  METRIC_PREFIX,
+  type MetricsRegistry,
+  type MetricsRegistryOptions,
+} from './registry.ts';
