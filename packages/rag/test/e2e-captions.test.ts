@@ -1,8 +1,5 @@
-import {
-  startVideoPageServer,
-  type VideoPageServer,
-} from '@llm-rag-yt/adapters/../test/helpers/video-page-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVideoPageServer, type VideoPageServer } from '../../adapters/test/helpers/video-page-server.ts';
 import { startRagEnv, waitFor } from './helpers-rag-env.ts';
 
 const VTT = `WEBVTT

@@ -15,7 +15,7 @@ export async function enterStage(
   requestIds: readonly number[],
   stage: RequestStage,
 ): Promise<void> {
-  for (const id of requestIds) await store.requests.update(id, { status: 'processing', stage });
+  for (const id of requestIds) await store.requests.advance(id, { status: 'processing', stage });
 }
 
 export async function recordTiming(
@@ -35,6 +35,8 @@ export async function failRequests(
 ): Promise<void> {
   const message = `${where}: ${errorMessage(error)}`;
   for (const id of requestIds) {
+    const r = await store.requests.get(id);
+    if (r?.status === 'failed') continue; // keep the first reason (e.g. "Canceled by the user.")
     await store.requests.update(id, {
       status: 'failed',
       stage: 'failed',

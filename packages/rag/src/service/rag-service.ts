@@ -4,7 +4,7 @@ import { errorMessage, type Instance, isTerminal, NonRetriableError } from '@llm
 import * as alerts from '../alerts/alert-store.ts';
 import { answerQuestion } from '../answer/answer-question.ts';
 import type { RagResources } from '../pipeline/resources.ts';
-import { requestRunKey } from '../pipeline/sensors/youtube-url-sensor.ts';
+import { requestRunTags } from '../pipeline/sensors/youtube-url-sensor.ts';
 import { hybridSearch } from '../search/hybrid.ts';
 import { safeFileName } from '../youtube/safe-file-name.ts';
 import { importFile } from './import-file.ts';
@@ -18,11 +18,9 @@ import type {
   YoutubeRequest,
 } from './types.ts';
 
-/** What submitUrls returns beyond the shared interface (additive). */
+/** What submitUrls returns: the shared result, always with `alreadyIndexed`, plus how many requests are new. */
 export interface RagSubmitResult extends SubmitResult {
-  /** Video ids that were already indexed and so were not queued again (use `force`). */
   alreadyIndexed: string[];
-  /** How many new requests were queued. */
   created: number;
 }
 
@@ -45,12 +43,7 @@ const MAX_TOP_K = 50;
  * const { requests } = await rag.submitUrls(['https://youtu.be/dQw4w9WgXcQ'], { source: 'cli' });
  * const { answer, citations } = await rag.ask('what is the song about?');
  */
-export function createRagService(deps: RagServiceDeps): RagService & {
-  submitUrls(
-    urls: readonly string[],
-    opts?: Parameters<RagService['submitUrls']>[1],
-  ): Promise<RagSubmitResult>;
-} {
+export function createRagService(deps: RagServiceDeps): RagService {
   const { resources, instance } = deps;
   const { store, searchIndex } = resources;
   const now = deps.now ?? Date.now;
@@ -63,7 +56,7 @@ export function createRagService(deps: RagServiceDeps): RagService & {
   async function cancelRunOf(r: YoutubeRequest): Promise<void> {
     const runId =
       r.runId ??
-      (await instance.storage.runs.listRuns({ runKey: requestRunKey(r), limit: 1 }))[0]?.runId ??
+      (await instance.storage.runs.listRuns({ tags: requestRunTags(r), limit: 1 }))[0]?.runId ??
       null;
     if (!runId) return;
     const run = await instance.storage.runs.getRun(runId);
@@ -71,7 +64,7 @@ export function createRagService(deps: RagServiceDeps): RagService & {
   }
 
   return {
-    async submitUrls(urls, opts = {}) {
+    async submitUrls(urls, opts = {}): Promise<RagSubmitResult> {
       const result = await submitUrls(store, urls, opts);
       if (result.created > 0) await wake();
       return result;

@@ -7,7 +7,14 @@ import type { AlertSeverity, TranscriptSegment } from '../ports.ts';
 
 export type RequestStatus = 'pending' | 'processing' | 'completed' | 'failed';
 /** Progress stages shown to users, with the bot's percentages. */
-export type RequestStage = 'validating' | 'downloading' | 'transcribing' | 'processing' | 'embedding' | 'done' | 'failed';
+export type RequestStage =
+  | 'validating'
+  | 'downloading'
+  | 'transcribing'
+  | 'processing'
+  | 'embedding'
+  | 'done'
+  | 'failed';
 
 export const STAGE_PERCENT: Readonly<Record<RequestStage, number>> = Object.freeze({
   validating: 0,
@@ -106,6 +113,8 @@ export interface SubmitResult {
   requests: YoutubeRequest[];
   /** URLs rejected before download with the reason. */
   rejected: { url: string; reason: string }[];
+  /** Video ids already indexed, so not queued again (submit with `force` to re-ingest). */
+  alreadyIndexed?: string[];
 }
 
 export interface Alert {
@@ -139,10 +148,19 @@ export interface RagService {
   removeVideo(videoId: string): Promise<boolean>;
   transcript(videoId: string): Promise<TranscriptSegment[]>;
   /** Imports a local media file or a transcript file (vtt/srt/json3). */
-  importFile(path: string, opts?: { videoId?: string; title?: string; language?: string }): Promise<YoutubeRequest>;
+  importFile(
+    path: string,
+    opts?: { videoId?: string; title?: string; language?: string },
+  ): Promise<YoutubeRequest>;
   listAlerts(opts?: { status?: Alert['status']; limit?: number }): Promise<Alert[]>;
   acknowledgeAlert(id: number, by: string): Promise<Alert>;
   resolveAlert(id: number): Promise<Alert>;
   /** Counts for /status: videos, chunks, requests by status, queue depth. */
-  stats(): Promise<{ videos: number; chunks: number; requests: Record<RequestStatus, number>; queuedRuns: number; embedder: string | null }>;
+  stats(): Promise<{
+    videos: number;
+    chunks: number;
+    requests: Record<RequestStatus, number>;
+    queuedRuns: number;
+    embedder: string | null;
+  }>;
 }

@@ -167,6 +167,29 @@ export class RequestRepository {
   }
 
   /**
+   * Moves an active (pending/processing) request on; a request canceled or failed meanwhile is
+   * left alone, so a running step never resurrects it. Returns false when nothing changed.
+   */
+  async advance(
+    id: number,
+    patch: { status: RequestStatus; stage: RequestStage; error?: string | null },
+    now = Date.now(),
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('youtube_requests')
+      .set({
+        status: patch.status,
+        stage: patch.stage,
+        updated_at: now,
+        ...(patch.error !== undefined ? { error: patch.error } : {}),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'processing'])
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /**
    * Claims pending requests for a run (status → processing, run_id set) and returns them.
    * Only rows still pending are claimed, so two runs never take the same request.
    */

@@ -141,8 +141,15 @@ async function pendingAudio(ctx: StepContext<UnprocessedAudioConfig, RagResource
 
 async function claimForRun(ctx: StepContext<any, RagResources>, ids: number[]): Promise<number[]> {
   const { store } = ctx.resources;
-  for (const id of ids) await store.requests.update(id, { status: 'processing', runId: ctx.runId });
-  return ids;
+  const claimed: number[] = [];
+  for (const id of ids) {
+    // Only active requests: one canceled meanwhile stays canceled.
+    if (await store.requests.advance(id, { status: 'processing', stage: 'validating' })) {
+      await store.requests.update(id, { runId: ctx.runId });
+      claimed.push(id);
+    }
+  }
+  return claimed;
 }
 
 /** Registers media files from the audio folder that are not known by content hash. Returns how many. */

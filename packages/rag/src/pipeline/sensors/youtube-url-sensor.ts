@@ -8,6 +8,11 @@ export function requestRunKey(r: Pick<YoutubeRequest, 'id' | 'attempts'>): strin
   return `youtube_request:${r.id}:${r.attempts}`;
 }
 
+/** Tags that find a request attempt's run (run keys are namespaced by the daemon, tags are not). */
+export function requestRunTags(r: Pick<YoutubeRequest, 'id' | 'attempts'>): Record<string, string> {
+  return { request_id: String(r.id), request_attempt: String(r.attempts) };
+}
+
 /**
  * Every 30 s (and at once when woken by the app): queued pipeline_jobs become requests, and each
  * pending request becomes one youtube_processing_job run for its video's partition. Requests whose
@@ -34,7 +39,7 @@ export const youtubeUrlSensor = defineSensor<RagResources>({
         runKey: requestRunKey(r),
         ...(r.videoId ? { partitionKey: r.videoId } : {}),
         runConfig: { ops: { youtube_urls_to_process: { config: { request_ids: [r.id] } } } },
-        tags: { request_id: String(r.id), source: r.source, ...(r.videoId ? { video_id: r.videoId } : {}) },
+        tags: { ...requestRunTags(r), source: r.source, ...(r.videoId ? { video_id: r.videoId } : {}) },
         priority: priorities.get(r.id) ?? 0,
       });
     }
@@ -63,7 +68,7 @@ async function reconcile(resources: RagResources): Promise<number> {
     const run = r.runId
       ? await runs.getRun(r.runId)
       : r.status === 'pending'
-        ? (await runs.listRuns({ runKey: requestRunKey(r), limit: 1 }))[0]
+        ? (await runs.listRuns({ tags: requestRunTags(r), limit: 1 }))[0]
         : undefined;
     if (!run || !['SUCCESS', 'FAILURE', 'CANCELED'].includes(run.status)) continue;
     const reason =
