@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   acknowledgeAlert,
@@ -91,5 +92,41 @@ describe('alert store on SQLite', () => {
     expect(await pruneAlerts(h, 100)).toBe(1);
     const left = await listAlerts(h);
     expect(left.map((a) => a.type)).toEqual(['job_backlog']);
+  });
+});
+
+describe('alert store on PostgreSQL', () => {
+  it('migrates, de-duplicates, resolves and schedules deliveries the same way', async () => {
+    const { openDatabase } = await import('@llm-rag-yt/orchestrator/storage/database.ts');
+    const { migrateMonitoring } = await import('../src/monitoring/migrations.ts');
+    const { deliverPendingAlerts, listDeliveries } = await import('../src/alerts/delivery.ts');
+    const schema = `monitoring_test_${process.pid}_${Date.now()}`;
+    const pg = await openDatabase(`postgres://root@127.0.0.1:5432/test?schema=${schema}`);
+    try {
+      await migrateMonitoring(pg);
+      await migrateMonitoring(pg); // idempotent
+      await syncAlerts(pg, evaluateAlertRules(quietMetrics({ ytFailed: 6 })), { now: 1000, scope });
+      await syncAlerts(pg, evaluateAlertRules(quietMetrics({ ytFailed: 8 })), { now: 2000, scope });
+      const [a] = await listAlerts(pg);
+      expect(a).toMatchObject({ status: 'open', createdAt: 1000, updatedAt: 2000 });
+      expect(typeof a!.id).toBe('number');
+      const sent: number[] = [];
+      const notifier = {
+        channel: 'memory',
+        send: async (m: { alertId: number }) => void sent.push(m.alertId),
+      };
+      expect((await deliverPendingAlerts(pg, { notifiers: [notifier], now: 2000 })).sent).toBe(1);
+      expect((await deliverPendingAlerts(pg, { notifiers: [notifier], now: 3000 })).sent).toBe(0);
+      await syncAlerts(pg, [], { now: 4000, scope });
+      expect((await deliverPendingAlerts(pg, { notifiers: [notifier], now: 4000 })).sent).toBe(1);
+      expect((await listDeliveries(pg)).map((d) => [d.state, d.status])).toEqual([
+        ['firing', 'sent'],
+        ['resolved', 'sent'],
+      ]);
+      expect((await listAlerts(pg))[0]).toMatchObject({ status: 'resolved', resolvedAt: 4000 });
+    } finally {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(pg.db).catch(() => {});
+      await pg.close();
+    }
   });
 });
