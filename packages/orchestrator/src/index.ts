@@ -54,3 +54,18 @@ export type { RunQueueAddress } from './launchers/bullmq-queue.ts';
 // — Logging —
 export { createLogger, REDACTED_KEYS } from './logging/logger.ts';
 export type { OrchestratorLogger, CreateLoggerOptions, LoggerLevel } from './logging/logger.ts';
+
+// — Daemon, run queue and the Instance facade —
+export { Daemon } from './daemon/daemon.ts';
+export type { DaemonOptions, DaemonTiming, IterationReport } from './daemon/daemon.ts';
+export { createWakeRequests } from './daemon/wake-requests.ts';
+export type { WakeRequests } from './daemon/wake-requests.ts';
+export { DEFAULT_SETTINGS, resolveSettings } from './daemon/settings.ts';
+export type { InstanceSettings } from './daemon/settings.ts';
+export { admitRuns, DEFAULT_MAX_CONCURRENT_RUNS } from './runs/queue-admission.ts';
+export type { TagConcurrencyLimit, AdmissionInput } from './runs/queue-admission.ts';
+export { planScheduleTick, scheduleRunKey, sensorRunKey } from './scheduling/schedule-ticks.ts';
+export { createInstance } from './instance/create-instance.ts';
+export type { CreateInstanceOptions } from './instance/create-instance.ts';
+export { describeDaemonHealth } from './instance/daemon-health.ts';
+export type { DaemonHealth, HeartbeatHealth } from './instance/daemon-health.ts';
