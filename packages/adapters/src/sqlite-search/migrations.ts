@@ -35,10 +35,17 @@ const initial: Migration = {
   },
 };
 
+/** Document frequencies of full-text terms, used to drop near-universal words from queries. */
+const vocab: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row')`.execute(db);
+  },
+};
+
 export async function migrateSqliteSearch(handle: DatabaseHandle): Promise<void> {
   const migrator = new Migrator({
     db: handle.db,
-    provider: { getMigrations: async () => ({ '0001_chunks_fts': initial }) },
+    provider: { getMigrations: async () => ({ '0001_chunks_fts': initial, '0002_chunks_vocab': vocab }) },
     migrationTableName: 'search_migrations',
     migrationLockTableName: 'search_migrations_lock',
   });

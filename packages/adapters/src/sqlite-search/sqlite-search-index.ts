@@ -1,6 +1,6 @@
 import type { DatabaseHandle, SqliteLike, SqliteStatementLike } from '@llm-rag-yt/orchestrator';
 import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
-import { queryTerms, toFts5Match } from '@llm-rag-yt/rag/search/query.ts';
+import { type QueryTerm, queryTerms, toFts5Match } from '@llm-rag-yt/rag/search/query.ts';
 import type {
   IndexMeta,
   IndexStats,
@@ -108,8 +108,9 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
-    const match = toFts5Match(queryTerms(query));
+    const terms = queryTerms(query);
     return this.#locked(() => {
+      const match = toFts5Match(this.#withoutUniversalTerms(terms));
       const videos = this.#videosJoin();
       if (opts.channel !== undefined && !videos.present) return [];
       const where: string[] = ['chunks_fts MATCH @match'];
@@ -187,6 +188,32 @@ export class SqliteSearchIndex implements SearchIndex {
           'SELECT idx, start_seconds AS start, end_seconds AS "end", text FROM chunks WHERE video_id = ? ORDER BY idx',
         ).all(videoId) as Chunk[],
     );
+  }
+
+  /**
+   * Drops terms found in more than half of all chunks. Their bm25 weight is ~0, yet FTS5 would
+   * score every chunk containing them: at 10k chunks one such word made queries 10× slower.
+   */
+  #withoutUniversalTerms(terms: QueryTerm[]): QueryTerm[] {
+    if (terms.length < 2) return terms;
+    const { n } = this.#stmt('SELECT coalesce(sum(chunk_count), 0) AS n FROM indexed_videos').get() as {
+      n: number;
+    };
+    if (n < 1000) return terms;
+    const exact = this.#stmt('SELECT coalesce(sum(doc), 0) AS df FROM chunks_vocab WHERE term = ?');
+    // A prefix sums its variants' counts: an upper bound, which only makes us keep more terms.
+    const prefix = this.#stmt(
+      'SELECT coalesce(sum(doc), 0) AS df FROM chunks_vocab WHERE term >= ? AND term < ?',
+    );
+    const df = terms.map((t) =>
+      t.prefix
+        ? (prefix.get(t.word, `${t.word}\u{10FFFF}`) as { df: number }).df
+        : (exact.get(t.word) as { df: number }).df,
+    );
+    const kept = terms.filter((_, i) => df[i] <= n / 2);
+    if (kept.length > 0) return kept;
+    // Every term is common: keep the rarest so the question still finds something.
+    return [terms[df.indexOf(Math.min(...df))]];
   }
 
   /** Deletes a video's chunks, full-text rows and vectors; returns how many chunks. Inside a transaction. */
