@@ -35,3 +35,21 @@ it('uses its own schema on every pooled connection and parses int8 as numbers', 
     await t.cleanup();
   }
 });
+
+it('seeds benchmark data with multi-row inserts', async () => {
+  const { seedRunsForBenchmark } = await import('../src/storage/sql/bulk-seed.ts');
+  const t = await tempPostgresStorage();
+  try {
+    const r = await seedRunsForBenchmark(t.handle, {
+      runs: 300,
+      eventsPerRun: 3,
+      now: 1_000_000_000,
+      batchSize: 128,
+    });
+    expect(r).toMatchObject({ runs: 300, events: 900 });
+    expect(await t.storage.runs.countRuns({ tags: { asr: 'true' } })).toBe(60);
+    expect((await t.storage.runs.listRuns({ limit: 1 }))[0]!.createdAt).toBe(1_000_000_000);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -66,3 +66,26 @@ it('works on :memory:', async () => {
     await h.close();
   }
 });
+
+it('seeds benchmark data that the storage reads back consistently', async () => {
+  const { seedRunsForBenchmark } = await import('../src/storage/sql/bulk-seed.ts');
+  const t = await tempSqliteStorage();
+  try {
+    const r = await seedRunsForBenchmark(t.handle, {
+      runs: 450,
+      eventsPerRun: 4,
+      now: 1_000_000_000,
+      batchSize: 200,
+    });
+    expect(r).toMatchObject({ runs: 450, events: 1800 });
+    expect(await t.storage.runs.countRuns()).toBe(450);
+    const newest = await t.storage.runs.listRuns({ limit: 1 });
+    expect(newest[0]!.createdAt).toBe(1_000_000_000);
+    expect(await t.storage.events.countEvents(newest[0]!.runId)).toBe(4);
+    const byTag = await t.storage.runs.listRuns({ tags: { asr: 'true' }, limit: 5 });
+    expect(byTag.every((run) => run.jobName === 'transcribe')).toBe(true);
+    expect(await t.storage.runs.countRuns({ tags: { asr: 'true' } })).toBe(90);
+  } finally {
+    await t.cleanup();
+  }
+});

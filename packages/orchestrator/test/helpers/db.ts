@@ -24,7 +24,7 @@ export interface TempStorage {
   readonly url: string;
   /** Another, independent connection to the same database (as a second process would have). */
   openPeer(): Promise<Storage>;
-  /** Empties the orchestrator's tables (keeps the schema), for reuse between tests. */
+  /** Empties the orchestrator's tables (keeps the schema and id sequences), for reuse between tests. */
   truncate(): Promise<void>;
   /** Closes every connection opened here and deletes the file / drops the schema. Idempotent. */
   cleanup(): Promise<void>;
@@ -79,12 +79,9 @@ async function build(url: string, removeData: () => Promise<void>): Promise<Temp
       return peer;
     },
     async truncate() {
-      if (handle.dialect === 'postgres') {
-        await sql`truncate ${sql.join(TABLES.map((t) => sql.id(t)))} restart identity`.execute(handle.db);
-      } else {
-        for (const t of TABLES) await handle.db.deleteFrom(t).execute();
-        await handle.db.deleteFrom('sqlite_sequence').execute();
-      }
+      // DELETE, not TRUNCATE: on tiny tables it is much faster and takes no exclusive locks.
+      // Ids keep counting up; tests must not assume they start at 1.
+      for (const t of TABLES) await handle.db.deleteFrom(t).execute();
     },
     cleanup() {
       cleaned ??= (async () => {

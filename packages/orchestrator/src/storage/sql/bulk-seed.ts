@@ -114,7 +114,8 @@ export async function seedRunsForBenchmark(handle: DatabaseHandle, opts: SeedOpt
     events += eventRows.length;
     tags += tagRows.length;
   }
-  await sql`analyze`.execute(db);
+  // VACUUM also sets Postgres' visibility map, enabling index-only scans as autovacuum would later.
+  await (handle.dialect === 'postgres' ? sql`vacuum analyze` : sql`analyze`).execute(db);
   return { runs: opts.runs, events, tags, ms: Math.round(performance.now() - started) };
 }
 
