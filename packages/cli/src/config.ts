@@ -126,7 +126,11 @@ export interface Config {
     readonly baseUrl: string | null;
     readonly apiKey: string | null;
   };
-  readonly chat: { readonly baseUrl: string | null; readonly model: string | null; readonly apiKey: string | null };
+  readonly chat: {
+    readonly baseUrl: string | null;
+    readonly model: string | null;
+    readonly apiKey: string | null;
+  };
   readonly bot: {
     readonly token: string | null;
     readonly adminChatId: string | null;
@@ -178,7 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       const key = String(i.path[0]);
       return `  - ${key}: ${i.message}${isSecret(key) ? '' : ` (got ${JSON.stringify(input[key])})`}`;
     });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nFix these environment variables (or .env entries).`);
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join('\n')}\nFix these environment variables (or .env entries).`,
+    );
   }
   return buildConfig(parsed.data, cwd);
 }
@@ -197,7 +203,10 @@ function buildConfig(e: Env, cwd: string): Config {
       retentionDays: e.RETENTION_DAYS,
       tickHistory: e.TICK_HISTORY,
     },
-    log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY) },
+    log: {
+      level: e.LOG_LEVEL,
+      pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY),
+    },
     server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS },
     tools: { ytdlp: e.YTDLP_PATH, ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
     pipeline: {
@@ -257,9 +266,15 @@ function buildConfig(e: Env, cwd: string): Config {
 
 export function parseTagLimits(spec: string): { key: string; value?: string; limit: number }[] {
   const out: { key: string; value?: string; limit: number }[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9_.-]+)(?::([^=]+))?=(\d+)$/.exec(part);
-    if (!m) throw new ConfigError(`TAG_CONCURRENCY entry '${part}' is not 'tag=N' or 'tag:value=N' (e.g. 'asr=1').`);
+    if (!m)
+      throw new ConfigError(
+        `TAG_CONCURRENCY entry '${part}' is not 'tag=N' or 'tag:value=N' (e.g. 'asr=1').`,
+      );
     out.push(m[2] ? { key: m[1]!, value: m[2], limit: Number(m[3]) } : { key: m[1]!, limit: Number(m[3]) });
   }
   return out;

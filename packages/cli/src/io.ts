@@ -21,7 +21,8 @@ export class UsageError extends Error {
 export function table(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
   if (rows.length === 0) return '(none)\n';
   const cols = columns ?? Object.keys(rows[0]!);
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const widths = cols.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
   const fmt = (vals: string[]) =>
     vals

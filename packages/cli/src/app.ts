@@ -1,0 +1,203 @@
+import { mkdirSync } from 'node:fs';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import {
+  BullMQLauncher,
+  createLogger,
+  createSqlStorage,
+  Definitions,
+  InProcessLauncher,
+  type Instance,
+  type OrchestratorLogger,
+  openDatabase,
+  type RunLauncher,
+  type RunWorker,
+  type Storage,
+  startWorker,
+} from '@llm-rag-yt/orchestrator';
+import { Daemon } from '@llm-rag-yt/orchestrator/daemon/daemon.ts';
+import { createWakeRequests } from '@llm-rag-yt/orchestrator/daemon/wake-requests.ts';
+import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
+import { describeDaemonHealth } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
+import { migrateMonitoring } from '@llm-rag-yt/rag/monitoring/migrations.ts';
+import { createRagDefinitions, type RagResources } from '@llm-rag-yt/rag/pipeline/definitions.ts';
+import { createMonitoringDefinitions } from '@llm-rag-yt/rag/pipeline/monitoring/definitions.ts';
+import { ALERT_DELIVERY_TAG } from '@llm-rag-yt/rag/pipeline/monitoring/deps.ts';
+import { createRagService } from '@llm-rag-yt/rag/service/rag-service.ts';
+import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
+import { createRagStore, type RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
+import type { Config } from './config.ts';
+import type { Io } from './io.ts';
+import { buildAdapters, buildMonitoringDeps } from './resources.ts';
+
+export type AppRole = 'cli' | 'dev' | 'daemon' | 'webserver' | 'worker' | 'bot';
+
+/** Everything a process needs, wired from config: the composition root. */
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: OrchestratorLogger;
+  readonly handle: DatabaseHandle;
+  readonly storage: Storage;
+  readonly store: RagStore;
+  readonly resources: RagResources;
+  readonly definitions: Definitions<RagResources>;
+  readonly instance: Instance<RagResources>;
+  readonly rag: RagService;
+  readonly launcher: RunLauncher;
+  /** A daemon (leader or standby) has a fresh heartbeat. */
+  daemonIsLive(): Promise<boolean>;
+  /** Starts this process's daemon loop (sensors, schedules, queue, monitor). */
+  startDaemon(): Daemon;
+  /** Distributed mode: consume the Redis run queue in this process. */
+  startWorker(concurrency?: number): Promise<RunWorker>;
+  /** When no daemon is live, runs one in this process until the returned stop is called. */
+  ensureExecutor(): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export async function openApp(
+  config: Config,
+  opts: { role: AppRole; io?: Io; quiet?: boolean },
+): Promise<AppContext> {
+  const logger = createLogger({
+    level: opts.role === 'cli' && config.log.level === 'info' ? 'warn' : config.log.level,
+    pretty: config.log.pretty,
+    name: `llm-rag-yt:${opts.role}`,
+  });
+  mkdirSync(config.dataDir, { recursive: true });
+  const handle = await openDatabase(config.databaseUrl);
+  const closers: (() => Promise<void>)[] = [() => handle.close()];
+  try {
+    const storage = createSqlStorage(handle);
+    await storage.migrate();
+    const store = createRagStore(handle);
+    await store.migrate();
+    await migrateMonitoring(handle);
+    const wakeRequests = createWakeRequests(handle);
+    await wakeRequests.migrate?.();
+    const adapters = await buildAdapters(config, handle, logger);
+    await adapters.searchIndex.migrate();
+    const resources: RagResources = {
+      store,
+      searchIndex: adapters.searchIndex,
+      downloader: adapters.downloader,
+      converter: adapters.converter,
+      transcriber: adapters.transcriber,
+      embedder: adapters.embedder,
+      chat: adapters.chat,
+      notifiers: adapters.notifiers,
+      settings: {
+        dataDir: config.dataDir,
+        audioDir: config.pipeline.audioDir,
+        languages: config.pipeline.languages,
+        maxDurationSeconds: config.pipeline.maxDurationSeconds,
+        deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,
+      },
+      orchestrator: { runs: storage.runs, partitions: storage.partitions },
+    };
+    const monitoring = createMonitoringDefinitions(buildMonitoringDeps(config, handle, storage, adapters));
+    const definitions = new Definitions<RagResources>({
+      ...createRagDefinitions(resources, [monitoring]),
+      resources,
+    });
+    const workerId = `${opts.role}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    const settings = {
+      maxConcurrentRuns: config.execution.maxConcurrentRuns,
+      tagLimits: [...config.execution.tagLimits, { key: ALERT_DELIVERY_TAG, limit: 1 }],
+      runTimeoutSeconds: config.execution.runTimeoutSeconds,
+      retentionDays: config.execution.retentionDays,
+      tickHistory: config.execution.tickHistory,
+    };
+    const launcher: RunLauncher = config.redisUrl
+      ? new BullMQLauncher({ redisUrl: config.redisUrl })
+      : new InProcessLauncher({
+          storage,
+          definitions,
+          workerId,
+          runTimeoutMs: config.execution.runTimeoutSeconds * 1000,
+          logger,
+        });
+    closers.unshift(() => launcher.close());
+    const instance = createInstance({
+      storage,
+      definitions,
+      launcher,
+      settings,
+      wakeRequests,
+    }) as Instance<RagResources>;
+    const rag = createRagService({ resources, instance });
+    let daemon: Daemon | null = null;
+    const workers: RunWorker[] = [];
+    const startLocalWorker = async (concurrency = config.execution.maxConcurrentRuns) => {
+      if (!config.redisUrl)
+        throw new Error(
+          'A worker needs REDIS_URL (distributed mode); embedded mode executes runs in the daemon.',
+        );
+      const w = await startWorker({
+        redisUrl: config.redisUrl,
+        storage,
+        definitions,
+        concurrency,
+        workerId,
+        runTimeoutMs: config.execution.runTimeoutSeconds * 1000,
+        logger,
+      });
+      workers.push(w);
+      return w;
+    };
+
+    const startDaemon = () => {
+      if (daemon) return daemon;
+      daemon = new Daemon({
+        storage,
+        definitions,
+        launcher,
+        settings,
+        id: workerId,
+        localWorkerId: config.redisUrl ? null : workerId,
+        wakeRequests,
+        log: logger,
+      });
+      daemon.start();
+      return daemon;
+    };
+    const daemonIsLive = async () => {
+      return (await describeDaemonHealth(storage, Date.now())).healthy;
+    };
+
+    return {
+      config,
+      logger,
+      handle,
+      storage,
+      store,
+      resources,
+      definitions,
+      instance,
+      rag,
+      launcher,
+      daemonIsLive,
+      startDaemon,
+      startWorker: startLocalWorker,
+      async ensureExecutor() {
+        if (daemon || (await daemonIsLive())) return async () => {};
+        const d = startDaemon();
+        // Distributed mode with no daemon: nobody may be consuming the queue either.
+        const w = config.redisUrl ? await startLocalWorker(1) : null;
+        return async () => {
+          await d.stop();
+          daemon = null;
+          await w?.close();
+        };
+      },
+      async close() {
+        if (daemon) await (daemon as Daemon).stop();
+        for (const w of workers) await w.close();
+        await instance.close();
+        for (const c of closers) await c().catch((e) => logger.warn({ err: e }, 'error while closing'));
+      },
+    };
+  } catch (e) {
+    for (const c of closers) await c().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeDaemonHealth } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
+import {
+  createApp,
+  createMetricsHistory,
+  createSqlApiLog,
+  type RunningServer,
+  startServer,
+} from '@llm-rag-yt/server';
+import type { Command } from 'commander';
+import { type AppContext, type AppRole, openApp } from '../app.ts';
+import { EXIT, formatTime, table, UsageError } from '../io.ts';
+import { type CommandEnv, json, out } from './env.ts';
+
+const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+export function registerServeCommands(program: Command, env: CommandEnv): void {
+  program
+    .command('dev')
+    .description('Web UI + API + daemon in one process (+ Telegram bot when BOT_TOKEN is set)')
+    .option('-p, --port <port>', 'HTTP port (default 3000 or PORT)')
+    .option('-h, --host <host>', 'address to bind (default 127.0.0.1 or HOST)')
+    .option('--no-bot', 'do not start the Telegram bot even if BOT_TOKEN is set')
+    .action((o) => runDev(env, o));
+
+  const daemon = program.command('daemon').description('The sensor/schedule/run-queue daemon');
+  daemon
+    .command('run')
+    .description('Run the daemon until interrupted (one leader; others stand by)')
+    .action(() =>
+      serveUntilSignal(env, 'daemon', async (app) => {
+        app.startDaemon();
+        out(
+          env,
+          `Daemon running on ${describeDb(app)} (${app.config.redisUrl ? 'runs go to the Redis queue' : 'runs execute in this process'}). Ctrl-C to stop.`,
+        );
+      }),
+    );
+  daemon
+    .command('status')
+    .description('Heartbeats of daemons, workers and web servers')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      const app = await openApp(env.config(), { role: 'cli', io: env.io });
+      try {
+        const health = await describeDaemonHealth(app.storage, Date.now());
+        if (o.json) return json(env, health);
+        out(env, health.summary);
+        out(
+          env,
+          table(
+            health.heartbeats.map((h) => ({
+              id: h.daemonId,
+              type: h.daemonType,
+              lastBeat: formatTime(h.timestamp),
+              age: `${Math.round(h.ageMs / 1000)} s`,
+              fresh: h.fresh ? 'yes' : 'NO',
+            })),
+          ),
+        );
+        if (!health.healthy) env.setExitCode(EXIT.FAILED);
+      } finally {
+        await app.close();
+      }
+    });
+
+  program
+    .command('webserver')
+    .description('Only the web UI and API (scale out: run many; the daemon runs elsewhere)')
+    .option('-p, --port <port>', 'HTTP port')
+    .option('-h, --host <host>', 'address to bind')
+    .action((o) =>
+      serveUntilSignal(env, 'webserver', async (app) => {
+        const server = await startHttp(env, app, o);
+        return () => server.close();
+      }),
+    );
+
+  program
+    .command('worker')
+    .description('Execute runs from the Redis queue (distributed mode, needs REDIS_URL)')
+    .option('-c, --concurrency <n>', 'runs at once', (v) => Number(v))
+    .action((o) =>
+      serveUntilSignal(env, 'worker', async (app) => {
+        if (!app.config.redisUrl)
+          throw new UsageError('`worker` needs REDIS_URL: in embedded mode the daemon executes runs itself.');
+        const w = await app.startWorker(o.concurrency);
+        out(env, `Worker ${w.workerId} consuming the run queue. Ctrl-C to stop.`);
+      }),
+    );
+
+  program
+    .command('demo')
+    .description(
+      'No internet needed: serve a generated captioned video locally, ingest it with youtube_processing_job, ask it a question',
+    )
+    .action(async () => {
+      const { runDemo } = await import('./demo.ts');
+      await runDemo(env);
+    });
+}
+
+export async function runDev(
+  env: CommandEnv,
+  o: { port?: string; host?: string; bot?: boolean },
+): Promise<void> {
+  await serveUntilSignal(env, 'dev', async (app) => {
+    app.startDaemon();
+    const server = await startHttp(env, app, o);
+    let stopBot: (() => Promise<void>) | null = null;
+    if (app.config.bot.token && o.bot !== false) {
+      const { startBotForApp } = await import('./bot.ts');
+      stopBot = await startBotForApp(env, app);
+    }
+    out(env, `llm-rag-yt is running: ${server.url}  (database: ${describeDb(app)}; Ctrl-C to stop)`);
+    return async () => {
+      await stopBot?.();
+      await server.close();
+    };
+  });
+}
+
+async function startHttp(
+  env: CommandEnv,
+  app: AppContext,
+  o: { port?: string; host?: string },
+): Promise<RunningServer> {
+  const port = o.port !== undefined ? Number(o.port) : app.config.server.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0..65535, got '${o.port}'.`);
+  const host = o.host ?? app.config.server.host;
+  let metricsRegistry = null;
+  try {
+    const m = await import('@llm-rag-yt/server/metrics/index.ts');
+    metricsRegistry = m.createMetricsRegistry({ storage: app.storage, database: app.handle });
+  } catch (e) {
+    app.logger.warn({ err: e }, 'Prometheus metrics are unavailable');
+  }
+  const http = createApp({
+    instance: app.instance,
+    rag: app.rag,
+    metricsHistory: createMetricsHistory(app.handle),
+    metricsRegistry,
+    auth: { tokens: app.config.server.tokens },
+    logger: app.logger,
+    apiLog: createSqlApiLog(app.handle.db),
+    webDist: existsSync(WEB_DIST) ? WEB_DIST : null,
+  });
+  void env;
+  return startServer(http, { host, port });
+}
+
+function describeDb(app: AppContext): string {
+  return app.handle.dialect === 'sqlite' ? app.config.databaseUrl.replace(/^sqlite:/, '') : 'PostgreSQL';
+}
+
+/** Opens the app, runs `start`, then waits for SIGINT/SIGTERM and shuts down cleanly. */
+async function serveUntilSignal(
+  env: CommandEnv,
+  role: AppRole,
+  start: (app: AppContext) => Promise<void | (() => Promise<void>)>,
+): Promise<void> {
+  const app = await openApp(env.config(), { role, io: env.io });
+  let stop: void | (() => Promise<void>);
+  try {
+    stop = await start(app);
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  await new Promise<void>((resolveSignal) => {
+    const onSignal = (sig: string) => {
+      out(env, `\n${sig} received, shutting down…`);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  if (stop) await stop();
+  await app.close();
+}

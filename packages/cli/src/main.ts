@@ -1,0 +1,72 @@
+import { InvalidConfigError, OrchestratorError, UnknownNameError } from '@llm-rag-yt/orchestrator';
+import { Command, CommanderError } from 'commander';
+import { registerBotCommands } from './commands/bot.ts';
+import type { CommandEnv } from './commands/env.ts';
+import { registerPipelineCommands } from './commands/pipeline.ts';
+import { registerRagCommands } from './commands/rag.ts';
+import { registerServeCommands } from './commands/serve.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { EXIT, type Io, UsageError } from './io.ts';
+
+/**
+ * The `llm-rag-yt` command. Returns the exit code instead of exiting so tests can call it:
+ * 0 success, 1 a run or operation failed, 2 bad usage / unknown name / invalid config.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const env: CommandEnv = {
+    io,
+    config: () => loadConfig(io.env, io.cwd),
+    setExitCode: (c) => {
+      exitCode = Math.max(exitCode, c);
+    },
+  };
+  const program = new Command('llm-rag-yt')
+    .description('Turn YouTube videos into a searchable, question-answerable knowledge base.')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  registerServeCommands(program, env);
+  const pipeline = program.command('pipeline').description('Jobs, assets, sensors, schedules and runs');
+  registerPipelineCommands(pipeline, env, { dagsterAlias: false });
+  // The seed's commands verbatim: `llm-rag-yt dagster list-jobs` etc.
+  const dagster = program.command('dagster').description("Alias group for the seed's `dagster …` commands");
+  registerPipelineCommands(dagster, env, { dagsterAlias: true });
+  registerRagCommands(program, env);
+  registerBotCommands(program, env);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    return reportError(e, io);
+  }
+  return exitCode;
+}
+
+function reportError(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+      return EXIT.OK;
+    // commander already printed its message (with a suggestion for unknown commands).
+    return EXIT.USAGE;
+  }
+  if (
+    e instanceof UsageError ||
+    e instanceof ConfigError ||
+    e instanceof UnknownNameError ||
+    e instanceof InvalidConfigError ||
+    (e instanceof OrchestratorError && (e.code === 'INVALID_DEFINITION' || e.code === 'INVALID_CRON'))
+  ) {
+    io.stderr.write(`error: ${e.message}\n`);
+    return EXIT.USAGE;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.stderr.write(`error: ${message}\n`);
+  if (io.env.LLM_RAG_YT_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  return EXIT.FAILED;
+}

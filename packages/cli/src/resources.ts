@@ -1,0 +1,158 @@
+import { FfmpegAudioConverter } from '@llm-rag-yt/adapters/ffmpeg/index.ts';
+import { createPagerDutyNotifier } from '@llm-rag-yt/adapters/notify-pagerduty/index.ts';
+import { createSlackNotifier } from '@llm-rag-yt/adapters/notify-slack/index.ts';
+import { createTelegramNotifier } from '@llm-rag-yt/adapters/notify-telegram/index.ts';
+import { createWebhookNotifier } from '@llm-rag-yt/adapters/notify-webhook/index.ts';
+import { OpenAiChatModel } from '@llm-rag-yt/adapters/openai-chat/openai-chat-model.ts';
+import { PostgresSearchIndex } from '@llm-rag-yt/adapters/postgres-search/postgres-search-index.ts';
+import { SqliteSearchIndex } from '@llm-rag-yt/adapters/sqlite-search/sqlite-search-index.ts';
+import { YtDlpDownloader } from '@llm-rag-yt/adapters/ytdlp/index.ts';
+import type { DatabaseHandle, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
+import type { DeliveryChannel } from '@llm-rag-yt/rag/alerts/delivery.ts';
+import type { MonitoringDeps } from '@llm-rag-yt/rag/pipeline/monitoring/deps.ts';
+import type {
+  AudioConverter,
+  ChatModel,
+  Downloader,
+  Embedder,
+  Notifier,
+  Transcriber,
+} from '@llm-rag-yt/rag/ports.ts';
+import type { SearchIndex } from '@llm-rag-yt/rag/search/types.ts';
+import type { Config } from './config.ts';
+import { buildEmbedder, buildTranscriber } from './models.ts';
+
+export interface Adapters {
+  searchIndex: SearchIndex;
+  downloader: Downloader;
+  converter: AudioConverter;
+  transcriber: Transcriber;
+  embedder: Embedder | null;
+  chat: ChatModel | null;
+  notifiers: Notifier[];
+  channels: DeliveryChannel[];
+}
+
+/** Picks and builds each port's adapter from config. No network or model loading happens here. */
+export async function buildAdapters(
+  config: Config,
+  handle: DatabaseHandle,
+  logger: OrchestratorLogger,
+): Promise<Adapters> {
+  const converter = new FfmpegAudioConverter({
+    ffmpegPath: config.tools.ffmpeg,
+    ffprobePath: config.tools.ffprobe,
+  });
+  const downloader = new YtDlpDownloader({ converter, ytDlpPath: config.tools.ytdlp });
+  const searchIndex: SearchIndex =
+    handle.dialect === 'sqlite' ? new SqliteSearchIndex(handle) : new PostgresSearchIndex(handle);
+  const transcriber = buildTranscriber(config, converter);
+  const embedder = buildEmbedder(config, logger);
+  const chat =
+    config.chat.baseUrl && config.chat.model
+      ? new OpenAiChatModel({
+          baseUrl: config.chat.baseUrl,
+          apiKey: config.chat.apiKey ?? undefined,
+          model: config.chat.model,
+        })
+      : null;
+
+  const channels: DeliveryChannel[] = [];
+  const a = config.alerts;
+  if (config.bot.token && config.bot.adminChatId)
+    channels.push({
+      notifier: createTelegramNotifier({
+        botToken: config.bot.token,
+        chatId: config.bot.adminChatId,
+        apiRoot: config.bot.apiRoot,
+      }),
+      // The seed: critical alerts go to Telegram; errors too so the admin hears of failing transcription.
+      minSeverity: 'error',
+    });
+  if (a.slackWebhookUrl) channels.push({ notifier: createSlackNotifier({ webhookUrl: a.slackWebhookUrl }) });
+  if (a.webhookUrl)
+    channels.push({ notifier: createWebhookNotifier({ url: a.webhookUrl, hmacSecret: a.webhookSecret }) });
+  if (a.pagerDutyRoutingKey)
+    channels.push({
+      notifier: createPagerDutyNotifier({
+        routingKey: a.pagerDutyRoutingKey,
+        endpoint: a.pagerDutyEventsUrl,
+      }),
+      minSeverity: 'error',
+    });
+  if (channels.length === 0) channels.push({ notifier: logNotifier(logger) });
+  return {
+    searchIndex,
+    downloader,
+    converter,
+    transcriber,
+    embedder,
+    chat,
+    notifiers: channels.map((c) => c.notifier),
+    channels,
+  };
+}
+
+/** Default alert channel when none is configured: the process log. */
+function logNotifier(logger: OrchestratorLogger): Notifier {
+  return {
+    channel: 'log',
+    async send(alert) {
+      logger.warn(
+        { alertId: alert.alertId, type: alert.type, severity: alert.severity, state: alert.state },
+        `ALERT ${alert.state}: ${alert.title} — ${alert.message}`,
+      );
+    },
+  };
+}
+
+export function buildMonitoringDeps(
+  config: Config,
+  handle: DatabaseHandle,
+  storage: Storage,
+  adapters: Adapters,
+): MonitoringDeps {
+  const t = config.alerts.thresholds;
+  return {
+    database: handle,
+    storage,
+    dataDir: config.dataDir,
+    audioDir: config.pipeline.audioDir,
+    transcriptDir: config.pipeline.transcriptDir,
+    thresholds: {
+      failedYoutubeRequests: t.failedRequests,
+      failedAudioFiles: t.failedAudio,
+      pendingJobs: t.pendingJobs,
+      pendingRequestMaxAgeMinutes: t.pendingAgeMinutes,
+      storageMb: t.storageMb,
+      errorRate: t.errorRate,
+    },
+    channels: adapters.channels,
+    health: {
+      tools: [
+        { name: 'yt-dlp', check: () => adapters.downloader.check() },
+        { name: 'ffmpeg', check: () => adapters.converter.check() },
+      ],
+      models: [
+        { name: `transcriber:${adapters.transcriber.name}`, check: () => adapters.transcriber.check() },
+        ...(adapters.embedder
+          ? [
+              {
+                name: `embedder:${adapters.embedder.model}`,
+                check: async () => ({ detail: `${adapters.embedder!.dimensions} dims` }),
+              },
+            ]
+          : []),
+      ],
+      searchIndex: async () => {
+        const s = await adapters.searchIndex.stats();
+        return `${s.chunks} chunks in ${s.videos} videos${s.embeddingModel ? `, ${s.embeddingModel}` : ', lexical only'}`;
+      },
+    },
+    cleanup: {
+      deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,
+      fileMaxAgeDays: config.pipeline.fileRetentionDays,
+      runRetentionDays: config.execution.retentionDays,
+    },
+  };
+}
