@@ -1,0 +1,1 @@
+export { FakeTranscriber, type FakeTranscriberConfig, wavDurationSeconds } from './fake-transcriber.ts';
