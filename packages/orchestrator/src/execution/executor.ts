@@ -49,16 +49,24 @@ export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<R
   const { storage, definitions, workerId } = deps;
   const now = deps.now ?? Date.now;
   const log = deps.logger?.child({ runId });
-  const initial = await storage.runs.getRun(runId);
-  if (!initial) throw new UnknownNameError('run', runId, []);
-  if (initial.status === 'CANCELING' && initial.startedAt === null)
-    return cancelUnstarted(initial, storage, now());
-  let run: Run | undefined = initial;
-  if (run.status === 'QUEUED') run = await storage.runs.transitionRun(runId, ['QUEUED'], 'STARTING', now());
-  if (run?.status !== 'STARTING') return (await storage.runs.getRun(runId)) ?? initial;
   const t0 = now();
-  run = await storage.runs.transitionRun(runId, ['STARTING'], 'STARTED', t0, { workerId, startedAt: t0 });
-  if (!run) return (await storage.runs.getRun(runId)) ?? initial;
+  const start = () =>
+    storage.runs.transitionRun(runId, ['STARTING'], 'STARTED', t0, { workerId, startedAt: t0 });
+  // The daemon hands over STARTING runs: try that first, so the common path costs one statement.
+  let run = await start();
+  if (!run) {
+    const current = await storage.runs.getRun(runId);
+    if (!current) throw new UnknownNameError('run', runId, []);
+    if (current.status === 'CANCELING' && current.startedAt === null)
+      return cancelUnstarted(current, storage, now());
+    if (current.status !== 'QUEUED') return current;
+    // Launched without the daemon's admission step (tests, `run-job` in one process).
+    if (!(await storage.runs.transitionRun(runId, ['QUEUED'], 'STARTING', t0))) {
+      return (await storage.runs.getRun(runId)) ?? current;
+    }
+    run = await start();
+    if (!run) return (await storage.runs.getRun(runId)) ?? current;
+  }
 
   const events = new EventBuffer(storage.events, deps.eventFlushMs ?? 100, (e) =>
     log?.error({ err: serializeError(e) }, 'could not write run events'),
