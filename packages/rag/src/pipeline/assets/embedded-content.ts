@@ -42,12 +42,22 @@ export function embeddedContent(_resources: RagResources) {
           const t1 = Date.now();
           await enterStage(store, work.requestIds, 'embedding');
           let embeddings: Float32Array[] | null = null;
+          let embedError: string | null = null;
           if (embedder) {
-            embeddings = [];
-            for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
-              ctx.throwIfAborted();
-              const batch = chunks.slice(i, i + EMBED_BATCH).map((c) => c.text);
-              embeddings.push(...(await embedder.embed(batch, 'passage', ctx.signal)));
+            try {
+              embeddings = [];
+              for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
+                ctx.throwIfAborted();
+                const batch = chunks.slice(i, i + EMBED_BATCH).map((c) => c.text);
+                embeddings.push(...(await embedder.embed(batch, 'passage', ctx.signal)));
+              }
+            } catch (e) {
+              if (ctx.signal.aborted) throw e;
+              // An unreachable embedding model must not make the video unsearchable: index it
+              // lexically now; it is re-embedded once the model works (videosNeedingEmbedding).
+              embeddings = null;
+              embedError = e instanceof Error ? e.message : String(e);
+              ctx.log.warn(`Embedding ${work.videoId} failed, indexed for lexical search only: ${embedError}`);
             }
           }
           const embedMs = Date.now() - t1;
@@ -56,7 +66,7 @@ export function embeddedContent(_resources: RagResources) {
             work.videoId,
             chunks,
             embeddings,
-            embedder?.model ?? null,
+            embeddings ? (embedder?.model ?? null) : null,
           );
           const indexMs = Date.now() - t2;
           await store.videos.update(work.videoId, {
@@ -75,6 +85,7 @@ export function embeddedContent(_resources: RagResources) {
             chunk_ms: { type: 'duration_ms', value: chunkMs },
             embed_ms: { type: 'duration_ms', value: embedMs },
             index_ms: { type: 'duration_ms', value: indexMs },
+            ...(embedError ? { embedding_error: embedError } : {}),
           });
           return work.videoId;
         },
