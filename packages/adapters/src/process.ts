@@ -3,6 +3,9 @@
  * Re-exported from the orchestrator so adapters have one import site.
  * @internal
  */
-
-export type { ProcessResult, RunProcessOptions } from '@llm-rag-yt/orchestrator/execution/process.ts';
-export { ProcessError, runProcess } from '@llm-rag-yt/orchestrator/execution/process.ts';
+export {
+  ProcessError,
+  type ProcessResult,
+  type RunProcessOptions,
+  runProcess,
+} from '@llm-rag-yt/orchestrator';
