@@ -14,6 +14,7 @@ import '@xyflow/react/dist/style.css';
 import { memo, useMemo } from 'react';
 import type { GraphData } from '../pages/AssetGraphPage.tsx';
 import { navigate } from '../router.tsx';
+import { layeredLayout } from './layered-layout.ts';
 import { ago } from './ui.tsx';
 
 const W = 190;
@@ -45,25 +46,42 @@ const AssetNode = memo(function AssetNode({ data }: NodeProps<Node<AssetNodeData
 
 const nodeTypes = { asset: AssetNode };
 
+/** dagre draws nicer small graphs but takes seconds beyond a few hundred nodes. */
+const DAGRE_MAX_NODES = 150;
+
+function dagreLayout(data: GraphData): Map<string, { x: number; y: number }> {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 70 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of data.nodes) g.setNode(n.key, { width: W, height: H });
+  for (const e of data.edges) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  return new Map(
+    data.nodes.map((n) => {
+      const p = g.node(n.key);
+      return [n.key, { x: p.x - W / 2, y: p.y - H / 2 }];
+    }),
+  );
+}
+
 /** Lays the graph out left-to-right with dagre, then draws it with React Flow (only visible nodes render). */
 export default function AssetGraph({ data }: { data: GraphData }) {
   const { nodes, edges } = useMemo(() => {
-    const g = new dagre.graphlib.Graph();
-    g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 70 });
-    g.setDefaultEdgeLabel(() => ({}));
-    for (const n of data.nodes) g.setNode(n.key, { width: W, height: H });
-    for (const e of data.edges) g.setEdge(e.source, e.target);
-    dagre.layout(g);
-    const nodes: Node<AssetNodeData>[] = data.nodes.map((n) => {
-      const p = g.node(n.key);
-      return {
-        id: n.key,
-        type: 'asset',
-        position: { x: p.x - W / 2, y: p.y - H / 2 },
-        data: n,
-        connectable: false,
-      };
-    });
+    const position =
+      data.nodes.length > DAGRE_MAX_NODES
+        ? layeredLayout(
+            data.nodes.map((n) => n.key),
+            data.edges,
+            { width: W, height: H, rankGap: 70, nodeGap: 16 },
+          )
+        : dagreLayout(data);
+    const nodes: Node<AssetNodeData>[] = data.nodes.map((n) => ({
+      id: n.key,
+      type: 'asset',
+      position: position.get(n.key)!,
+      data: n,
+      connectable: false,
+    }));
     const edges: Edge[] = data.edges.map((e) => ({
       id: `${e.source}->${e.target}`,
       source: e.source,

@@ -245,85 +245,92 @@ export default function RunDetailPage({ runId }: { runId: string }) {
       setBusy(false);
     }
   };
+  const done = state.data ? TERMINAL.includes(state.data.run.status) : false;
   return (
-    <Async state={state}>
-      {({ run, steps, eventCount }) => {
-        const done = TERMINAL.includes(run.status);
-        return (
-          <>
-            <PageHeader title={`Run ${run.runId.slice(0, 8)}`}>
-              <Badge value={run.status} />
-              {!done && (
-                <button
-                  type="button"
-                  className="danger"
-                  disabled={busy || run.status === 'CANCELING'}
-                  onClick={() => act(`/api/runs/${run.runId}/cancel`)}
-                >
-                  Cancel
-                </button>
-              )}
-              {done && (
-                <>
+    <>
+      <Async state={state}>
+        {({ run, steps, eventCount }) => {
+          return (
+            <>
+              <PageHeader title={`Run ${run.runId.slice(0, 8)}`}>
+                <Badge value={run.status} />
+                {!done && (
                   <button
                     type="button"
-                    disabled={busy}
-                    onClick={() => act(`/api/runs/${run.runId}/reexecute`, { fromFailure: true })}
+                    className="danger"
+                    disabled={busy || run.status === 'CANCELING'}
+                    onClick={() => act(`/api/runs/${run.runId}/cancel`)}
                   >
-                    Re-execute from failure
+                    Cancel
                   </button>
-                  <button
-                    type="button"
-                    disabled={busy}
-                    onClick={() => act(`/api/runs/${run.runId}/reexecute`, { fromFailure: false })}
-                  >
-                    Re-execute all
-                  </button>
-                </>
-              )}
-            </PageHeader>
-            {actionError && <ErrorBox error={actionError} />}
-            <div className="panel row">
-              <span>
-                Job <strong>{run.jobName}</strong>
-              </span>
-              {run.partitionKey && (
+                )}
+                {done && (
+                  <>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => act(`/api/runs/${run.runId}/reexecute`, { fromFailure: true })}
+                    >
+                      Re-execute from failure
+                    </button>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => act(`/api/runs/${run.runId}/reexecute`, { fromFailure: false })}
+                    >
+                      Re-execute all
+                    </button>
+                  </>
+                )}
+              </PageHeader>
+              {actionError && <ErrorBox error={actionError} />}
+              <div className="panel row">
                 <span>
-                  Partition <code>{run.partitionKey}</code>
+                  Job <strong>{run.jobName}</strong>
                 </span>
-              )}
-              <span>
-                Created <Time ms={run.createdAt} />
-              </span>
-              <span>
-                Duration {run.startedAt ? formatDuration((run.endedAt ?? Date.now()) - run.startedAt) : '—'}
-              </span>
-              {run.origin && <span className="muted">by {run.origin}</span>}
-              {run.parentRunId && (
+                {run.partitionKey && (
+                  <span>
+                    Partition <code>{run.partitionKey}</code>
+                  </span>
+                )}
                 <span>
-                  Parent{' '}
-                  <Link to={`/runs/${run.parentRunId}`}>
-                    <code>{run.parentRunId.slice(0, 8)}</code>
-                  </Link>
+                  Created <Time ms={run.createdAt} />
                 </span>
-              )}
-              {Object.entries(run.tags).map(([k, v]) => (
-                <code key={k}>
-                  {k}={v}
-                </code>
-              ))}
-              <span className="muted">{eventCount.toLocaleString()} events</span>
-            </div>
-            {run.error && <ErrorDetail error={run.error} />}
-            <h2>Steps</h2>
-            <div className="panel">
-              <Gantt steps={steps} run={run} />
-            </div>
-            <h2>Event log</h2>
-            <EventLog runId={run.runId} live={!done} />
-          </>
-        );
-      }}
-    </Async>
+                <span>
+                  Duration {run.startedAt ? formatDuration((run.endedAt ?? Date.now()) - run.startedAt) : '—'}
+                </span>
+                {run.origin && <span className="muted">by {run.origin}</span>}
+                {run.parentRunId && (
+                  <span>
+                    Parent{' '}
+                    <Link to={`/runs/${run.parentRunId}`}>
+                      <code>{run.parentRunId.slice(0, 8)}</code>
+                    </Link>
+                  </span>
+                )}
+                {Object.entries(run.tags).map(([k, v]) => (
+                  <code key={k}>
+                    {k}={v}
+                  </code>
+                ))}
+                <span className="muted">{eventCount.toLocaleString()} events</span>
+              </div>
+              {run.error && <ErrorDetail error={run.error} />}
+              <h2>Steps</h2>
+              <div className="panel">
+                <Gantt steps={steps} run={run} />
+              </div>
+            </>
+          );
+        }}
+      </Async>
+      {/* Mounted beside the detail (not inside it) so the log's first page loads in parallel. */}
+      {!state.error && (
+        <>
+          <h2>Event log</h2>
+          <EventLog runId={runId} live={!done} />
+        </>
+      )}
+    </>
   );
 }
