@@ -61,6 +61,7 @@ const schema = z.object({
   /** transformers | openai | none */
   EMBEDDER: z.enum(['transformers', 'openai', 'none']).default('transformers'),
   EMBEDDING_MODEL: z.string().optional(),
+  EMBEDDING_MODEL_PATH: z.string().optional(),
   EMBEDDINGS_BASE_URL: z.string().optional(),
   EMBEDDINGS_API_KEY: z.string().optional(),
   CHAT_BASE_URL: z.string().optional(),
@@ -123,6 +124,7 @@ export interface Config {
   readonly embeddings: {
     readonly backend: 'transformers' | 'openai' | 'none';
     readonly model: string | null;
+    readonly modelPath: string | null;
     readonly baseUrl: string | null;
     readonly apiKey: string | null;
   };
@@ -228,6 +230,7 @@ function buildConfig(e: Env, cwd: string): Config {
     embeddings: {
       backend: e.EMBEDDER,
       model: e.EMBEDDING_MODEL ?? null,
+      modelPath: e.EMBEDDING_MODEL_PATH ?? null,
       baseUrl: e.EMBEDDINGS_BASE_URL ?? e.OPENAI_BASE_URL ?? null,
       apiKey: e.EMBEDDINGS_API_KEY ?? openaiKey,
     },

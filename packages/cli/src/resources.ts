@@ -46,7 +46,7 @@ export async function buildAdapters(
   const downloader = new YtDlpDownloader({ converter, ytDlpPath: config.tools.ytdlp });
   const searchIndex: SearchIndex =
     handle.dialect === 'sqlite' ? new SqliteSearchIndex(handle) : new PostgresSearchIndex(handle);
-  const transcriber = buildTranscriber(config, converter);
+  const transcriber = buildTranscriber(config, converter, logger);
   const embedder = buildEmbedder(config, logger);
   const chat =
     config.chat.baseUrl && config.chat.model
