@@ -7,7 +7,7 @@ import { NonRetriableError, RetryAfterError } from '../src/errors.ts';
 import { type ExecuteRunDeps, executeRun } from '../src/execution/executor.ts';
 import { runProcess } from '../src/execution/process.ts';
 import type { NewRun, RunEvent } from '../src/runs/types.ts';
-import { type TempStorage, tempSqliteStorage } from './helpers/db.ts';
+import { type TempStorage, tempPostgresStorage, tempSqliteStorage } from './helpers/db.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -435,5 +435,56 @@ describe('executeRun: cancellation and timeout', () => {
     });
     const { run: r } = await run(defs, { jobName: 'slow2_job' }, { runTimeoutMs: 60_000 });
     expect(r.error!.message).toContain('timed out after 0.2 s');
+  });
+});
+
+describe('executeRun on PostgreSQL', () => {
+  it('runs, retries, materializes and sees a cancel written by another connection', async () => {
+    const pg = await tempPostgresStorage();
+    try {
+      const defs = new Definitions({
+        assets: [
+          defineAsset({
+            key: 'pg_flaky',
+            retry: { maxRetries: 1, delaySeconds: 0.01 },
+            compute: (ctx) => {
+              if (ctx.attempt === 1) throw new Error('first attempt fails');
+              ctx.addMetadata({ rows: 3 });
+            },
+          }),
+          defineAsset({ key: 'pg_wait', compute: (ctx) => abortableWait(10_000, ctx.signal) }),
+        ],
+        jobs: [
+          defineJob({ name: 'pg_job', selection: 'pg_flaky' }),
+          defineJob({ name: 'pg_wait_job', selection: 'pg_wait' }),
+        ],
+      });
+      const deps = { storage: pg.storage, definitions: defs, workerId: 'pg-w', cancelPollMs: 100 };
+      const { run: created } = await pg.storage.runs.createRun(
+        { jobName: 'pg_job', partitionKey: 'p1' },
+        Date.now(),
+      );
+      const ended = await executeRun(created.runId, deps);
+      expect(ended.status).toBe('SUCCESS');
+      const events = await pg.storage.events.listEvents(created.runId);
+      expect(types(events, 'pg_flaky')).toEqual([
+        'STEP_START',
+        'STEP_RETRY',
+        'STEP_START',
+        'STEP_SUCCESS',
+        'ASSET_MATERIALIZATION',
+      ]);
+      const m = await pg.storage.events.listMaterializations('pg_flaky', { partitionKey: 'p1' });
+      expect(m[0]!.metadata).toEqual({ rows: { type: 'int', value: 3 } });
+
+      const { run: waiting } = await pg.storage.runs.createRun({ jobName: 'pg_wait_job' }, Date.now());
+      const peer = await pg.openPeer();
+      const done = executeRun(waiting.runId, deps);
+      await waitFor(async () => (await peer.runs.getRun(waiting.runId))!.status === 'STARTED', 5000);
+      await peer.runs.transitionRun(waiting.runId, ['STARTED'], 'CANCELING', Date.now());
+      expect((await done).status).toBe('CANCELED');
+    } finally {
+      await pg.cleanup();
+    }
   });
 });
