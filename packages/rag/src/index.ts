@@ -1,5 +1,14 @@
 // Public entry point of the RAG domain, grouped by audience.
 
+// — Captions (VTT, SRT, YouTube json3) —
+export {
+  type CaptionFormat,
+  CaptionParseError,
+  dedupeRollingCaptions,
+  detectCaptionFormat,
+  parseCaptions,
+  SUPPORTED_CAPTION_FORMATS,
+} from './captions/index.ts';
 export { createRagDefinitions, type RagDefinitionSet } from './pipeline/definitions.ts';
 export { isMediaFile, localVideoId, MEDIA_EXTENSIONS } from './pipeline/local-media.ts';
 export type { RagResources, RagSettings } from './pipeline/resources.ts';
@@ -17,6 +26,5 @@ export type { PipelineJob, PipelineJobStatus } from './store/pipeline-jobs.ts';
 export { createRagStore, type RagStore } from './store/rag-store.ts';
 export type { NewRequest, RequestFilter, RequestPatch } from './store/requests.ts';
 export type { ApiLogEntry, User, UserQuery } from './store/users.ts';
-
 // — Links —
 export { deepLink, InvalidVideoUrlError, isVideoId, parseVideoUrl, safeFileName } from './youtube/index.ts';

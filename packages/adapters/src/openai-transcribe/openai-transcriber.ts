@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RetryAfterError } from '@llm-rag-yt/orchestrator';
@@ -103,6 +103,7 @@ export class OpenAiTranscriber implements Transcriber {
     let pieces = [{ path: wavPath, offsetSeconds: 0 }];
     let pieceDir: string | null = null;
     if (size > this.maxUploadBytes) {
+      await mkdir(this.workDir, { recursive: true });
       pieceDir = await mkdtemp(join(this.workDir, 'asr-split-'));
       // ffmpeg cuts at packet boundaries (pieces run a few KB long): keep a margin under the limit.
       const maxSeconds = Math.max(1, Math.floor((this.maxUploadBytes * 0.98 - 8192) / WAV_BYTES_PER_SECOND));
