@@ -1,0 +1,80 @@
+/*
+ * Pure text helpers for Telegram's parse_mode HTML: escaping, the progress bar, times and
+ * splitting long texts under the 4,096-character message limit without cutting tags or entities.
+ */
+
+/** Telegram's limit on a message's text (after entity parsing; we count the HTML, which is longer, so stay safe). */
+export const MAX_MESSAGE_CHARS = 4096;
+
+/** Escapes text for parse_mode HTML (Telegram needs only &, < and >; quotes matter inside attributes). */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A 10-cell bar: progressBar(50) === '▓▓▓▓▓░░░░░'. */
+export function progressBar(percent: number): string {
+  const filled = Math.max(0, Math.min(10, Math.round(percent / 10)));
+  return '▓'.repeat(filled) + '░'.repeat(10 - filled);
+}
+
+/** 83.7 → '01:23'; 3725 → '1:02:05'. */
+export function formatTimestamp(seconds: number): string {
+  const t = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const s = t % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** 950 → '950 ms'; 1234 → '1.2 s'; 75_000 → '1 min 15 s'. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+export function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/**
+ * Packs self-contained HTML blocks (each closes every tag it opens) into messages of at most
+ * `limit` characters. A block longer than the limit must be tag-free escaped text; it is cut at
+ * whitespace (or, failing that, before an entity) so no `&amp;` is split.
+ */
+export function packMessages(blocks: readonly string[], limit = MAX_MESSAGE_CHARS): string[] {
+  const pieces = blocks.flatMap((b) => (b.length <= limit ? [b] : splitPlain(b, limit)));
+  const out: string[] = [];
+  let current = '';
+  for (const p of pieces) {
+    const joined = current ? `${current}\n\n${p}` : p;
+    if (joined.length <= limit) current = joined;
+    else {
+      if (current) out.push(current);
+      current = p;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+function splitPlain(text: string, limit: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf('\n', limit);
+    if (cut < limit / 2) cut = rest.lastIndexOf(' ', limit);
+    if (cut < limit / 2) {
+      cut = limit;
+      const amp = rest.lastIndexOf('&', cut);
+      if (amp > cut - 8 && !rest.slice(amp, cut).includes(';')) cut = amp;
+    }
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
+}

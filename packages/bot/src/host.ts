@@ -1,0 +1,42 @@
+import type { Instance, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
+import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
+import type { RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
+
+/** Bot configuration, read once by the CLI (packages/cli/src/config.ts) and passed down frozen. */
+export interface BotSettings {
+  readonly token: string | null;
+  /** Chat that receives alerts; only there may the Acknowledge button be pressed. */
+  readonly adminChatId: string | null;
+  /** Bot API root (https://api.telegram.org, or a local server in tests). */
+  readonly apiRoot: string;
+  /** Telegram user ids or usernames (with or without '@') allowed to use the bot. */
+  readonly allowedUsers: readonly string[];
+  /** Everyone may use the bot. Must be chosen explicitly; otherwise only `allowedUsers`. */
+  readonly openAccess: boolean;
+  /** Messages and button presses per user per minute (token bucket). */
+  readonly rateLimitPerMinute: number;
+  /** Public HTTPS URL Telegram posts updates to; null = long polling. */
+  readonly webhookUrl: string | null;
+  /**
+   * Where the webhook server listens. Default: 0.0.0.0 and the port of `webhookUrl` when it names
+   * one, else 8080 (a reverse proxy usually terminates TLS in front of it).
+   */
+  readonly webhookListen?: { readonly host?: string; readonly port?: number };
+}
+
+/** Optional counters (the server's prom-client registry plugs in here). */
+export interface BotMetrics {
+  message(direction: 'in' | 'out'): void;
+  apiError(method: string): void;
+}
+
+/** The slice of the app the bot uses. */
+export interface BotHost {
+  readonly rag: RagService;
+  readonly store: RagStore;
+  readonly instance: Instance<any>;
+  readonly storage: Storage;
+  readonly logger: Pick<OrchestratorLogger, 'info' | 'warn' | 'error'>;
+  readonly settings: BotSettings;
+  readonly metrics?: BotMetrics;
+}
