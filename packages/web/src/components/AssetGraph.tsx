@@ -89,13 +89,16 @@ export default function AssetGraph({ data }: { data: GraphData }) {
     }));
     return { nodes, edges };
   }, [data]);
+  const big = data.nodes.length > DAGRE_MAX_NODES;
   return (
     <div className="graph" data-testid="asset-graph">
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
-        fitView
+        // Big graphs open on their sources at a readable zoom: only visible nodes render, the minimap navigates.
+        fitView={!big}
+        defaultViewport={big ? { x: 20, y: 20, zoom: 0.8 } : undefined}
         minZoom={0.05}
         onlyRenderVisibleElements
         nodesDraggable={false}
