@@ -68,10 +68,19 @@ export interface Downloader {
 
 export interface AudioConverter {
   /** Converts any media file to 16 kHz mono WAV. Throws NonRetriableError for corrupt media or no audio track. */
-  toWav16kMono(input: string, output: string, signal?: AbortSignal): Promise<{ path: string; durationSeconds: number; bytes: number }>;
+  toWav16kMono(
+    input: string,
+    output: string,
+    signal?: AbortSignal,
+  ): Promise<{ path: string; durationSeconds: number; bytes: number }>;
   probeDuration(input: string, signal?: AbortSignal): Promise<number>;
   /** Splits a WAV into pieces of at most `maxSeconds` (for upload limits). */
-  split(input: string, maxSeconds: number, outDir: string, signal?: AbortSignal): Promise<{ path: string; offsetSeconds: number }[]>;
+  split(
+    input: string,
+    maxSeconds: number,
+    outDir: string,
+    signal?: AbortSignal,
+  ): Promise<{ path: string; offsetSeconds: number }[]>;
   check(): Promise<{ name: string; version: string; path: string }>;
 }
 
@@ -92,7 +101,10 @@ export interface Transcript {
 export interface Transcriber {
   readonly name: string;
   /** language: ISO code or 'auto'. */
-  transcribe(wavPath: string, opts: { language: string; signal?: AbortSignal; onProgress?: OnProgress }): Promise<Transcript>;
+  transcribe(
+    wavPath: string,
+    opts: { language: string; signal?: AbortSignal; onProgress?: OnProgress },
+  ): Promise<Transcript>;
   check(): Promise<{ name: string; version: string; detail?: string }>;
 }
 
@@ -113,7 +125,10 @@ export interface ChatMessage {
 
 export interface ChatModel {
   readonly model: string;
-  complete(messages: readonly ChatMessage[], opts?: { signal?: AbortSignal; maxTokens?: number; temperature?: number }): Promise<string>;
+  complete(
+    messages: readonly ChatMessage[],
+    opts?: { signal?: AbortSignal; maxTokens?: number; temperature?: number },
+  ): Promise<string>;
 }
 
 // ── Notifications ────────────────────────────────────────────────────────────

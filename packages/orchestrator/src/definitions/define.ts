@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidCronError, InvalidDefinitionError } from '../errors.ts';
+import type { RunConfig } from '../runs/types.ts';
 import { validateCron, validateTimezone } from '../scheduling/cron.ts';
 import type {
   AssetDefinition,
@@ -13,7 +14,6 @@ import type {
   SensorResult,
   StepContext,
 } from './types.ts';
-import type { RunConfig } from '../runs/types.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -26,10 +26,14 @@ function checkName(kind: string, name: unknown): string {
   return name;
 }
 
-function checkTags(where: string, tags: Record<string, string> | undefined): Readonly<Record<string, string>> {
+function checkTags(
+  where: string,
+  tags: Record<string, string> | undefined,
+): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(tags ?? {})) {
-    if (typeof v !== 'string') throw new InvalidDefinitionError(`${where}: tag '${k}' must be a string, got ${typeof v}.`);
+    if (typeof v !== 'string')
+      throw new InvalidDefinitionError(`${where}: tag '${k}' must be a string, got ${typeof v}.`);
     out[k] = v;
   }
   return Object.freeze(out);
@@ -45,7 +49,8 @@ function retryPolicy(where: string, p: Partial<RetryPolicy> | undefined): RetryP
   };
   if (!Number.isInteger(policy.maxRetries) || policy.maxRetries < 0)
     throw new InvalidDefinitionError(`${where}: retry.maxRetries must be a whole number ≥ 0.`);
-  if (!(policy.delaySeconds >= 0)) throw new InvalidDefinitionError(`${where}: retry.delaySeconds must be ≥ 0.`);
+  if (!(policy.delaySeconds >= 0))
+    throw new InvalidDefinitionError(`${where}: retry.delaySeconds must be ≥ 0.`);
   return Object.freeze(policy);
 }
 
@@ -71,12 +76,16 @@ export interface AssetInput<C, R> {
  * @example
  * defineAsset({ key: 'embedded_content', group: 'processing', deps: ['transcribed_audio_files'], compute: async (ctx) => {...} })
  */
-export function defineAsset<C = Record<string, never>, R = any>(input: AssetInput<C, R>): AssetDefinition<C, R> {
+export function defineAsset<C = Record<string, never>, R = any>(
+  input: AssetInput<C, R>,
+): AssetDefinition<C, R> {
   const key = checkName('asset', input.key);
   const where = `asset '${key}'`;
   checkFn(where, input.compute, 'compute');
   if (input.partitions && (input.partitions.kind !== 'dynamic' || !NAME.test(input.partitions.name)))
-    throw new InvalidDefinitionError(`${where}: partitions must be { kind: 'dynamic', name: '<identifier>' }.`);
+    throw new InvalidDefinitionError(
+      `${where}: partitions must be { kind: 'dynamic', name: '<identifier>' }.`,
+    );
   const deps = [...(input.deps ?? [])];
   for (const d of deps) checkName(`dependency of ${where}`, d);
   if (deps.includes(key)) throw new InvalidDefinitionError(`${where} depends on itself.`);
@@ -140,7 +149,9 @@ export function defineJob(input: JobInput): JobDefinition {
   const where = `job '${name}'`;
   const selection = typeof input.selection === 'string' ? [input.selection] : [...(input.selection ?? [])];
   if (selection.length === 0 && (input.ops ?? []).length === 0)
-    throw new InvalidDefinitionError(`${where} selects no assets and has no ops; give it 'selection' or 'ops'.`);
+    throw new InvalidDefinitionError(
+      `${where} selects no assets and has no ops; give it 'selection' or 'ops'.`,
+    );
   if (input.timeoutSeconds !== undefined && !(input.timeoutSeconds > 0))
     throw new InvalidDefinitionError(`${where}: timeoutSeconds must be > 0.`);
   return Object.freeze({
@@ -206,7 +217,9 @@ export function defineSchedule(input: ScheduleInput): ScheduleDefinition {
   if (cronError) throw new InvalidCronError(where, String(input.cron), cronError);
   const timezone = input.timezone ?? 'UTC';
   if (!validateTimezone(timezone))
-    throw new InvalidDefinitionError(`${where}: unknown timezone '${timezone}'. Use an IANA name such as 'UTC' or 'Europe/Berlin'.`);
+    throw new InvalidDefinitionError(
+      `${where}: unknown timezone '${timezone}'. Use an IANA name such as 'UTC' or 'Europe/Berlin'.`,
+    );
   return Object.freeze({
     kind: 'schedule' as const,
     name,

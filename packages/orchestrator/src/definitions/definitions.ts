@@ -46,7 +46,9 @@ export class Definitions<R = any> {
     const instigatorNames = new Set<string>();
     for (const n of [...this.sensors.keys(), ...this.schedules.keys()]) {
       if (instigatorNames.has(n))
-        throw new InvalidDefinitionError(`'${n}' is used as both a sensor and a schedule name; names must be unique.`);
+        throw new InvalidDefinitionError(
+          `'${n}' is used as both a sensor and a schedule name; names must be unique.`,
+        );
       instigatorNames.add(n);
     }
     this.assetGraph = new AssetGraph(
@@ -76,7 +78,8 @@ export class Definitions<R = any> {
     const steps = new Map<string, StepDefinition>();
     for (const k of assetKeys) steps.set(k, this.assets.get(k)!);
     for (const op of job.ops) {
-      if (steps.has(op.key)) throw new InvalidDefinitionError(`job '${job.name}': op '${op.key}' clashes with an asset key.`);
+      if (steps.has(op.key))
+        throw new InvalidDefinitionError(`job '${job.name}': op '${op.key}' clashes with an asset key.`);
       steps.set(op.key, op);
     }
     // Dependencies outside the job are treated as already materialized; op deps must be inside.
@@ -85,13 +88,17 @@ export class Definitions<R = any> {
       if (s.kind === 'op') {
         for (const d of s.deps)
           if (!steps.has(d))
-            throw new InvalidDefinitionError(`job '${job.name}': op '${s.key}' depends on '${d}', which is not in the job.`);
+            throw new InvalidDefinitionError(
+              `job '${job.name}': op '${s.key}' depends on '${d}', which is not in the job.`,
+            );
       }
       return { key: s.key, deps };
     });
     const graph = new AssetGraph(nodes);
     return Object.freeze(
-      graph.order.map((key) => Object.freeze({ key, step: steps.get(key)!, deps: graph.nodes.get(key)!.deps })),
+      graph.order.map((key) =>
+        Object.freeze({ key, step: steps.get(key)!, deps: graph.nodes.get(key)!.deps }),
+      ),
     );
   }
 
@@ -139,7 +146,8 @@ function byName<T>(kind: string, items: readonly T[], name: (t: T) => string): R
   const map = new Map<string, T>();
   for (const item of items) {
     const n = name(item);
-    if (map.has(n)) throw new InvalidDefinitionError(`Duplicate ${kind} name '${n}'. Each ${kind} needs a unique name.`);
+    if (map.has(n))
+      throw new InvalidDefinitionError(`Duplicate ${kind} name '${n}'. Each ${kind} needs a unique name.`);
     map.set(n, item);
   }
   return map;

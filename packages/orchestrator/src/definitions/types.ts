@@ -40,7 +40,10 @@ export interface StepContext<C = unknown, R = any> {
   /** Attach typed metadata to this step's materialization. Plain numbers/strings/booleans are typed automatically. */
   addMetadata(metadata: Record<string, MetadataValue | number | string | boolean | null>): void;
   /** Record a materialization of another partition (e.g. one per video) of this asset. */
-  reportMaterialization(input: { partitionKey: string | null; metadata?: Record<string, MetadataValue | number | string | boolean | null> }): void;
+  reportMaterialization(input: {
+    partitionKey: string | null;
+    metadata?: Record<string, MetadataValue | number | string | boolean | null>;
+  }): void;
   /** Throws if canceled; call in long loops. */
   throwIfAborted(): void;
 }

@@ -89,7 +89,9 @@ function topoSort(map: Map<string, GraphNode>): string[] {
   }
   if (out.length !== map.size) {
     const cycle = findCycle(map);
-    throw new InvalidDefinitionError(`Dependency cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`);
+    throw new InvalidDefinitionError(
+      `Dependency cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`,
+    );
   }
   return out;
 }

@@ -57,7 +57,9 @@ export function embeddedContent(_resources: RagResources) {
               // lexically now; it is re-embedded once the model works (videosNeedingEmbedding).
               embeddings = null;
               embedError = e instanceof Error ? e.message : String(e);
-              ctx.log.warn(`Embedding ${work.videoId} failed, indexed for lexical search only: ${embedError}`);
+              ctx.log.warn(
+                `Embedding ${work.videoId} failed, indexed for lexical search only: ${embedError}`,
+              );
             }
           }
           const embedMs = Date.now() - t1;
