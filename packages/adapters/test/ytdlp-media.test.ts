@@ -49,6 +49,7 @@ beforeAll(async () => {
       },
       { id: 'spoken', title: 'Spoken only', speech: 'The quick brown fox jumps over the lazy dog.' },
       { id: 'podcast', title: 'Audio only episode', speech: 'Audio only.', audioOnly: true },
+      { id: 'mute', title: 'Silent film', videoOnly: true },
     ],
   });
 });
@@ -71,6 +72,14 @@ describe('YtDlpDownloader: more media kinds and failures (local video page)', ()
     const e = await failure(dl.download(site.pageUrl('spoken'), o));
     expect(e.reason).toBe('too_long');
     expect(e.message).toMatch(/'Spoken only' is 0m0\ds long, over the configured maximum of 0m01s/);
+    expect(readdirSync(o.outputDir)).toEqual([]);
+  });
+
+  it('a video without an audio track (and no captions) is a clear non-retriable failure', async () => {
+    const o = opts();
+    const e = await failure(dl.download(site.pageUrl('mute'), o));
+    expect(e.reason).toBe('no_audio');
+    expect(e.message).toMatch(/'Silent film' \(http:.*\) has no audio track and no captions in en/);
     expect(readdirSync(o.outputDir)).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import type {
   VideoMetadata,
 } from '@llm-rag-yt/rag/ports.ts';
 import { parseVideoUrl } from '@llm-rag-yt/rag/youtube/url.ts';
+import { MediaError } from '../ffmpeg/errors.ts';
 import { ProcessError, runProcess } from '../process.ts';
 import { classifyYtDlpError, DownloadFailedError } from './errors.ts';
 import {
@@ -276,7 +277,18 @@ export class YtDlpDownloader implements Downloader {
     const wavPath = join(opts.outputDir, `${stem}.wav`);
     opts.onProgress?.({ fraction: 0.9, message: 'converting audio to 16 kHz mono WAV' });
     try {
-      const wav = await this.converter.toWav16kMono(sourcePath, wavPath, opts.signal);
+      const wav = await this.converter.toWav16kMono(sourcePath, wavPath, opts.signal).catch((e: unknown) => {
+        // Say it in the downloader's terms: the video (not some temp file) has no audio.
+        if (e instanceof MediaError && e.problem === 'no_audio') {
+          throw new DownloadFailedError(
+            'no_audio',
+            target,
+            `'${metadata.title}' (${target}) has no audio track and no captions in ${opts.languages.join(', ')}, so there is nothing to transcribe.`,
+            { cause: e },
+          );
+        }
+        throw e;
+      });
       const withDuration = {
         ...metadata,
         durationSeconds: metadata.durationSeconds ?? Math.round(wav.durationSeconds * 1000) / 1000,

@@ -15,7 +15,8 @@
  * Routes (all on http://127.0.0.1:<random port>):
  * - `GET /videos/<id>.html` — page with `<title>`, `<video><source src=/media/<id>.mp4 type=video/mp4>`
  *   and, when `vttText` is given, `<track kind=subtitles src=/subs/<id>.vtt srclang=<lang>>`.
- * - `GET /media/<id>.mp4` — H.264 black video + AAC speech (espeak-ng), or `.m4a` when `audioOnly`.
+ * - `GET /media/<id>.mp4` — H.264 black video + AAC speech (espeak-ng), or `.m4a` when `audioOnly`,
+ *   or video without any audio track when `videoOnly`.
  *   Without `speech`, the media is `silenceSeconds` (default 2) of silence.
  * - `GET /subs/<id>.vtt` — the given `vttText`.
  * - `GET /plain.html` — an HTML page with no video (for "unsupported URL" tests).
@@ -49,6 +50,8 @@ export interface TestVideo {
   audioOnly?: boolean;
   /** Length of the silent media when there is no `speech`. Default 2. */
   silenceSeconds?: number;
+  /** Serve an .mp4 with a video track and NO audio track (for "no audio" tests). */
+  videoOnly?: boolean;
 }
 
 export interface VideoPageServer {
@@ -149,6 +152,7 @@ async function generateMedia(video: TestVideo): Promise<string> {
         video.lang ?? 'en',
         ext,
         video.silenceSeconds ?? 2,
+        Boolean(video.videoOnly),
       ]),
     )
     .digest('hex')
@@ -160,6 +164,33 @@ async function generateMedia(video: TestVideo): Promise<string> {
   const tmp = join(CACHE_DIR, `${key}.${randomBytes(6).toString('hex')}.tmp`);
   const speechWav = `${tmp}.wav`;
   try {
+    if (video.videoOnly) {
+      await run('ffmpeg', [
+        '-nostdin',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-t',
+        String(video.silenceSeconds ?? 2),
+        '-i',
+        'color=c=black:s=64x64:r=5',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-an',
+        '-f',
+        'mp4',
+        tmp,
+      ]);
+      renameSync(tmp, out);
+      return out;
+    }
     const audioInput: string[] = [];
     if (video.speech) {
       await run('espeak-ng', ['-v', espeakVoice(video.lang), '-s', '160', '-w', speechWav, video.speech]);
