@@ -7,6 +7,7 @@ import {
   type SensorDefinition,
 } from '@llm-rag-yt/orchestrator';
 import { pipelineMetricsAsset, systemAlertsAsset } from './assets.ts';
+import { createDailyReportDefinitions } from './daily-report.ts';
 import { ALERT_DELIVERY_TAG, type MonitoringDeps } from './deps.ts';
 import { cleanupOp, deliverAlertsOp, healthCheckOp } from './ops.ts';
 import { cleanupSensor, pipelineHealthSensor, telegramAlertSensor } from './sensors.ts';
@@ -30,7 +31,9 @@ export interface MonitoringDefinitionSet {
  * const defs = createRagDefinitions(resources, [createMonitoringDefinitions({ database, storage, dataDir, audioDir, channels })]);
  */
 export function createMonitoringDefinitions(deps: MonitoringDeps): MonitoringDefinitionSet {
+  const daily = createDailyReportDefinitions(deps);
   const jobs = [
+    daily.job,
     defineJob({
       name: 'pipeline_monitoring_job',
       description: 'Health checks and metrics collection: materializes pipeline_metrics and system_alerts.',
@@ -62,10 +65,11 @@ export function createMonitoringDefinitions(deps: MonitoringDeps): MonitoringDef
     }),
   ];
   return Object.freeze({
-    assets: Object.freeze([pipelineMetricsAsset(deps), systemAlertsAsset(deps)]),
+    assets: Object.freeze([pipelineMetricsAsset(deps), systemAlertsAsset(deps), daily.asset]),
     jobs: Object.freeze(jobs),
     sensors: Object.freeze([pipelineHealthSensor(deps), cleanupSensor(deps), telegramAlertSensor(deps)]),
     schedules: Object.freeze([
+      daily.schedule,
       defineSchedule({
         name: 'monitoring_schedule',
         job: 'pipeline_monitoring_job',
