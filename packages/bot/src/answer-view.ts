@@ -13,7 +13,9 @@ function sourceLine(c: CitationView, i: number): string {
 }
 
 function formatScore(score: number): string {
-  return Number.isFinite(score) ? score.toFixed(2) : 'n/a';
+  if (!Number.isFinite(score)) return 'n/a';
+  // Scores are raw (BM25 or rank-fusion), often far below 1; keep two significant digits then.
+  return Math.abs(score) >= 0.01 || score === 0 ? score.toFixed(2) : score.toPrecision(2);
 }
 
 /**

@@ -50,7 +50,9 @@ export function renderProgress(r: YoutubeRequest, ctx: ProgressContext): Rendere
     lines.push(escapeHtml(truncate(r.error ?? 'The pipeline did not say why.', 1500)));
   } else if (r.status === 'completed') {
     lines.push(`${progressBar(100)} 100 %`);
-    const chunks = ctx.chunkCount ? ` (${ctx.chunkCount} passages indexed)` : '';
+    const chunks = ctx.chunkCount
+      ? ` (${ctx.chunkCount} passage${ctx.chunkCount === 1 ? '' : 's'} indexed)`
+      : '';
     lines.push(`✅ Done${chunks}. Ask me anything about it.`);
   } else {
     lines.push(`${progressBar(percent)} ${percent} %`);
