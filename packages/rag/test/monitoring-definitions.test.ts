@@ -77,8 +77,10 @@ describe('monitoring definitions', () => {
     expect(set.assets.map((a) => [a.key, a.group])).toEqual([
       ['pipeline_metrics', 'monitoring'],
       ['system_alerts', 'monitoring'],
+      ['daily_report', 'monitoring'],
     ]);
     expect(set.jobs.map((j) => j.name)).toEqual([
+      'generate_daily_report_job',
       'pipeline_monitoring_job',
       'telegram_alert_job',
       'cleanup_job',
@@ -90,10 +92,23 @@ describe('monitoring definitions', () => {
       ['telegram_alert_sensor', 'telegram_alert_job', 120],
     ]);
     expect(set.schedules.map((s) => [s.jobName, s.cron, s.defaultStatus])).toEqual([
+      ['generate_daily_report_job', '0 9 * * *', 'RUNNING'],
       ['pipeline_monitoring_job', '*/10 * * * *', 'RUNNING'],
       ['health_check_job', '*/5 * * * *', 'RUNNING'],
       ['cleanup_job', '0 2 * * *', 'STOPPED'],
     ]);
+  });
+
+  it('generate_daily_report_job counts the last 24 hours and sends the summary to every channel', async () => {
+    const s = await setup();
+    await failedRequests(2);
+    const run = await s.run('generate_daily_report_job');
+    expect(run.status).toBe('SUCCESS');
+    const report = s.channel.sent.find((m) => m.type === 'daily_report');
+    expect(report?.message).toContain('0 request(s) completed, 2 failed');
+    const [mat] = await s.storage.events.listMaterializations('daily_report');
+    expect(mat!.metadata.requests_failed).toEqual({ type: 'int', value: 2 });
+    expect(mat!.metadata.channels_delivered).toEqual({ type: 'int', value: 1 });
   });
 
   it('sensor → monitoring run → alert → alert sensor → delivery, end to end on the real executor', async () => {
