@@ -10,6 +10,7 @@ import {
   videoIdFor,
   type YtDlpInfo,
 } from '../src/ytdlp/index.ts';
+import { entryUrlOf } from '../src/ytdlp/info.ts';
 import { compareVersions, parseYtDlpVersion } from '../src/ytdlp/version.ts';
 
 const URL = 'https://www.youtube.com/watch?v=dQw4w9WgXcQ';
@@ -184,5 +185,26 @@ describe('metadata and caption choice', () => {
     expect(a).toMatch(/^index-[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
     expect(videoIdFor({ extractor_key: 'Generic', id: '../../etc/passwd' })).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+});
+
+describe('flat playlist entries', () => {
+  it('resolve to a URL and the same id a download would give', () => {
+    const yt: YtDlpInfo = {
+      _type: 'url',
+      ie_key: 'Youtube',
+      id: 'dQw4w9WgXcQ',
+      url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ',
+      title: 'x',
+    };
+    expect(entryUrlOf(yt, 'fallback')).toBe('https://www.youtube.com/watch?v=dQw4w9WgXcQ');
+    expect(videoIdFor(yt)).toBe('dQw4w9WgXcQ');
+    expect(entryUrlOf({ ie_key: 'Youtube', id: 'dQw4w9WgXcQ', url: 'dQw4w9WgXcQ' }, 'f')).toBe(
+      'https://www.youtube.com/watch?v=dQw4w9WgXcQ',
+    );
+    expect(entryUrlOf({ id: 'clip', webpage_url: 'https://example.org/clip' }, 'f')).toBe(
+      'https://example.org/clip',
+    );
+    expect(entryUrlOf({ id: 'clip' }, 'https://example.org/page')).toBe('https://example.org/page');
   });
 });

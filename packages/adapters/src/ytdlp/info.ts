@@ -145,3 +145,11 @@ export function resolveLanguages(languages: readonly string[], videoLanguage: st
   }
   return out;
 }
+
+/** The URL of one `--flat-playlist` entry: its page, its direct http(s) URL, or the YouTube watch URL for its id. */
+export function entryUrlOf(item: YtDlpInfo, fallback: string): string {
+  if (item.webpage_url) return item.webpage_url;
+  if (item.url && /^https?:\/\//.test(item.url)) return item.url;
+  if (isYouTube(item)) return `https://www.youtube.com/watch?v=${item.id}`;
+  return fallback;
+}

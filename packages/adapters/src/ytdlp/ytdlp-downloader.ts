@@ -15,6 +15,7 @@ import { ProcessError, runProcess } from '../process.ts';
 import { classifyYtDlpError, DownloadFailedError } from './errors.ts';
 import {
   type CaptionChoice,
+  entryUrlOf,
   hasNoAudio,
   pickCaption,
   toVideoMetadata,
@@ -122,14 +123,7 @@ export class YtDlpDownloader implements Downloader {
         for (const e of item.entries) if (e) visit(e, depth + 1);
         return;
       }
-      const entryUrl =
-        item.webpage_url ??
-        (item.url && /^https?:/.test(item.url) ? item.url : undefined) ??
-        (item.id &&
-        /^[A-Za-z0-9_-]{11}$/.test(item.id) &&
-        (item.ie_key ?? '').toLowerCase().startsWith('youtube')
-          ? `https://www.youtube.com/watch?v=${item.id}`
-          : target);
+      const entryUrl = entryUrlOf(item, target);
       const videoId = videoIdFor(item, entryUrl);
       if (seen.has(videoId)) return;
       seen.add(videoId);
