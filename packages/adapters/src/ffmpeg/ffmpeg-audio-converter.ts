@@ -113,6 +113,11 @@ export class FfmpegAudioConverter implements AudioConverter {
       '16000',
       '-c:a',
       'pcm_s16le',
+      // A plain 44-byte header (no LIST/encoder chunk) keeps the byte-count duration below exact.
+      '-map_metadata',
+      '-1',
+      '-fflags',
+      '+bitexact',
       '-f',
       'wav',
       partial,
