@@ -2,9 +2,9 @@ import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 
 /*
- * The search tables on Postgres (migration set 'search_migrations'). Full text is a generated
- * tsvector with the 'simple' configuration (no stemming, works for any language, Russian too);
- * ё is folded to е so both spellings match. Vectors are float4[] with exact cosine in SQL.
+ * The search tables on Postgres (migration set 'search_migrations'). Full text is a tsvector of
+ * searchText() (our language-neutral stemming, see rag/search/query.ts) with the 'simple'
+ * configuration, so Russian and English behave as on SQLite. Vectors are float4[], exact cosine in SQL.
  */
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -17,7 +17,7 @@ const initial: Migration = {
       text TEXT NOT NULL,
       token_count INTEGER NOT NULL,
       created_at BIGINT NOT NULL,
-      tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', translate(text, 'ёЁ', 'еЕ'))) STORED,
+      tsv TSVECTOR NOT NULL,
       embedding REAL[]
     )`.execute(db);
     await sql`CREATE INDEX IF NOT EXISTS chunks_video_idx ON chunks (video_id, idx)`.execute(db);

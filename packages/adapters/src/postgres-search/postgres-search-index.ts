@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
-import { queryTerms, toTsQuery } from '@llm-rag-yt/rag/search/query.ts';
+import { queryTerms, searchText, toTsQuery } from '@llm-rag-yt/rag/search/query.ts';
 import type {
   IndexMeta,
   IndexStats,
@@ -28,7 +28,7 @@ interface ChunkRow {
 
 /** Serialises writers so two model changes cannot interleave (any constant works; this spells "srch"). */
 const INDEX_LOCK = 0x73726368;
-/** Rows per INSERT: 8 parameters each stays far below Postgres' 65 535 limit. */
+/** Rows per INSERT: 9 parameters each stays far below Postgres' 65 535 limit. */
 const INSERT_BATCH = 500;
 
 /**
@@ -87,6 +87,7 @@ export class PostgresSearchIndex implements SearchIndex {
           start_seconds: c.start,
           end_seconds: c.end,
           text: c.text,
+          tsv: sql`to_tsvector('simple', ${searchText(c.text)})`,
           token_count: countWords(c.text),
           created_at: now,
           embedding: embed ? Array.from(embeddings[from + i]) : null,

@@ -19,8 +19,9 @@ const initial: Migration = {
       created_at INTEGER NOT NULL
     )`.execute(db);
     await sql`CREATE INDEX IF NOT EXISTS chunks_video_idx ON chunks (video_id, idx)`.execute(db);
-    // Contentless: the text lives once, in chunks; contentless_delete lets us delete by rowid.
-    // remove_diacritics 2 folds ё→е, й→и, é→e on both sides, so Russian and English both match.
+    // Contentless: the text lives once, in chunks; the index gets searchText() (words cut to five
+    // letters, see rag/search/query.ts). contentless_delete lets us delete by rowid.
+    // remove_diacritics 2 folds й→и, é→e on both sides, so Russian and English both match.
     await sql`CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
       text, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2"
     )`.execute(db);

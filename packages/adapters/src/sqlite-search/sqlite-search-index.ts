@@ -1,6 +1,12 @@
 import type { DatabaseHandle, SqliteLike, SqliteStatementLike } from '@llm-rag-yt/orchestrator';
 import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
-import { type QueryTerm, queryTerms, toFts5Match } from '@llm-rag-yt/rag/search/query.ts';
+import {
+  type QueryTerm,
+  queryTerms,
+  STEM_CHARS,
+  searchText,
+  toFts5Match,
+} from '@llm-rag-yt/rag/search/query.ts';
 import type {
   IndexMeta,
   IndexStats,
@@ -26,6 +32,9 @@ interface ChunkRow {
   url: string | null;
   score: number;
 }
+
+/** Names the text scheme in chunks_fts; bump it when searchText() changes. */
+const FTS_TEXT_VERSION = `stem${STEM_CHARS}`;
 
 /**
  * The search index in the shared SQLite file: `chunks` + FTS5 (bm25) + sqlite-vec vectors.
@@ -58,6 +67,25 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async migrate(): Promise<void> {
     await migrateSqliteSearch(this.#handle);
+    await this.#locked(() => this.#rebuildFtsIfStale());
+  }
+
+  /** The full-text index holds searchText(); indexes written before that (or by another scheme) are rebuilt once. */
+  #rebuildFtsIfStale(): void {
+    const row = this.#stmt(`SELECT value FROM index_meta WHERE key = 'fts_text'`).get() as
+      | { value: string }
+      | undefined;
+    if (row?.value === FTS_TEXT_VERSION) return;
+    this.#raw.transaction(() => {
+      this.#raw.exec(`INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')`);
+      const insert = this.#stmt('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
+      for (const r of this.#stmt('SELECT id, text FROM chunks').all() as { id: number; text: string }[]) {
+        insert.run(r.id, searchText(r.text));
+      }
+      this.#stmt(`INSERT OR REPLACE INTO index_meta (key, value) VALUES ('fts_text', ?)`).run(
+        FTS_TEXT_VERSION,
+      );
+    })();
   }
 
   async indexVideo(
@@ -84,7 +112,7 @@ export class SqliteSearchIndex implements SearchIndex {
           const id = Number(
             insertChunk.run(videoId, c.idx, c.start, c.end, c.text, countWords(c.text), now).lastInsertRowid,
           );
-          insertFts.run(id, c.text);
+          insertFts.run(id, searchText(c.text));
           if (embed) this.#vectors.insert(id, videoId, embeddings[i]);
         }
         this.#stmt(
@@ -206,16 +234,8 @@ export class SqliteSearchIndex implements SearchIndex {
       n: number;
     };
     if (n < 1000) return terms;
-    const exact = this.#stmt('SELECT coalesce(sum(doc), 0) AS df FROM chunks_vocab WHERE term = ?');
-    // A prefix sums its variants' counts: an upper bound, which only makes us keep more terms.
-    const prefix = this.#stmt(
-      'SELECT coalesce(sum(doc), 0) AS df FROM chunks_vocab WHERE term >= ? AND term < ?',
-    );
-    const df = terms.map((t) =>
-      t.prefix
-        ? (prefix.get(t.word, `${t.word}\u{10FFFF}`) as { df: number }).df
-        : (exact.get(t.word) as { df: number }).df,
-    );
+    const lookup = this.#stmt('SELECT coalesce(sum(doc), 0) AS df FROM chunks_vocab WHERE term = ?');
+    const df = terms.map((t) => (lookup.get(t.word) as { df: number }).df);
     const kept = terms.filter((_, i) => df[i] <= n / 2);
     if (kept.length > 0) return kept;
     // Every term is common: keep the rarest so the question still finds something.

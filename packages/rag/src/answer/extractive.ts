@@ -1,4 +1,4 @@
-import { tokenize } from '../search/query.ts';
+import { stemWord, tokenize } from '../search/query.ts';
 import type { SearchHit } from '../search/types.ts';
 
 /*
@@ -18,13 +18,13 @@ interface Candidate {
 }
 
 export function extractiveAnswer(question: string, hits: readonly SearchHit[]): string {
-  const qWords = new Set(tokenize(question).map(stemKey));
+  const qWords = new Set(tokenize(question).map(stemWord));
   const candidates: Candidate[] = [];
   hits.slice(0, MAX_PASSAGES).forEach((hit, i) => {
     splitSentences(hit.text).forEach((text, position) => {
       const words = tokenize(text);
       if (words.length < 3) return;
-      const overlap = new Set(words.map(stemKey).filter((w) => qWords.has(w))).size;
+      const overlap = new Set(words.map(stemWord).filter((w) => qWords.has(w))).size;
       // Earlier sources get a small bonus: the retriever already judged them better.
       candidates.push({ text, source: i + 1, position, score: overlap + (MAX_PASSAGES - i) * 0.1 });
     });
@@ -51,10 +51,4 @@ export function splitSentences(text: string): string[] {
     for (let i = 0; i < words.length; i += 25) out.push(words.slice(i, i + 25).join(' '));
     return out;
   });
-}
-
-/** Same light stemming as the search query: the first five letters of longer words. */
-function stemKey(word: string): string {
-  const chars = Array.from(word);
-  return chars.length > 5 ? chars.slice(0, Math.max(5, chars.length - 2)).join('') : word;
 }
