@@ -5,7 +5,7 @@
 
 import { startRagEnv } from '../../../rag/test/helpers-rag-env.ts';
 import type { BotHost, BotSettings } from '../../src/host.ts';
-import { type FakeTelegram, type FakeUser, startFakeTelegram } from './fake-telegram.ts';
+import { type FakeUser, startFakeTelegram } from './fake-telegram.ts';
 
 export const ALICE: FakeUser = { id: 1001, first_name: 'Alice', username: 'alice' };
 export const BOB: FakeUser = { id: 1002, first_name: 'Bob', username: 'bob_the_builder' };

@@ -178,7 +178,10 @@ export async function startFakeTelegram(
   };
   const chatOf = (chatId: number) => {
     let c = chats.get(chatId);
-    if (!c) chats.set(chatId, (c = []));
+    if (!c) {
+      c = [];
+      chats.set(chatId, c);
+    }
     return c;
   };
   const findMessage = (chatId: number, messageId: number) =>
