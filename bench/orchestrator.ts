@@ -6,7 +6,7 @@
  * Writes bench/results/orchestrator.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Daemon } from '../packages/orchestrator/src/daemon/daemon.ts';
@@ -81,6 +81,7 @@ async function throughput(dir: string, runs: number, max: number) {
   const t0 = Date.now();
   for (let i = 0; i < runs; i++) await storage.runs.createRun({ jobName: 'noop_job' }, t0);
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   await withDaemon(storage, wakeRequests, max, async () => {
     for (;;) {
       const c = await storage.runs.countRunsByStatus();
@@ -89,6 +90,8 @@ async function throughput(dir: string, runs: number, max: number) {
     }
   });
   const seconds = (performance.now() - start) / 1000;
+  // CPU per run is far steadier than wall-clock rate on a machine shared with other work.
+  const cpu = process.cpuUsage(cpu0);
   const failed = (await storage.runs.countRunsByStatus()).FAILURE;
   await storage.close();
   return {
@@ -96,6 +99,7 @@ async function throughput(dir: string, runs: number, max: number) {
     maxConcurrentRuns: max,
     seconds: +seconds.toFixed(2),
     runsPerSecond: +(runs / seconds).toFixed(1),
+    cpuMsPerRun: +((cpu.user + cpu.system) / 1000 / runs).toFixed(2),
     failed,
   };
 }
@@ -162,22 +166,37 @@ async function runsList(dir: string, runs: number, eventsPerRun: number, queries
   };
 }
 
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/**
+ * Options: `--quick` (small sizes), `--only throughput|latency|list` (comma-separated; results are then
+ * printed but not written, so the stored file always holds all three), `--runs N` (throughput runs).
+ */
 export default async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const only = option(args, '--only')?.split(',');
+  const want = (name: string) => !only || only.includes(name);
+  const throughputRuns = Number(option(args, '--runs') ?? (quick ? 300 : 2000));
   const dir = mkdtempSync(join(tmpdir(), 'orch-bench-'));
   try {
     const results = {
       at: new Date().toISOString(),
       node: process.version,
-      throughput: [
-        await throughput(dir, quick ? 300 : 2000, 5),
-        await throughput(dir, quick ? 300 : 2000, 10),
-      ],
-      wakeToStarted: await wakeLatency(dir, quick ? 10 : 40),
-      runsList: await runsList(dir, quick ? 10_000 : 100_000, 10, quick ? 50 : 200),
+      cpus: availableParallelism(),
+      loadAverageAtStart: loadavg().map((l) => +l.toFixed(2)),
+      throughput: want('throughput')
+        ? [await throughput(dir, throughputRuns, 5), await throughput(dir, throughputRuns, 10)]
+        : null,
+      wakeToStarted: want('latency') ? await wakeLatency(dir, quick ? 10 : 40) : null,
+      runsList: want('list') ? await runsList(dir, quick ? 10_000 : 100_000, 10, quick ? 50 : 200) : null,
+      loadAverageAtEnd: loadavg().map((l) => +l.toFixed(2)),
       targets: { runsPerSecond: 200, wakeP50Ms: 1000, runsListP95Ms: 50 },
     };
     console.log(JSON.stringify(results, null, 2));
+    if (only || quick) return;
     mkdirSync(join(here, 'results'), { recursive: true });
     writeFileSync(join(here, 'results', 'orchestrator.json'), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
