@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { errorMessage, OrchestratorError } from '../errors.ts';
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+import { cachingSqliteDatabase } from './sqlite-statement-cache.ts';
 
 /**
  * The few better-sqlite3 methods we use, declared here so vendor types stay out of our API
@@ -79,7 +80,7 @@ function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle
     const raw = connectSqlite(filename);
     shared = {
       raw,
-      db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) }),
+      db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(raw) }) }),
       refs: 0,
       loaded: new Set(),
     };
