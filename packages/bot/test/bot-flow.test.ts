@@ -25,7 +25,10 @@ describe('bot end to end: link → edited progress → indexed video → questio
 
   beforeAll(async () => {
     site = await startVideoPageServer({
-      videos: [{ id: 'vectors', title: 'Vectors <intro> & more', speech: 'Vectors.', vttText: VTT }],
+      videos: [
+        { id: 'vectors', title: 'Vectors <intro> & more', speech: 'Vectors.', vttText: VTT },
+        { id: 'second', title: 'Second video', speech: 'Second.', vttText: VTT },
+      ],
     });
     s = await startBotEnv();
     bot = await startTelegramBot(s.host, { progressIntervalMs: 150 });
@@ -156,4 +159,26 @@ describe('bot end to end: link → edited progress → indexed video → questio
     );
     expect(s.tg.messages(ALICE.id).filter((m) => m.plain.includes('plain.html'))).toHaveLength(1);
   }, 45_000);
+
+  it("/cancel really cancels the user's running work and the progress message says so", async () => {
+    s.tg.sendText(ALICE, site.pageUrl('second'));
+    s.tg.sendText(ALICE, '/cancel');
+    const reply = await s.tg.waitForMessage(ALICE.id, (m) => m.plain.startsWith('🛑 Canceled 1 request'));
+    expect(reply).toBeTruthy();
+    const req = (await s.env.service.listRequests({ userId: ALICE.id }))[0]!;
+    expect(req).toMatchObject({
+      url: site.pageUrl('second'),
+      status: 'failed',
+      error: 'Canceled by the user.',
+    });
+    await s.tg.waitForMessage(ALICE.id, (m) =>
+      m.plain.includes('Second') || m.plain.includes('second.html')
+        ? m.plain.includes('Canceled by the user.')
+        : false,
+    );
+    // Nothing more is processed for it: the video never gets indexed.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await s.env.service.listVideos()).map((v) => v.title)).not.toContain('Second video');
+    expect((await s.env.store.requests.get(req.id))?.status).toBe('failed');
+  }, 20_000);
 });
