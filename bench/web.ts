@@ -2,13 +2,13 @@
  * Web benchmark (`npm run bench -- web`), on a SQLite temp file with 100,000 runs and 1,000,000 events:
  *  1. runs-list API p95 (newest 50, unfiltered / by status / by tag / next page) — target ≤ 50 ms;
  *  2. run page with a 50,000-line event log: time until the first lines show in headless Chromium — ≤ 1 s;
- *  3. 500-asset lineage graph: time until nodes are drawn — ≤ 1 s;
+ *  3. 500-asset lineage graph: time until nodes are drawn — ≤ 1 s (first visit = cold ELK layout);
  *  4. gzip size of the JavaScript loaded on first page load — ≤ 500 KB.
  * Writes bench/results/web.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -149,6 +149,9 @@ export default async function main(): Promise<void> {
     });
 
     // 3. 500-asset graph
+    // The first visit lays out with ELK in a Web Worker (cold: worker start + layout); later visits
+    // reuse the layout cached per graph shape in localStorage.
+    await page.evaluate(() => localStorage.clear());
     const graphTimes: number[] = [];
     for (let i = 0; i < 3; i++) {
       const start = Date.now();
@@ -163,6 +166,7 @@ export default async function main(): Promise<void> {
     const js = firstLoadGzipBytes();
     const result = {
       at: new Date().toISOString(),
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       dataset: { runs: seed.runs, events: seed.events + LOG_LINES, assets: ASSETS },
       runsListApi: {
         p50Ms: percentile(times, 50),
@@ -178,6 +182,9 @@ export default async function main(): Promise<void> {
         pass: Math.max(...runPageTimes) <= 1000,
       },
       assetGraph500: {
+        layout: 'elkjs layered in a Web Worker',
+        coldMs: graphTimes[0],
+        cachedLayoutMs: Math.min(...graphTimes.slice(1)),
         renderMs: Math.min(...graphTimes),
         samplesMs: graphTimes,
         targetMs: 1000,

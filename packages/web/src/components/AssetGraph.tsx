@@ -1,4 +1,3 @@
-import dagre from '@dagrejs/dagre';
 import {
   Background,
   Controls,
@@ -11,11 +10,11 @@ import {
   ReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { GraphData } from '../pages/AssetGraphPage.tsx';
 import { navigate } from '../router.tsx';
-import { layeredLayout } from './layered-layout.ts';
-import { ago } from './ui.tsx';
+import { elkLayout, type Positions } from './elk-layout.ts';
+import { ago, ErrorBox, Loading } from './ui.tsx';
 
 const W = 190;
 const H = 52;
@@ -46,39 +45,47 @@ const AssetNode = memo(function AssetNode({ data }: NodeProps<Node<AssetNodeData
 
 const nodeTypes = { asset: AssetNode };
 
-/** dagre draws nicer small graphs but takes seconds beyond a few hundred nodes. */
-const DAGRE_MAX_NODES = 150;
+/** Beyond this many nodes the graph opens at a readable zoom on its sources instead of fitting all. */
+const BIG_GRAPH_NODES = 150;
 
-function dagreLayout(data: GraphData): Map<string, { x: number; y: number }> {
-  const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 70 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const n of data.nodes) g.setNode(n.key, { width: W, height: H });
-  for (const e of data.edges) g.setEdge(e.source, e.target);
-  dagre.layout(g);
-  return new Map(
-    data.nodes.map((n) => {
-      const p = g.node(n.key);
-      return [n.key, { x: p.x - W / 2, y: p.y - H / 2 }];
-    }),
-  );
-}
-
-/** Lays the graph out left-to-right with dagre, then draws it with React Flow (only visible nodes render). */
+/**
+ * Lays the graph out with ELK in a Web Worker (the page stays responsive meanwhile), then draws it
+ * with React Flow (only visible nodes render). Live status updates re-render nodes without a new layout.
+ */
 export default function AssetGraph({ data }: { data: GraphData }) {
+  const shape = useMemo(
+    () => JSON.stringify([data.nodes.map((n) => n.key), data.edges.map((e) => [e.source, e.target])]),
+    [data],
+  );
+  const [layout, setLayout] = useState<{ shape: string; positions: Positions } | { error: string } | null>(
+    null,
+  );
+  useEffect(() => {
+    let live = true;
+    const [keys, edges] = JSON.parse(shape) as [string[], [string, string][]];
+    elkLayout({
+      keys,
+      edges: edges.map(([source, target]) => ({ source, target })),
+      node: { width: W, height: H },
+    }).then(
+      (positions) => live && setLayout({ shape, positions }),
+      (e: unknown) =>
+        live &&
+        setLayout({
+          error: `Could not lay out the asset graph (${e instanceof Error ? e.message : String(e)}); reload the page to retry.`,
+        }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [shape]);
+  const positions = layout && 'positions' in layout ? layout.positions : null;
   const { nodes, edges } = useMemo(() => {
-    const position =
-      data.nodes.length > DAGRE_MAX_NODES
-        ? layeredLayout(
-            data.nodes.map((n) => n.key),
-            data.edges,
-            { width: W, height: H, rankGap: 70, nodeGap: 16 },
-          )
-        : dagreLayout(data);
+    if (!positions) return { nodes: [], edges: [] };
     const nodes: Node<AssetNodeData>[] = data.nodes.map((n) => ({
       id: n.key,
       type: 'asset',
-      position: position.get(n.key)!,
+      position: positions.get(n.key) ?? { x: 0, y: 0 },
       data: n,
       connectable: false,
     }));
@@ -88,8 +95,10 @@ export default function AssetGraph({ data }: { data: GraphData }) {
       target: e.target,
     }));
     return { nodes, edges };
-  }, [data]);
-  const big = data.nodes.length > DAGRE_MAX_NODES;
+  }, [data, positions]);
+  if (layout && 'error' in layout) return <ErrorBox error={new Error(layout.error)} />;
+  if (!positions) return <Loading what={`Laying out ${data.nodes.length} assets`} />;
+  const big = data.nodes.length > BIG_GRAPH_NODES;
   return (
     <div className="graph" data-testid="asset-graph">
       <ReactFlow
