@@ -233,6 +233,52 @@ export function storageContract(name: string, harness: StorageContractHarness): 
         expect(await s.runs.transitionRun('missing', ['QUEUED'], 'STARTING', 1)).toBeUndefined();
       });
 
+      it('writes patch.events with the status change, and none when the compare-and-set misses', async () => {
+        await s.runs.createRun({ runId: 'r', jobName: 'j' }, 1);
+        const events = [
+          ev('r', 1, { type: 'STEP_SUCCESS', stepKey: 'a' }),
+          ev('r', 2, {
+            type: 'ASSET_MATERIALIZATION',
+            stepKey: 'a',
+            data: { assetKey: 'a', partitionKey: null, metadata: { rows: 3 } },
+          }),
+        ];
+        expect(await s.runs.transitionRun('r', ['STARTED'], 'SUCCESS', 2, { events })).toBeUndefined();
+        expect(await s.events.countEvents('r')).toBe(1); // RUN_ENQUEUED only
+        const done = await s.runs.transitionRun('r', ['QUEUED'], 'SUCCESS', 3, { endedAt: 3, events });
+        expect(done).toMatchObject({ status: 'SUCCESS', endedAt: 3 });
+        const stored = await s.events.listEvents('r');
+        expect(stored.map((e) => e.type)).toEqual(['RUN_ENQUEUED', 'STEP_SUCCESS', 'ASSET_MATERIALIZATION']);
+        expect((await s.events.listMaterializations('a')).map((m) => m.metadata)).toEqual([{ rows: 3 }]);
+      });
+
+      it('transitions many runs in one call: only those in `from`, in the order asked, with one event each', async () => {
+        for (const id of ['a', 'b', 'c', 'd']) await s.runs.createRun({ runId: id, jobName: 'j' }, 1);
+        await s.runs.transitionRun('c', ['QUEUED'], 'CANCELED', 2);
+        const moved = await s.runs.transitionRuns(
+          ['d', 'c', 'a', 'missing', 'a'],
+          ['QUEUED'],
+          'STARTING',
+          5,
+          { workerId: 'w' },
+          (r) => ev(r.runId, 5, { type: 'RUN_STARTING', message: `starting ${r.runId}` }),
+        );
+        expect(moved.map((r) => [r.runId, r.status, r.workerId, r.updatedAt])).toEqual([
+          ['d', 'STARTING', 'w', 5],
+          ['a', 'STARTING', 'w', 5],
+        ]);
+        expect((await s.runs.getRun('b'))!.status).toBe('QUEUED');
+        expect((await s.runs.getRun('c'))!.status).toBe('CANCELED');
+        for (const id of ['a', 'd']) {
+          expect((await s.events.listEvents(id, { types: ['RUN_STARTING'] })).map((e) => e.message)).toEqual([
+            `starting ${id}`,
+          ]);
+        }
+        expect(await s.events.listEvents('c', { types: ['RUN_STARTING'] })).toEqual([]);
+        expect(await s.runs.transitionRuns([], ['QUEUED'], 'STARTING', 6)).toEqual([]);
+        expect(await s.runs.transitionRuns(['b'], [], 'STARTING', 6)).toEqual([]);
+      });
+
       it('lets exactly one of two racing connections start a run', async () => {
         const peer = await openPeer();
         for (let i = 0; i < 5; i++) {

@@ -31,8 +31,9 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
   const inProgress = await storage.runs.listInProgressRuns();
   const free = deps.maxConcurrentRuns - inProgress.length;
   if (free <= 0) return { launched: [], waiting: await countQueued(storage) };
-  // Read more than the free slots so runs blocked by tag limits do not hide those behind them.
-  const window = Math.max(free * 4, 100);
+  // With tag limits, read more than the free slots so runs blocked by a limit do not hide those behind
+  // them; without, admission is plain queue order and one extra row tells whether more are waiting.
+  const window = deps.tagLimits.length ? Math.max(free * 4, 100) : free + 1;
   const queued = await storage.runs.listQueuedRuns(window);
   const admitted = admitRuns({
     queued,
@@ -40,20 +41,16 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
     maxConcurrentRuns: deps.maxConcurrentRuns,
     tagLimits: deps.tagLimits,
   });
-  // Claim every admitted run first (compare-and-set; a run canceled meanwhile is skipped), write
-  // their RUN_STARTING events in one statement, then launch: fewer round trips per run.
-  const claimed: Run[] = [];
-  for (const run of admitted) {
-    const starting = await storage.runs.transitionRun(run.runId, ['QUEUED'], 'STARTING', now, {
-      workerId: deps.workerId,
-    });
-    if (starting) claimed.push(starting);
-  }
-  if (claimed.length) {
-    await storage.events.appendEvents(
-      claimed.map((r) => event(r, now, 'RUN_STARTING', 'info', `Launching run (attempt ${r.attempt}).`)),
-    );
-  }
+  // Claim every admitted run and write their RUN_STARTING events in one transaction (compare-and-set
+  // per run: one canceled meanwhile is skipped), then launch: one write per pass instead of one per run.
+  const claimed = await storage.runs.transitionRuns(
+    admitted.map((r) => r.runId),
+    ['QUEUED'],
+    'STARTING',
+    now,
+    { workerId: deps.workerId },
+    (r) => event(r, now, 'RUN_STARTING', 'info', `Launching run (attempt ${r.attempt}).`),
+  );
   const launched: string[] = [];
   for (const starting of claimed) {
     const run = starting;

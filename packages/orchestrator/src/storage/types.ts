@@ -42,6 +42,11 @@ export interface RunStatusPatch {
   endedAt?: number | null;
   error?: SerializedError | null;
   attempt?: number;
+  /**
+   * Appended in the same transaction as the status change, and only if it happened: a reader that
+   * sees the new status sees these events too, and a run costs one write instead of two.
+   */
+  events?: readonly NewRunEvent[];
 }
 
 export interface RunStorage {
@@ -63,6 +68,19 @@ export interface RunStorage {
     now: number,
     patch?: RunStatusPatch,
   ): Promise<Run | undefined>;
+  /**
+   * `transitionRun` for many runs in one transaction (the run queue claiming what it admitted): each run
+   * moves only if its status is in `from`; `eventFor` gives the event appended for each run that moved.
+   * Returns the moved runs in the order of `runIds`. `patch.events` is not allowed here.
+   */
+  transitionRuns(
+    runIds: readonly string[],
+    from: readonly RunStatus[],
+    to: RunStatus,
+    now: number,
+    patch?: Omit<RunStatusPatch, 'events'>,
+    eventFor?: (run: Run) => NewRunEvent,
+  ): Promise<Run[]>;
   /** QUEUED runs in admission order: priority desc, createdAt asc, runId asc. */
   listQueuedRuns(limit: number): Promise<Run[]>;
   /** Runs in STARTING/STARTED/CANCELING (for concurrency accounting and the monitor). */

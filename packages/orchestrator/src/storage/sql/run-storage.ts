@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { errorMessage, OrchestratorError } from '../../errors.ts';
-import type { NewRun, Run, RunStatus } from '../../runs/types.ts';
+import type { NewRun, NewRunEvent, Run, RunStatus } from '../../runs/types.ts';
 import { IN_PROGRESS_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../runs/types.ts';
 import type { CreateRunResult, RunFilter, RunStatusPatch, RunStorage } from '../types.ts';
 import { insertEvents } from './event-writer.ts';
@@ -12,7 +12,8 @@ type Db = Kysely<OrchestratorTables>;
 // Conditions reference runs.* only, so they apply with or without the tag join.
 type RunsEb = ExpressionBuilder<OrchestratorTables, 'runs'>;
 
-const DELETE_CHUNK = 500;
+// Ids per `in (…)` list: far below both dialects' bound-parameter limits.
+const ID_CHUNK = 500;
 
 /** Run rows, their tags and lifecycle CAS. Every ordered listing is (created_at desc, run_id desc). */
 export class SqlRunStorage implements RunStorage {
@@ -184,21 +185,58 @@ export class SqlRunStorage implements RunStorage {
     patch: RunStatusPatch = {},
   ): Promise<Run | undefined> {
     if (from.length === 0) return undefined;
-    const set: Partial<OrchestratorTables['runs']> = { status: to, updated_at: now };
-    if (patch.workerId !== undefined) set.worker_id = patch.workerId;
-    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
-    if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
-    if (patch.error !== undefined) set.error = patch.error === null ? null : json(patch.error);
-    if (patch.attempt !== undefined) set.attempt = patch.attempt;
+    const set = statusSet(to, now, patch);
     // The WHERE on status is the compare-and-set: of two racing writers only one matches.
-    const r = await this.#db
-      .updateTable('runs')
-      .set(set)
-      .where('run_id', '=', runId)
-      .where('status', 'in', from)
-      .returningAll()
-      .executeTakeFirst();
-    return r ? toRun(r) : undefined;
+    const update = (db: Db) =>
+      db
+        .updateTable('runs')
+        .set(set)
+        .where('run_id', '=', runId)
+        .where('status', 'in', from)
+        .returningAll()
+        .executeTakeFirst();
+    const events = patch.events ?? [];
+    if (events.length === 0) {
+      const r = await update(this.#db);
+      return r ? toRun(r) : undefined;
+    }
+    // The update comes first, so a SQLite transaction takes the write lock at once.
+    return this.#db.transaction().execute(async (trx) => {
+      const r = await update(trx);
+      if (!r) return undefined;
+      await insertEvents(trx, events);
+      return toRun(r);
+    });
+  }
+
+  async transitionRuns(
+    runIds: readonly string[],
+    from: readonly RunStatus[],
+    to: RunStatus,
+    now: number,
+    patch: Omit<RunStatusPatch, 'events'> = {},
+    eventFor?: (run: Run) => NewRunEvent,
+  ): Promise<Run[]> {
+    const ids = [...new Set(runIds)];
+    if (ids.length === 0 || from.length === 0) return [];
+    const set = statusSet(to, now, patch);
+    return this.#db.transaction().execute(async (trx) => {
+      const moved = new Map<string, Run>();
+      for (const batch of chunks(ids, ID_CHUNK)) {
+        const rows = await trx
+          .updateTable('runs')
+          .set(set)
+          .where('run_id', 'in', batch)
+          .where('status', 'in', from)
+          .returningAll()
+          .execute();
+        for (const r of rows) moved.set(r.run_id, toRun(r));
+      }
+      // RETURNING order is not promised; callers launch in the order they asked for.
+      const out = ids.flatMap((id) => moved.get(id) ?? []);
+      if (eventFor && out.length) await insertEvents(trx, out.map(eventFor));
+      return out;
+    });
   }
 
   async listQueuedRuns(limit: number): Promise<Run[]> {
@@ -235,7 +273,7 @@ export class SqlRunStorage implements RunStorage {
         .execute()
     ).map((r) => r.run_id);
     // One transaction per chunk: each run goes with its events and tags, and no lock is held for long.
-    for (const batch of chunks(ids, DELETE_CHUNK)) {
+    for (const batch of chunks(ids, ID_CHUNK)) {
       await this.#db.transaction().execute(async (trx) => {
         await trx.deleteFrom('events').where('run_id', 'in', batch).execute();
         await trx.deleteFrom('run_tags').where('run_id', 'in', batch).execute();
@@ -254,6 +292,16 @@ export class SqlRunStorage implements RunStorage {
       .execute();
     return rows.map((r) => r.job_name);
   }
+}
+
+function statusSet(to: RunStatus, now: number, patch: RunStatusPatch): Partial<OrchestratorTables['runs']> {
+  const set: Partial<OrchestratorTables['runs']> = { status: to, updated_at: now };
+  if (patch.workerId !== undefined) set.worker_id = patch.workerId;
+  if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+  if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+  if (patch.error !== undefined) set.error = patch.error === null ? null : json(patch.error);
+  if (patch.attempt !== undefined) set.attempt = patch.attempt;
+  return set;
 }
 
 function runConditions(eb: RunsEb, f: Omit<RunFilter, 'limit' | 'beforeRunId'>) {
