@@ -54,6 +54,23 @@ export class EventBuffer {
     });
   }
 
+  /**
+   * Stops accepting events and returns those not yet written, once earlier writes have settled, so the
+   * caller can write them together with something else (the run's final status). Never rejects: a failed
+   * earlier write was already reported through `onError`.
+   */
+  async takeRest(): Promise<NewRunEvent[]> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    await this.chain;
+    this.closed = true;
+    const rest = this.events;
+    this.events = [];
+    return rest;
+  }
+
   /** Flushes and stops accepting events. */
   async close(): Promise<void> {
     try {

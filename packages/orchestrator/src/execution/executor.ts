@@ -218,7 +218,7 @@ interface FinishDeps {
   log: OrchestratorLogger | undefined;
 }
 
-/** Writes the final event, then the final status (CAS), so a reader that sees the end also sees every event. */
+/** Writes the final event with the final status (CAS) in one transaction, so a reader that sees the end also sees every event. */
 async function finish(run: Run, outcome: RunOutcome, t0: number, d: FinishDeps): Promise<Run> {
   const { storage, events, emit, now, log } = d;
   const durationMs = now() - t0;
@@ -231,21 +231,37 @@ async function finish(run: Run, outcome: RunOutcome, t0: number, d: FinishDeps):
   } else {
     emit('RUN_CANCELED', 'warn', `Run canceled after ${durationMs} ms: ${outcome.reason}`, { durationMs });
   }
-  try {
-    await events.close();
-  } catch {
-    // Already logged by the buffer; the final status matters more than the lost events.
-  }
+  // Every unwritten event goes with the final status in one transaction (one write for a short run).
+  const rest = await events.takeRest();
   const endedAt = now();
   const patch = { endedAt, error };
   const { runId } = run;
+  const appendRest = async () => {
+    try {
+      if (rest.length) await storage.events.appendEvents(rest);
+    } catch (e) {
+      // The final status matters more than the lost events.
+      log?.error({ err: serializeError(e) }, 'could not write run events');
+    }
+  };
   let final: Run | undefined;
   if (outcome.status === 'CANCELED') {
+    await appendRest();
     await storage.runs.transitionRun(runId, ['STARTED'], 'CANCELING', endedAt);
     final = await storage.runs.transitionRun(runId, ['CANCELING'], 'CANCELED', endedAt, patch);
   } else {
     const from: RunStatus[] = outcome.status === 'SUCCESS' ? ['STARTED'] : ['STARTED', 'CANCELING'];
-    final = await storage.runs.transitionRun(runId, from, outcome.status, endedAt, patch);
+    try {
+      final = await storage.runs.transitionRun(runId, from, outcome.status, endedAt, {
+        ...patch,
+        events: rest,
+      });
+    } catch (e) {
+      // The events could not be written (the transaction rolled back): store the status without them.
+      log?.error({ err: serializeError(e) }, 'could not write run events');
+      final = await storage.runs.transitionRun(runId, from, outcome.status, endedAt, patch);
+    }
+    if (!final) await appendRest(); // the status moved meanwhile (cancel): keep the log complete anyway
     if (!final && outcome.status === 'SUCCESS') {
       // A cancel arrived after the last step finished: honour the request, but say what happened.
       final = await storage.runs.transitionRun(runId, ['CANCELING'], 'CANCELED', endedAt, patch);
