@@ -38,11 +38,12 @@ function rng(seed: number): () => number {
  * every query term match every chunk, which no real corpus does.
  */
 const VOCAB_SIZE = 30_000;
-const SYLLABLES = 'ka to ri mu se na lo pe vi da go ru mi te sa no be ly za ko'.split(' ');
+// Four base-26 letters make each word unique within its first five letters (the stem the index
+// keeps), like distinct real words; the suffix gives them a realistic length.
 const VOCAB = Array.from({ length: VOCAB_SIZE }, (_, i) => {
   let w = '';
-  for (let n = i + 1; n > 0; n = Math.floor(n / SYLLABLES.length)) w += SYLLABLES[n % SYLLABLES.length];
-  return w;
+  for (let n = i, k = 0; k < 4; k++, n = Math.floor(n / 26)) w += String.fromCharCode(97 + (n % 26));
+  return `${w}ing`;
 });
 const ZIPF_CDF = (() => {
   const cdf = new Float64Array(VOCAB_SIZE);
