@@ -5,7 +5,9 @@ import { type CommandEnv, json, out } from './env.ts';
 
 /** What the CLI needs of packages/bot (loaded lazily so other commands never load grammY). */
 interface BotModule {
-  startTelegramBot(app: BotHost): Promise<{ username: string; stop(): Promise<void> }>;
+  startTelegramBot(
+    app: BotHost & { metrics?: unknown },
+  ): Promise<{ username: string; stop(): Promise<void> }>;
   checkBotToken(token: string, apiRoot: string): Promise<{ username: string; id: number }>;
 }
 
@@ -18,10 +20,17 @@ async function loadBot(): Promise<BotModule> {
   return (await import('@llm-rag-yt/bot')) as unknown as BotModule;
 }
 
+/** Prometheus counters of this process, when it serves /metrics. */
+interface TelegramCounters {
+  telegramMessages: { inc(labels: { direction: string }): void };
+  telegramErrors: { inc(labels: { method: string }): void };
+}
+
 export async function startBotForApp(
   env: CommandEnv,
   app: AppContext,
   token?: string,
+  counters?: TelegramCounters | null,
 ): Promise<() => Promise<void>> {
   const settings = { ...app.config.bot, token: token ?? app.config.bot.token };
   if (!settings.token)
@@ -34,6 +43,12 @@ export async function startBotForApp(
     storage: app.storage,
     logger: app.logger,
     settings,
+    metrics: counters
+      ? {
+          message: (direction: 'in' | 'out') => counters.telegramMessages.inc({ direction }),
+          apiError: (method: string) => counters.telegramErrors.inc({ method }),
+        }
+      : undefined,
   });
   out(env, `Telegram bot @${bot.username} is running.`);
   return () => bot.stop();

@@ -108,11 +108,12 @@ export async function runDev(
 ): Promise<void> {
   await serveUntilSignal(env, 'dev', async (app) => {
     app.startDaemon();
-    const server = await startHttp(env, app, o);
+    const metrics = await createMetrics(app);
+    const server = await startHttp(env, app, o, metrics);
     let stopBot: (() => Promise<void>) | null = null;
     if (app.config.bot.token && o.bot !== false) {
       const { startBotForApp } = await import('./bot.ts');
-      stopBot = await startBotForApp(env, app);
+      stopBot = await startBotForApp(env, app, undefined, metrics);
     }
     out(env, `llm-rag-yt is running: ${server.url}  (database: ${describeDb(app)}; Ctrl-C to stop)`);
     return async () => {
@@ -122,22 +123,30 @@ export async function runDev(
   });
 }
 
+type Metrics = Awaited<ReturnType<typeof createMetrics>>;
+
+/** The Prometheus registry of this process (served at /metrics; the bot counts its messages in it). */
+async function createMetrics(app: AppContext) {
+  try {
+    const m = await import('@llm-rag-yt/server/metrics/index.ts');
+    return m.createMetricsRegistry({ storage: app.storage, database: app.handle });
+  } catch (e) {
+    app.logger.warn({ err: e }, 'Prometheus metrics are unavailable');
+    return null;
+  }
+}
+
 async function startHttp(
   env: CommandEnv,
   app: AppContext,
   o: { port?: string; host?: string },
+  metrics?: Metrics,
 ): Promise<RunningServer> {
   const port = o.port !== undefined ? Number(o.port) : app.config.server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be 0..65535, got '${o.port}'.`);
   const host = o.host ?? app.config.server.host;
-  let metricsRegistry = null;
-  try {
-    const m = await import('@llm-rag-yt/server/metrics/index.ts');
-    metricsRegistry = m.createMetricsRegistry({ storage: app.storage, database: app.handle });
-  } catch (e) {
-    app.logger.warn({ err: e }, 'Prometheus metrics are unavailable');
-  }
+  const metricsRegistry = metrics === undefined ? await createMetrics(app) : metrics;
   const http = createApp({
     instance: app.instance,
     rag: app.rag,
