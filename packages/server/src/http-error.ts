@@ -1,6 +1,7 @@
 import {
   InvalidConfigError,
   InvalidTransitionError,
+  NonRetriableError,
   OrchestratorError,
   UnknownNameError,
 } from '@llm-rag-yt/orchestrator';
@@ -34,6 +35,13 @@ export function toHttpError(err: unknown): HttpError | null {
   if (err instanceof InvalidConfigError) return new HttpError(400, err.message, err.issues);
   if (err instanceof UnknownNameError) return new HttpError(404, err.message);
   if (err instanceof InvalidTransitionError) return new HttpError(409, err.message);
+  // The RAG service throws NonRetriableError for requests that cannot succeed as given (unknown
+  // query id, malformed caption file, bad rating): a client error, and its message says what to fix.
+  if (err instanceof NonRetriableError)
+    return new HttpError(
+      /\b(does not exist|not found|no such)\b/i.test(err.message) ? 404 : 400,
+      err.message,
+    );
   if (err instanceof OrchestratorError) {
     switch (err.code) {
       case 'INVALID_CRON':

@@ -139,9 +139,9 @@ describe('RAG flows in the browser against the real stack', () => {
       env.handle,
       [
         {
-          type: 'failed_youtube_requests',
+          type: 'processing_failures',
           severity: 'warning',
-          fingerprint: 'failed_youtube_requests',
+          fingerprint: 'processing_failures',
           title: '6 failed YouTube requests in the last hour',
           message: 'Check yt-dlp and the network.',
           details: { failed: 6, threshold: 5 },

@@ -151,6 +151,8 @@ export function ragRoutes(opts: AppOptions): Hono {
       return c.json({ request }, 201);
     } catch (e) {
       await rm(dir, { recursive: true, force: true });
+      // Messages name the file; show the client its own file name, not our temp folder.
+      if (e instanceof Error) e.message = e.message.replaceAll(path, file.name).replaceAll(dir, '.');
       throw e;
     }
   });

@@ -42,6 +42,8 @@ const STATUS_CLASS: Record<string, string> = {
   MATERIALIZED: 'ok',
   completed: 'ok',
   indexed: 'ok',
+  healthy: 'ok',
+  stale: 'bad',
   RUNNING: 'run',
   STARTED: 'run',
   STARTING: 'run',

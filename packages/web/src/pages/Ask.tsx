@@ -23,6 +23,24 @@ interface Answer {
 
 const safeHref = (u: string) => (/^https?:\/\//.test(u) ? u : '#');
 
+/** Drawn, not an emoji: machines without an emoji font showed empty boxes. */
+function Thumb({ down = false }: { down?: boolean }) {
+  return (
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      style={{ verticalAlign: '-3px', transform: down ? 'rotate(180deg)' : undefined }}
+    >
+      <path
+        fill="currentColor"
+        d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z"
+      />
+    </svg>
+  );
+}
+
 export default function AskPage() {
   const [question, setQuestion] = useState('');
   const [answer, setAnswer] = useState<Answer | null>(null);
@@ -113,7 +131,7 @@ export default function AskPage() {
               onClick={() => rate(1)}
               aria-label="Helpful"
             >
-              👍
+              <Thumb /> Yes
             </button>
             <button
               type="button"
@@ -122,7 +140,7 @@ export default function AskPage() {
               onClick={() => rate(-1)}
               aria-label="Not helpful"
             >
-              👎
+              <Thumb down /> No
             </button>
             {rated !== null && <span className="muted">Thanks for the feedback.</span>}
           </div>

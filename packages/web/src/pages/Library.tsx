@@ -31,6 +31,11 @@ interface Segment {
 }
 
 const STAGES = ['downloading', 'transcribing', 'embedding'] as const;
+const STAGE_LABEL: Record<(typeof STAGES)[number], string> = {
+  downloading: 'download',
+  transcribing: 'transcribe',
+  embedding: 'embed',
+};
 const ORDER = ['validating', 'downloading', 'transcribing', 'processing', 'embedding', 'done'];
 
 function Progress({ r }: { r: Request }) {
@@ -51,7 +56,7 @@ function Progress({ r }: { r: Request }) {
                 : '';
         return (
           <span key={s} className={cls}>
-            {s.replace('ing', '')}
+            {STAGE_LABEL[s]}
           </span>
         );
       })}

@@ -126,7 +126,7 @@ export default function OverviewPage() {
                   <ul>
                     {o.heartbeats.map((h) => (
                       <li key={h.daemonId}>
-                        <Badge value={h.fresh ? 'SUCCESS' : 'FAILURE'} /> {h.daemonType}{' '}
+                        <Badge value={h.fresh ? 'healthy' : 'stale'} /> {h.daemonType}{' '}
                         <span className="muted">{h.daemonId}</span> · {ago(h.timestamp)}
                       </li>
                     ))}
