@@ -37,7 +37,9 @@ function expectClientError(name: string, r: { status: number; text: string }, st
   const body = JSON.parse(r.text) as { error?: { message?: string } };
   expect(body.error?.message?.length ?? 0, where).toBeGreaterThan(15);
   // Stack frames, source paths, driver errors or our temp folders must not reach the client.
-  expect(r.text, where).not.toMatch(/\s{2,}at \S|\([^)]*:\d+:\d+\)|\.(ts|js):\d+|node_modules|SqliteError|ZodError|\/tmp\//);
+  expect(r.text, where).not.toMatch(
+    /\s{2,}at \S|\([^)]*:\d+:\d+\)|\.(ts|js):\d+|node_modules|SqliteError|ZodError|\/tmp\//,
+  );
 }
 
 const KB = 1024;
