@@ -87,6 +87,9 @@ export async function startTelegramBot(host: BotHost, opts: CreateBotOptions = {
     { concurrentChats: true, ...opts },
   );
   const { bot, tracker } = tb;
+  // The bot's own API retries network errors forever (auto-retry); check reachability and the
+  // token once without it so start-up fails fast with a clear message.
+  await checkBotToken(token, settings.apiRoot);
   try {
     await bot.init();
   } catch (e) {
