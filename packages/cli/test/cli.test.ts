@@ -187,3 +187,70 @@ describe('llm-rag-yt CLI', () => {
     expect(rejected.stderr).toContain('rejected ftp://nope');
   });
 });
+
+describe('llm-rag-yt bot commands (no Telegram needed)', () => {
+  let dir: string;
+  let run: ReturnType<typeof cli>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-bot-test-'));
+    run = cli(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('add-url, list-users, alerts, ack-alert, cleanup and status', async () => {
+    const added = await run('bot', 'add-url', 'https://youtu.be/dQw4w9WgXcQ', '--user-id', '42');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/request #\d+ for user 42/);
+    expect((await run('bot', 'add-url', 'not a url', '--user-id', '42')).code).toBe(2);
+    expect(
+      (await run('bot', 'add-url', 'https://youtu.be/dQw4w9WgXcQ', '--user-id', 'bob')).stderr,
+    ).toContain('--user-id must be a number');
+
+    // Six failed requests cross the seed's "failed YouTube requests > 5" threshold.
+    const { openDatabase } = await import('@llm-rag-yt/orchestrator');
+    const handle = await openDatabase(`sqlite:${join(dir, 'llm-rag-yt.db')}`);
+    const now = Date.now();
+    await handle.db
+      .insertInto('youtube_requests')
+      .values(
+        Array.from({ length: 6 }, (_, i) => ({
+          url: `https://youtu.be/failed${i}`,
+          status: 'failed',
+          stage: 'failed',
+          source: 'cli',
+          language: 'auto',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    await handle.close();
+    const monitoring = await run('dagster', 'run-job', 'pipeline_monitoring_job', '--wait');
+    expect(monitoring.code).toBe(0);
+
+    const alerts = JSON.parse((await run('bot', 'alerts', '--json')).stdout) as {
+      id: number;
+      type: string;
+      status: string;
+    }[];
+    const failures = alerts.find((a) => a.type === 'processing_failures');
+    expect(failures?.status).toBe('open');
+    const ack = await run('bot', 'ack-alert', String(failures!.id));
+    expect(ack.code).toBe(0);
+    expect(ack.stdout).toContain('acknowledged');
+
+    const cleanup = await run('bot', 'cleanup');
+    expect(cleanup.code).toBe(0);
+    expect(cleanup.stdout).toContain('cleanup_job SUCCESS');
+
+    const users = await run('bot', 'list-users', '--json');
+    expect(users.code).toBe(0);
+    expect(Array.isArray(JSON.parse(users.stdout))).toBe(true);
+
+    const status = await run('bot', 'status', '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      bot: 'no BOT_TOKEN configured',
+      access: 'allow-list (0 users)',
+    });
+  });
+});
