@@ -5,6 +5,12 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { errorMessage, OrchestratorError } from '../errors.ts';
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+import {
+  SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES,
+  startWalCheckpointer,
+  WAL_SAFETY_NET_PAGES,
+  type WalCheckpointer,
+} from './sqlite-checkpointer.ts';
 import { cachingSqliteDatabase } from './sqlite-statement-cache.ts';
 
 /**
@@ -67,6 +73,7 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
  */
 interface SharedSqlite {
   raw: BetterSqlite3.Database;
+  checkpointer: WalCheckpointer | null;
   db: Kysely<unknown>;
   refs: number;
   loaded: Set<string>;
@@ -80,6 +87,7 @@ function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle
     const raw = connectSqlite(filename);
     shared = {
       raw,
+      checkpointer: key ? offThreadCheckpoints(raw, filename) : null,
       db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(raw) }) }),
       refs: 0,
       loaded: new Set(),
@@ -95,6 +103,7 @@ function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle
     } catch (cause) {
       if (conn.refs === 0) {
         if (key) sharedSqlite.delete(key);
+        void conn.checkpointer?.stop();
         conn.raw.close();
       }
       throw new OrchestratorError(
@@ -111,6 +120,7 @@ function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle
     conn.refs--;
     if (conn.refs > 0) return;
     if (key) sharedSqlite.delete(key);
+    await conn.checkpointer?.stop();
     await conn.db.destroy();
   });
 }
@@ -133,6 +143,18 @@ function connectSqlite(filename: string): BetterSqlite3.Database {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   return raw;
+}
+
+function offThreadCheckpoints(raw: BetterSqlite3.Database, filename: string): WalCheckpointer {
+  raw.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
+  return startWalCheckpointer(filename, () => {
+    // The worker is gone: checkpoint on this thread again, as SQLite does by default.
+    try {
+      raw.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    } catch {
+      // Already closed.
+    }
+  });
 }
 
 async function openPostgres(
