@@ -10,6 +10,7 @@ import { transcribedAudioFiles } from './assets/transcribed-audio-files.ts';
 import { unprocessedAudioFiles } from './assets/unprocessed-audio-files.ts';
 import { youtubeUrlsToProcess } from './assets/youtube-urls-to-process.ts';
 import { audioProcessingJob, youtubeProcessingJob } from './jobs.ts';
+import { embeddingBackfillSensor, reembeddedContent, reembedJob } from './reembed.ts';
 import type { RagResources } from './resources.ts';
 import { audioFileSensor } from './sensors/audio-file-sensor.ts';
 import { youtubeUrlSensor } from './sensors/youtube-url-sensor.ts';
@@ -42,9 +43,10 @@ export function createRagDefinitions(
       unprocessedAudioFiles(resources),
       transcribedAudioFiles(resources),
       embeddedContent(resources),
+      reembeddedContent,
     ],
-    jobs: [youtubeProcessingJob, audioProcessingJob],
-    sensors: [youtubeUrlSensor, audioFileSensor],
+    jobs: [youtubeProcessingJob, audioProcessingJob, reembedJob],
+    sensors: [youtubeUrlSensor, audioFileSensor, embeddingBackfillSensor],
     schedules: [],
   };
   return Object.freeze({
