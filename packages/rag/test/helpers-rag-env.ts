@@ -24,7 +24,14 @@ import type { Embedder, Transcriber } from '../src/ports.ts';
 import { createRagService } from '../src/service/rag-service.ts';
 import { createRagStore } from '../src/store/rag-store.ts';
 
-export async function startRagEnv(opts: { transcriber?: Transcriber; embedder?: Embedder | null } = {}) {
+export async function startRagEnv(
+  opts: {
+    transcriber?: Transcriber;
+    embedder?: Embedder | null;
+    /** Overrides of the pipeline settings (e.g. small chunks so short speech spans several). */
+    settings?: Partial<RagResources['settings']>;
+  } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'rag-e2e-'));
   const handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
   const storage = createSqlStorage(handle);
@@ -50,6 +57,7 @@ export async function startRagEnv(opts: { transcriber?: Transcriber; embedder?: 
       maxDurationSeconds: 3600,
       deleteAudioAfterTranscription: false,
       downloadRetries: 0,
+      ...opts.settings,
     },
     orchestrator: { runs: storage.runs, partitions: storage.partitions },
   };
