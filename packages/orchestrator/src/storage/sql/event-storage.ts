@@ -3,6 +3,7 @@ import type { AssetMaterialization, EventType, NewRunEvent, RunEvent } from '../
 import type { EventFilter, EventStorage } from '../types.ts';
 import { insertEvents } from './event-writer.ts';
 import { json, likeContains, toEvent, toMaterialization } from './rows.ts';
+import type { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables } from './tables.ts';
 
 type Db = Kysely<OrchestratorTables>;
@@ -12,13 +13,15 @@ const DEFAULT_TAIL_LIMIT = 1000;
 /** The append-only event log and the materialization index derived from it. */
 export class SqlEventStorage implements EventStorage {
   readonly #db: Db;
-  constructor(db: Db) {
+  readonly #hot: SqliteHotPath | null;
+  constructor(db: Db, hot: SqliteHotPath | null = null) {
     this.#db = db;
+    this.#hot = hot;
   }
 
   async appendEvents(events: readonly NewRunEvent[]): Promise<RunEvent[]> {
     if (events.length === 0) return [];
-    return this.#db.transaction().execute((trx) => insertEvents(trx, events));
+    return this.#db.transaction().execute((trx) => insertEvents(trx, events, this.#hot));
   }
 
   async listEvents(runId: string, filter: EventFilter = {}): Promise<RunEvent[]> {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewRunEvent, RunEvent } from '../../runs/types.ts';
 import { chunks, json } from './rows.ts';
+import type { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables } from './tables.ts';
 
 // 7 columns × 400 rows stays far below both dialects' bound-parameter limits.
@@ -14,7 +15,10 @@ const EVENT_CHUNK = 400;
 export async function insertEvents(
   trx: Kysely<OrchestratorTables>,
   events: readonly NewRunEvent[],
+  /** SQLite: prepared statements instead of Kysely (the caller's transaction owns the connection). */
+  hot: SqliteHotPath | null = null,
 ): Promise<RunEvent[]> {
+  if (hot) return hot.insertEvents(events);
   const out: RunEvent[] = [];
   for (const batch of chunks(events, EVENT_CHUNK)) {
     const rows = await trx

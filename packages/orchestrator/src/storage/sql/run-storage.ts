@@ -6,6 +6,7 @@ import { IN_PROGRESS_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../run
 import type { CreateRunResult, RunFilter, RunStatusPatch, RunStorage } from '../types.ts';
 import { insertEvents } from './event-writer.ts';
 import { chunks, json, toRun } from './rows.ts';
+import type { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables, RunTagsTable } from './tables.ts';
 
 type Db = Kysely<OrchestratorTables>;
@@ -18,8 +19,10 @@ const ID_CHUNK = 500;
 /** Run rows, their tags and lifecycle CAS. Every ordered listing is (created_at desc, run_id desc). */
 export class SqlRunStorage implements RunStorage {
   readonly #db: Db;
-  constructor(db: Db) {
+  readonly #hot: SqliteHotPath | null;
+  constructor(db: Db, hot: SqliteHotPath | null = null) {
     this.#db = db;
+    this.#hot = hot;
   }
 
   async createRun(input: NewRun, now: number): Promise<CreateRunResult> {
@@ -63,17 +66,21 @@ export class SqlRunStorage implements RunStorage {
           created_at: now,
         }));
         if (tagRows.length) await trx.insertInto('run_tags').values(tagRows).execute();
-        await insertEvents(trx, [
-          {
-            runId,
-            timestamp: now,
-            type: 'RUN_ENQUEUED',
-            level: 'info',
-            stepKey: null,
-            message: `Run enqueued for job ${input.jobName}${input.origin ? ` by ${input.origin}` : ''}.`,
-            data: { priority: row.priority, runKey: row.run_key, origin: row.origin },
-          },
-        ]);
+        await insertEvents(
+          trx,
+          [
+            {
+              runId,
+              timestamp: now,
+              type: 'RUN_ENQUEUED',
+              level: 'info',
+              stepKey: null,
+              message: `Run enqueued for job ${input.jobName}${input.origin ? ` by ${input.origin}` : ''}.`,
+              data: { priority: row.priority, runKey: row.run_key, origin: row.origin },
+            },
+          ],
+          this.#hot,
+        );
         return toRun(inserted);
       });
       if (created) return { run: created, created: true };
@@ -186,6 +193,21 @@ export class SqlRunStorage implements RunStorage {
   ): Promise<Run | undefined> {
     if (from.length === 0) return undefined;
     const set = statusSet(to, now, patch);
+    const events = patch.events ?? [];
+    const hot = this.#hot;
+    if (hot) {
+      // Holding the connection (its mutex) keeps these synchronous statements out of other transactions.
+      return this.#db.connection().execute(async () => {
+        const r = events.length
+          ? hot.transaction(() => {
+              const moved = hot.transitionRun(runId, from, set);
+              if (moved) hot.insertEvents(events);
+              return moved;
+            })
+          : hot.transitionRun(runId, from, set);
+        return r ? toRun(r) : undefined;
+      });
+    }
     // The WHERE on status is the compare-and-set: of two racing writers only one matches.
     const update = (db: Db) =>
       db
@@ -195,7 +217,6 @@ export class SqlRunStorage implements RunStorage {
         .where('status', 'in', from)
         .returningAll()
         .executeTakeFirst();
-    const events = patch.events ?? [];
     if (events.length === 0) {
       const r = await update(this.#db);
       return r ? toRun(r) : undefined;
@@ -204,7 +225,7 @@ export class SqlRunStorage implements RunStorage {
     return this.#db.transaction().execute(async (trx) => {
       const r = await update(trx);
       if (!r) return undefined;
-      await insertEvents(trx, events);
+      await insertEvents(trx, events, hot);
       return toRun(r);
     });
   }
@@ -234,7 +255,7 @@ export class SqlRunStorage implements RunStorage {
       }
       // RETURNING order is not promised; callers launch in the order they asked for.
       const out = ids.flatMap((id) => moved.get(id) ?? []);
-      if (eventFor && out.length) await insertEvents(trx, out.map(eventFor));
+      if (eventFor && out.length) await insertEvents(trx, out.map(eventFor), this.#hot);
       return out;
     });
   }

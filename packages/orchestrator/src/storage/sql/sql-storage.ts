@@ -7,6 +7,7 @@ import { SqlInstigatorStorage } from './instigator-storage.ts';
 import { migrateOrchestrator } from './migrations.ts';
 import { SqlPartitionStorage } from './partition-storage.ts';
 import { SqlRunStorage } from './run-storage.ts';
+import { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables } from './tables.ts';
 
 /**
@@ -20,10 +21,12 @@ import type { OrchestratorTables } from './tables.ts';
  */
 export function createSqlStorage(handle: DatabaseHandle): Storage {
   const db = handle.db as Kysely<OrchestratorTables>;
+  // SQLite: the per-run statements skip Kysely (see SqliteHotPath); Postgres keeps the one Kysely path.
+  const hot = handle.sqlite ? new SqliteHotPath(handle.sqlite) : null;
   return Object.freeze({
     dialect: handle.dialect,
-    runs: new SqlRunStorage(db),
-    events: new SqlEventStorage(db),
+    runs: new SqlRunStorage(db, hot),
+    events: new SqlEventStorage(db, hot),
     instigators: new SqlInstigatorStorage(db),
     partitions: new SqlPartitionStorage(db),
     daemon: new SqlDaemonStorage(db),
