@@ -69,6 +69,25 @@ export async function api<T>(
   return data as T;
 }
 
+/**
+ * Data a page needs, requested while its code chunk is still downloading (see main.tsx): the first
+ * `useApi` of that path takes the response instead of asking again. Entries older than this are stale.
+ */
+const PREFETCH_MAX_AGE_MS = 10_000;
+const prefetched = new Map<string, { at: number; promise: Promise<unknown> }>();
+
+export function prefetch(path: string): void {
+  const promise = api(path);
+  promise.catch(() => {}); // the page's own useApi reports errors
+  prefetched.set(path, { at: Date.now(), promise });
+}
+
+function takePrefetched<T>(path: string): Promise<T> | null {
+  const hit = prefetched.get(path);
+  prefetched.delete(path);
+  return hit && Date.now() - hit.at < PREFETCH_MAX_AGE_MS ? (hit.promise as Promise<T>) : null;
+}
+
 export interface Loadable<T> {
   data: T | undefined;
   error: ApiError | null;
@@ -90,7 +109,7 @@ export function useApi<T>(path: string | null, deps: unknown[] = []): Loadable<T
     const ctrl = new AbortController();
     const my = ++seq.current;
     setState((s) => ({ ...s, loading: true }));
-    api<T>(path, { signal: ctrl.signal })
+    (takePrefetched<T>(path) ?? api<T>(path, { signal: ctrl.signal }))
       .then((data) => my === seq.current && setState({ data, error: null, loading: false }))
       .catch((e) => {
         if ((e as Error).name === 'AbortError') return;

@@ -1,6 +1,7 @@
 import type { AssetDefinition, AssetMaterialization, Instance, RunEvent } from '@llm-rag-yt/orchestrator';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { ASSET_NODE, layoutAssetGraph, type Point } from '../asset-layout.ts';
 import { HttpError } from '../http-error.ts';
 import type { AppOptions } from '../types.ts';
 import { param, qInt, readJson, readQuery, shortText } from '../validation.ts';
@@ -70,6 +71,15 @@ export function assetRoutes(opts: AppOptions): Hono {
   const { instance } = opts;
   const defs = instance.definitions;
   const app = new Hono();
+  const shape = {
+    keys: [...defs.assets.keys()],
+    edges: [...defs.assets.values()].flatMap((a) => a.deps.map((d) => ({ source: d, target: a.key }))),
+  };
+  // Lay the graph out in the background as soon as the server is built, so the first visit to the
+  // graph page finds positions ready; the request below waits for it if it is still running.
+  layoutAssetGraph(shape).catch((e: unknown) =>
+    opts.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'asset graph layout failed'),
+  );
 
   app.get('/', async (c) => {
     const { latest, status } = await assetStatuses(instance);
@@ -81,16 +91,30 @@ export function assetRoutes(opts: AppOptions): Hono {
   });
 
   app.get('/graph', async (c) => {
-    const { latest, status } = await assetStatuses(instance);
-    const nodes = [...defs.assets.values()].map((a) => ({
-      key: a.key,
-      group: a.group,
-      status: status.get(a.key)!,
-      partitioned: a.partitions !== null,
-      lastMaterializedAt: latest.get(a.key)?.timestamp ?? null,
-    }));
-    const edges = [...defs.assets.values()].flatMap((a) => a.deps.map((d) => ({ source: d, target: a.key })));
-    return c.json({ nodes, edges });
+    const [{ latest, status }, layout] = await Promise.all([
+      assetStatuses(instance),
+      layoutAssetGraph(shape).then(
+        (positions): { positions: Map<string, Point>; error: null } => ({ positions, error: null }),
+        (e: unknown) => ({
+          positions: new Map<string, Point>(),
+          error: e instanceof Error ? e.message : String(e),
+        }),
+      ),
+    ]);
+    const nodes = [...defs.assets.values()].map((a) => {
+      const p = layout.positions.get(a.key);
+      return {
+        key: a.key,
+        group: a.group,
+        status: status.get(a.key)!,
+        partitioned: a.partitions !== null,
+        lastMaterializedAt: latest.get(a.key)?.timestamp ?? null,
+        x: p?.x ?? null,
+        y: p?.y ?? null,
+      };
+    });
+    // Positions are the top-left corners of nodes of this size (ELK's convention, React Flow's too).
+    return c.json({ nodes, edges: shape.edges, node: ASSET_NODE, layoutError: layout.error });
   });
 
   app.post('/materialize', async (c) => {

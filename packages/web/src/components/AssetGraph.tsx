@@ -5,99 +5,100 @@ import {
   Handle,
   MiniMap,
   type Node,
+  type NodeHandle,
   type NodeProps,
   Position,
   ReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { GraphData } from '../pages/AssetGraphPage.tsx';
 import { navigate } from '../router.tsx';
-import { elkLayout, type Positions } from './elk-layout.ts';
-import { ago, ErrorBox, Loading } from './ui.tsx';
+import { ago, ErrorBox } from './ui.tsx';
 
-const W = 190;
-const H = 52;
 const CLASS: Record<string, string> = { MATERIALIZED: 'ok', FAILED: 'bad', RUNNING: 'run' };
 
-type AssetNodeData = {
-  key: string;
-  group: string;
-  status: string;
-  lastMaterializedAt: number | null;
-  partitioned: boolean;
-};
+/** Everything a node shows, computed once per data load so drawing a node is just markup. */
+type AssetNodeData = { key: string; className: string; subtitle: string };
 
 const AssetNode = memo(function AssetNode({ data }: NodeProps<Node<AssetNodeData>>) {
   return (
-    <div className={`graph-node ${CLASS[data.status] ?? ''}`} data-asset={data.key}>
-      <Handle type="target" position={Position.Left} />
-      <div>
-        <strong>{data.key}</strong>
-      </div>
-      <div className="group">
-        {data.group} · {data.status.toLowerCase()} · {ago(data.lastMaterializedAt)}
-      </div>
-      <Handle type="source" position={Position.Right} />
+    <div className={data.className} data-asset={data.key}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <strong>{data.key}</strong>
+      <div className="group">{data.subtitle}</div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
 });
 
 const nodeTypes = { asset: AssetNode };
+const miniMapClass = (n: Node) => (n.data as AssetNodeData).className;
 
 /** Beyond this many nodes the graph opens at a readable zoom on its sources instead of fitting all. */
 const BIG_GRAPH_NODES = 150;
 
 /**
- * Lays the graph out with ELK in a Web Worker (the page stays responsive meanwhile), then draws it
- * with React Flow (only visible nodes render). Live status updates re-render nodes without a new layout.
+ * Draws the lineage graph at the positions the server laid out (ELK, once per graph shape), so the
+ * page does no layout work. Only visible nodes render; live status updates only change node data.
  */
 export default function AssetGraph({ data }: { data: GraphData }) {
-  const shape = useMemo(
-    () => JSON.stringify([data.nodes.map((n) => n.key), data.edges.map((e) => [e.source, e.target])]),
-    [data],
-  );
-  const [layout, setLayout] = useState<{ shape: string; positions: Positions } | { error: string } | null>(
-    null,
-  );
-  useEffect(() => {
-    let live = true;
-    const [keys, edges] = JSON.parse(shape) as [string[], [string, string][]];
-    elkLayout({
-      keys,
-      edges: edges.map(([source, target]) => ({ source, target })),
-      node: { width: W, height: H },
-    }).then(
-      (positions) => live && setLayout({ shape, positions }),
-      (e: unknown) =>
-        live &&
-        setLayout({
-          error: `Could not lay out the asset graph (${e instanceof Error ? e.message : String(e)}); reload the page to retry.`,
-        }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [shape]);
-  const positions = layout && 'positions' in layout ? layout.positions : null;
-  const { nodes, edges } = useMemo(() => {
-    if (!positions) return { nodes: [], edges: [] };
-    const nodes: Node<AssetNodeData>[] = data.nodes.map((n) => ({
-      id: n.key,
-      type: 'asset',
-      position: positions.get(n.key) ?? { x: 0, y: 0 },
-      data: n,
-      connectable: false,
-    }));
+  const { nodes, edges, missing } = useMemo(() => {
+    let missing = 0;
+    const { width, height } = data.node;
+    // Handle boxes as the stylesheet draws them (6 px, centred on the left/right border): edges are
+    // drawn in the first render instead of after every node has been measured.
+    const handles: NodeHandle[] = [
+      { type: 'target', position: Position.Left, x: -3, y: height / 2 - 3, width: 6, height: 6 },
+      { type: 'source', position: Position.Right, x: width - 3, y: height / 2 - 3, width: 6, height: 6 },
+    ];
+    const nodes: Node<AssetNodeData>[] = data.nodes.map((n) => {
+      if (n.x === null || n.y === null) missing++;
+      return {
+        id: n.key,
+        type: 'asset',
+        position: { x: n.x ?? 0, y: n.y ?? 0 },
+        // Known size: React Flow can place edges and cull off-screen nodes before measuring any.
+        width,
+        height,
+        handles,
+        data: {
+          key: n.key,
+          className: `graph-node ${CLASS[n.status] ?? ''}`,
+          subtitle: `${n.group} · ${n.status.toLowerCase()} · ${ago(n.lastMaterializedAt)}`,
+        },
+        connectable: false,
+        draggable: false,
+      };
+    });
     const edges: Edge[] = data.edges.map((e) => ({
       id: `${e.source}->${e.target}`,
       source: e.source,
       target: e.target,
     }));
-    return { nodes, edges };
-  }, [data, positions]);
-  if (layout && 'error' in layout) return <ErrorBox error={new Error(layout.error)} />;
-  if (!positions) return <Loading what={`Laying out ${data.nodes.length} assets`} />;
+    return { nodes, edges, missing };
+  }, [data]);
+  // The minimap draws every node (500 shapes, each subscribed to the flow's store): add it after the
+  // graph itself has painted so it never delays the first view.
+  const [showMiniMap, setShowMiniMap] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setShowMiniMap(true), 300);
+    return () => clearTimeout(t);
+  }, []);
+  const onNodeClick = useCallback(
+    (_: unknown, n: Node) => navigate(`/assets/${encodeURIComponent(n.id)}`),
+    [],
+  );
+  if (data.layoutError || missing > 0)
+    return (
+      <ErrorBox
+        error={
+          new Error(
+            `The server could not lay out the asset graph${data.layoutError ? ` (${data.layoutError})` : ''}; reload the page to retry.`,
+          )
+        }
+      />
+    );
   const big = data.nodes.length > BIG_GRAPH_NODES;
   return (
     <div className="graph" data-testid="asset-graph">
@@ -111,12 +112,14 @@ export default function AssetGraph({ data }: { data: GraphData }) {
         minZoom={0.05}
         onlyRenderVisibleElements
         nodesDraggable={false}
-        onNodeClick={(_, n) => navigate(`/assets/${encodeURIComponent(n.id)}`)}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        onNodeClick={onNodeClick}
         proOptions={{ hideAttribution: true }}
       >
         <Background />
-        <Controls />
-        {data.nodes.length > 20 && <MiniMap pannable zoomable />}
+        <Controls showInteractive={false} />
+        {showMiniMap && data.nodes.length > 20 && <MiniMap pannable zoomable nodeClassName={miniMapClass} />}
       </ReactFlow>
     </div>
   );

@@ -11,8 +11,14 @@ export interface GraphData {
     status: string;
     partitioned: boolean;
     lastMaterializedAt: number | null;
+    /** Top-left corner laid out by the server (ELK); null only when its layout failed. */
+    x: number | null;
+    y: number | null;
   }[];
   edges: { source: string; target: string }[];
+  /** Size the positions were laid out for. */
+  node: { width: number; height: number };
+  layoutError: string | null;
 }
 
 export default function AssetGraphPage() {
