@@ -87,6 +87,36 @@ describe('extractive answers', () => {
     expect(text).not.toContain('Welcome back');
   });
 
+  it('keeps only the sentences that best match the question (the demo passage), at most three, cited', () => {
+    const passage = hit({
+      text:
+        'Welcome to the llm-rag-yt demo. Sensors watch the database for new video links and start the processing job. ' +
+        'Captions are used first; speech recognition only runs when a video has no subtitles. ' +
+        'Every answer cites the video and the second where the passage starts.',
+    });
+    const text = extractiveAnswer('When does speech recognition run?', [passage]);
+    expect(text).toBe(
+      'Captions are used first; speech recognition only runs when a video has no subtitles. [1]',
+    );
+    expect(text).not.toMatch(/Welcome|Sensors|Every answer/);
+    // A sentence matching only half as many terms as the best is left out as well.
+    const weaker = hit({ text: `${passage.text} Speech is fun to hear.` });
+    expect(extractiveAnswer('When does speech recognition run?', [weaker])).not.toMatch(/fun/);
+    // Ties on matching terms: the earlier source, then the earlier sentence, win; never more than 3.
+    const many = [1, 2].map((n) =>
+      hit({
+        chunkId: n,
+        text: Array.from({ length: 4 }, (_, i) => `Salt note ${n}-${i} about water here.`).join(' '),
+      }),
+    );
+    const picked = extractiveAnswer('salt water', many);
+    expect(picked).toBe(
+      'Salt note 1-0 about water here. [1] Salt note 1-1 about water here. [1] Salt note 1-2 about water here. [1]',
+    );
+    // Nothing shares a word: the top passage's first sentence, cited, rather than nothing.
+    expect(extractiveAnswer('zeppelins', [passage])).toBe('Welcome to the llm-rag-yt demo. [1]');
+  });
+
   it('splits unpunctuated captions into pieces', () => {
     expect(splitSentences(Array.from({ length: 100 }, (_, i) => `w${i}`).join(' '))).toHaveLength(4);
     expect(splitSentences('One. Two? Three!')).toEqual(['One.', 'Two?', 'Three!']);

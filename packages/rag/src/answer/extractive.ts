@@ -1,9 +1,12 @@
-import { stemWord, tokenize } from '../search/query.ts';
+import { queryTerms, stemWord, tokenize } from '../search/query.ts';
 import type { SearchHit } from '../search/types.ts';
 
 /*
- * The answer without a chat model: the sentences of the top passages that share the most
- * words with the question, each marked with its source number, in the order of the sources.
+ * The answer without a chat model: the few sentences of the top passages that best match the
+ * question — most distinct question terms (stemmed, stop words left out, as the search does),
+ * earlier source and earlier sentence breaking ties — each marked with its source number and
+ * shown in the order of the sources. Sentences sharing no term (a greeting, an aside) are left
+ * out, and so are those matching only half as many terms as the best one or fewer.
  */
 
 const MAX_SENTENCES = 3;
@@ -14,29 +17,41 @@ interface Candidate {
   text: string;
   source: number;
   position: number;
-  score: number;
+  overlap: number;
 }
 
 export function extractiveAnswer(question: string, hits: readonly SearchHit[]): string {
-  const qWords = new Set(tokenize(question).map(stemWord));
+  const qTerms = questionTerms(question);
   const candidates: Candidate[] = [];
   hits.slice(0, MAX_PASSAGES).forEach((hit, i) => {
     splitSentences(hit.text).forEach((text, position) => {
       const words = tokenize(text);
       if (words.length < 3) return;
-      const overlap = new Set(words.map(stemWord).filter((w) => qWords.has(w))).size;
-      // Earlier sources get a small bonus: the retriever already judged them better.
-      candidates.push({ text, source: i + 1, position, score: overlap + (MAX_PASSAGES - i) * 0.1 });
+      const overlap = new Set(words.map(stemWord).filter((w) => qTerms.has(w))).size;
+      candidates.push({ text, source: i + 1, position, overlap });
     });
   });
-  if (candidates.length === 0) {
-    return hits.length > 0 ? `${hits[0].text.trim()} [1]` : '';
+  const bestOverlap = Math.max(0, ...candidates.map((c) => c.overlap));
+  if (bestOverlap === 0) {
+    // Nothing shares a word (e.g. a semantic-only match): the top passage's opening, cited.
+    const first = candidates[0]?.text ?? hits[0]?.text.trim();
+    return first ? `${first} [1]` : '';
   }
   const best = candidates
-    .sort((a, b) => b.score - a.score)
+    .filter((c) => c.overlap > bestOverlap / 2)
+    .sort((a, b) => b.overlap - a.overlap || a.source - b.source || a.position - b.position)
     .slice(0, MAX_SENTENCES)
     .sort((a, b) => a.source - b.source || a.position - b.position);
   return best.map((c) => `${c.text} [${c.source}]`).join(' ');
+}
+
+/** The question's search terms; a question of stop words only keeps them all. */
+function questionTerms(question: string): Set<string> {
+  try {
+    return new Set(queryTerms(question).map((t) => t.word));
+  } catch {
+    return new Set(tokenize(question).map(stemWord));
+  }
 }
 
 /** Captions often lack punctuation; then a long passage is cut into ~25-word pieces instead. */
