@@ -22,6 +22,7 @@ import { migrateMonitoring } from '@llm-rag-yt/rag/monitoring/migrations.ts';
 import { createRagDefinitions, type RagResources } from '@llm-rag-yt/rag/pipeline/definitions.ts';
 import { createMonitoringDefinitions } from '@llm-rag-yt/rag/pipeline/monitoring/definitions.ts';
 import { ALERT_DELIVERY_TAG } from '@llm-rag-yt/rag/pipeline/monitoring/deps.ts';
+import { REEMBED_TAG } from '@llm-rag-yt/rag/pipeline/reembed.ts';
 import { createRagService } from '@llm-rag-yt/rag/service/rag-service.ts';
 import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
 import { createRagStore, type RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
@@ -102,7 +103,11 @@ export async function openApp(
     const workerId = `${opts.role}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     const settings = {
       maxConcurrentRuns: config.execution.maxConcurrentRuns,
-      tagLimits: [...config.execution.tagLimits, { key: ALERT_DELIVERY_TAG, limit: 1 }],
+      tagLimits: [
+        ...config.execution.tagLimits,
+        { key: ALERT_DELIVERY_TAG, limit: 1 },
+        { key: REEMBED_TAG, limit: 1 },
+      ],
       runTimeoutSeconds: config.execution.runTimeoutSeconds,
       retentionDays: config.execution.retentionDays,
       tickHistory: config.execution.tickHistory,
