@@ -198,7 +198,8 @@ export default async function main(args: string[] = []): Promise<void> {
         const start = Date.now();
         await page.goto(url);
         await page.locator('.react-flow__node').first().waitFor({ timeout: 30_000 });
-        await page.locator('.react-flow__edge').first().waitFor({ timeout: 30_000 });
+        // An edge is an SVG path Playwright calls hidden (no box of its own): wait for it in the DOM.
+        await page.locator('.react-flow__edge-path').first().waitFor({ state: 'attached', timeout: 30_000 });
         return Date.now() - start;
       };
       const firstVisit: number[] = [];

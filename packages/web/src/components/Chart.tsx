@@ -8,6 +8,28 @@ export interface Series {
   color: string;
 }
 
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * One time-axis label at the precision the tick spacing needs (`incr` is in seconds, like x):
+ * uPlot's defaults print milliseconds on every tick when points are close together, and those
+ * wide labels overlap.
+ */
+export function timeTick(seconds: number, incr: number): string {
+  const d = new Date(seconds * 1000);
+  if (incr < 1) return `${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  if (incr < 60) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (incr < 86_400) return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+const timeAxis: uPlot.Axis = {
+  stroke: 'currentColor',
+  // At least this many pixels between ticks: the widest label ("12:34.567") is about 70 px.
+  space: 90,
+  values: (_u, splits, _axis, _space, incr) => splits.map((s) => timeTick(s, incr)),
+};
+
 /** A uPlot line chart over epoch-ms x values; resizes with its container. */
 export default function Chart({
   title,
@@ -30,7 +52,7 @@ export default function Chart({
         width: el.clientWidth || 400,
         height,
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
-        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
+        axes: [timeAxis, { stroke: 'currentColor' }],
       },
       [x.map((t) => t / 1000), ...series.map((s) => s.values)] as uPlot.AlignedData,
       el,
