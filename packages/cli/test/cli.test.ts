@@ -148,7 +148,7 @@ describe('llm-rag-yt CLI', () => {
       'add',
       'youtube_processing',
       '--data',
-      '{"url":"https://youtu.be/dQw4w9WgXcQ"}',
+      JSON.stringify({ url: site.pageUrl('orbits') }),
       '--priority',
       '5',
     );
