@@ -113,7 +113,7 @@ export async function openApp(
       tickHistory: config.execution.tickHistory,
     };
     const launcher: RunLauncher = config.redisUrl
-      ? new BullMQLauncher({ redisUrl: config.redisUrl })
+      ? new BullMQLauncher({ redisUrl: config.redisUrl, prefix: config.queuePrefix })
       : new InProcessLauncher({
           storage,
           definitions,
@@ -139,6 +139,7 @@ export async function openApp(
         );
       const w = await startWorker({
         redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
         storage,
         definitions,
         concurrency,

@@ -33,6 +33,11 @@ const schema = z.object({
   LLM_RAG_YT_HOME: z.string().default('data'),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /** Redis key prefix of the BullMQ run queue: separate instances (or tests) sharing one Redis use different ones. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : - only')
+    .default('llm-rag-yt'),
   MAX_CONCURRENT_RUNS: int(1).default(5),
   RUN_TIMEOUT_SECONDS: int(1).default(3600),
   /** `asr=1,download=2` — at most N runs with that tag at once. */
@@ -95,6 +100,8 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string;
   readonly redisUrl: string | null;
+  /** BullMQ key prefix (distributed mode); every process of one instance must use the same. */
+  readonly queuePrefix: string;
   readonly execution: {
     readonly maxConcurrentRuns: number;
     readonly runTimeoutSeconds: number;
@@ -198,6 +205,7 @@ function buildConfig(e: Env, cwd: string): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'llm-rag-yt.db')}`,
     redisUrl: e.REDIS_URL ?? null,
+    queuePrefix: e.QUEUE_PREFIX,
     execution: {
       maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
       runTimeoutSeconds: e.RUN_TIMEOUT_SECONDS,

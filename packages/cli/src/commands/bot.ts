@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type AppContext, openApp } from '../app.ts';
 import { EXIT, formatTime, table, UsageError } from '../io.ts';
-import { type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, out } from './env.ts';
 
 /** What the CLI needs of packages/bot (loaded lazily so other commands never load grammY). */
 interface BotModule {
@@ -55,14 +55,7 @@ export async function startBotForApp(
 }
 
 export function registerBotCommands(program: Command, env: CommandEnv): void {
-  const withApp = async <T>(fn: (app: AppContext) => Promise<T>): Promise<T> => {
-    const app = await openApp(env.config(), { role: 'cli', io: env.io });
-    try {
-      return await fn(app);
-    } finally {
-      await app.close();
-    }
-  };
+  const withApp = appRunner(env);
   const bot = program.command('bot').description('Telegram bot');
 
   bot

@@ -4,9 +4,9 @@ import type { Run, RunEvent, RunStatus } from '@llm-rag-yt/orchestrator';
 import { RUN_STATUSES, UnknownNameError } from '@llm-rag-yt/orchestrator';
 import { parseRunConfig } from '@llm-rag-yt/orchestrator/runs/run-config.ts';
 import type { Command } from 'commander';
-import { type AppContext, openApp } from '../app.ts';
+import type { AppContext } from '../app.ts';
 import { EXIT, formatDuration, formatTime, table, UsageError } from '../io.ts';
-import { type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, out } from './env.ts';
 
 /** Registers the orchestrator commands on `parent` (`pipeline` or the seed's `dagster` alias). */
 export function registerPipelineCommands(
@@ -14,15 +14,7 @@ export function registerPipelineCommands(
   env: CommandEnv,
   opts: { dagsterAlias: boolean },
 ): void {
-  const withApp = async <T>(fn: (app: AppContext) => Promise<T>): Promise<T> => {
-    const app = await openApp(env.config(), { role: 'cli', io: env.io });
-    try {
-      return await fn(app);
-    } finally {
-      await app.close();
-    }
-  };
-
+  const withApp = appRunner(env);
   if (opts.dagsterAlias) {
     parent
       .command('dev')

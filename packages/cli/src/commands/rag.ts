@@ -3,20 +3,12 @@ import type { TranscriptSegment } from '@llm-rag-yt/rag/ports.ts';
 import { STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag/service/types.ts';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { type AppContext, openApp } from '../app.ts';
+import type { AppContext } from '../app.ts';
 import { EXIT, formatDuration, formatTime, table, UsageError } from '../io.ts';
-import { type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, out } from './env.ts';
 
 export function registerRagCommands(program: Command, env: CommandEnv): void {
-  const withApp = async <T>(fn: (app: AppContext) => Promise<T>): Promise<T> => {
-    const app = await openApp(env.config(), { role: 'cli', io: env.io });
-    try {
-      return await fn(app);
-    } finally {
-      await app.close();
-    }
-  };
-
+  const withApp = appRunner(env);
   program
     .command('ingest <urls...>')
     .description(

@@ -74,6 +74,7 @@ export function registerServeCommands(program: Command, env: CommandEnv): void {
     .action((o) =>
       serveUntilSignal(env, 'webserver', async (app) => {
         const server = await startHttp(env, app, o);
+        out(env, `Web server listening on ${server.url}  (database: ${describeDb(app)}; Ctrl-C to stop)`);
         return () => server.close();
       }),
     );
@@ -107,13 +108,20 @@ export async function runDev(
   o: { port?: string; host?: string; bot?: boolean },
 ): Promise<void> {
   await serveUntilSignal(env, 'dev', async (app) => {
-    app.startDaemon();
     const metrics = await createMetrics(app);
+    // Bind first: a refused address (e.g. 0.0.0.0 without API_TOKENS) must not take the daemon lease on its way out.
     const server = await startHttp(env, app, o, metrics);
+    app.startDaemon();
     let stopBot: (() => Promise<void>) | null = null;
     if (app.config.bot.token && o.bot !== false) {
-      const { startBotForApp } = await import('./bot.ts');
-      stopBot = await startBotForApp(env, app, undefined, metrics);
+      try {
+        const { startBotForApp } = await import('./bot.ts');
+        stopBot = await startBotForApp(env, app, undefined, metrics);
+      } catch (e) {
+        // An open listener would keep the process alive after the error is reported.
+        await server.close();
+        throw e;
+      }
     }
     out(env, `llm-rag-yt is running: ${server.url}  (database: ${describeDb(app)}; Ctrl-C to stop)`);
     return async () => {
