@@ -8,6 +8,7 @@ import { gate } from './handlers/gate.ts';
 import { registerMessages } from './handlers/messages.ts';
 import type { BotServices } from './handlers/services.ts';
 import type { BotHost } from './host.ts';
+import { createProgressMessageStore } from './progress-store.ts';
 import { createProgressTracker, type ProgressTracker } from './progress-tracker.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { type ChatApi, redactToken } from './telegram-api.ts';
@@ -81,6 +82,7 @@ export function createTelegramBot(host: BotHost, opts: CreateBotOptions = {}): T
     rag: host.rag,
     store: host.store,
     api: chat,
+    messages: createProgressMessageStore(host.store.handle),
     logger: host.logger,
     intervalMs: opts.progressIntervalMs,
   });

@@ -2,6 +2,7 @@ import { errorMessage } from '@llm-rag-yt/orchestrator';
 import type { RagService, YoutubeRequest } from '@llm-rag-yt/rag/service/types.ts';
 import type { RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
 import type { BotHost } from './host.ts';
+import type { ProgressMessageStore } from './progress-store.ts';
 import { isFinished, renderProgress, viewKey } from './progress-view.ts';
 import { type ChatApi, isNotModified, isUneditable } from './telegram-api.ts';
 
@@ -18,7 +19,10 @@ interface Tracked {
 }
 
 export interface ProgressTracker {
-  /** Starts following a request whose progress message was sent (or re-used, for Retry). */
+  /**
+   * Starts following a request whose progress message was sent (or re-used, for Retry) and
+   * stores where that message is, so a restarted bot goes on editing it.
+   */
   track(t: {
     requestId: number;
     chatId: number;
@@ -26,7 +30,13 @@ export interface ProgressTracker {
     userId: number;
     expands?: boolean;
     shown?: string;
-  }): void;
+  }): Promise<void>;
+  /**
+   * Follows every stored progress message again (after a restart): requests still pending or
+   * processing, and those that finished while the bot was down (their final state is shown
+   * once). Returns how many it follows.
+   */
+  resume(): Promise<number>;
   setVerbose(userId: number, verbose: boolean): void;
   /** Requests being followed (tests, /status). */
   readonly size: number;
@@ -47,10 +57,12 @@ export function createProgressTracker(deps: {
   rag: RagService;
   store: RagStore;
   api: ChatApi;
+  /** Where each progress message is, across restarts. */
+  messages: ProgressMessageStore;
   logger: BotHost['logger'];
   intervalMs?: number;
 }): ProgressTracker {
-  const { rag, store, api, logger } = deps;
+  const { rag, store, api, messages, logger } = deps;
   const intervalMs = deps.intervalMs ?? 1000;
   const tracked = new Map<number, Tracked>();
   const known = new Set<number>();
@@ -80,6 +92,43 @@ export function createProgressTracker(deps: {
       if (!isNotModified(e)) throw e;
     }
     t.lastShown = key;
+    await messages
+      .setShown(t.requestId, key)
+      .catch((e) =>
+        logger.warn({ requestId: t.requestId, err: errorMessage(e) }, 'could not store the shown progress'),
+      );
+  }
+
+  /** Stops following a request; `forget` also drops its stored message (finished or gone). */
+  async function drop(requestId: number, forget: boolean): Promise<void> {
+    tracked.delete(requestId);
+    if (forget)
+      await messages
+        .remove(requestId)
+        .catch((e) =>
+          logger.warn({ requestId, err: errorMessage(e) }, 'could not forget a progress message'),
+        );
+  }
+
+  function remember(t: {
+    requestId: number;
+    chatId: number;
+    messageId: number;
+    userId: number;
+    expands?: boolean;
+    shown?: string;
+  }): void {
+    known.add(t.requestId);
+    tracked.set(t.requestId, {
+      requestId: t.requestId,
+      chatId: t.chatId,
+      messageId: t.messageId,
+      userId: t.userId,
+      expands: t.expands ?? false,
+      lastShown: t.shown ?? '',
+      failures: 0,
+      title: null,
+    });
   }
 
   async function adoptSiblings(t: Tracked, r: YoutubeRequest): Promise<void> {
@@ -88,27 +137,37 @@ export function createProgressTracker(deps: {
     for (const s of siblings) {
       if (known.has(s.id) || s.chatId !== t.chatId || s.userId !== t.userId) continue;
       known.add(s.id);
+      // A restarted bot does not know what its predecessor already posted.
+      if (await messages.get(s.id)) continue;
       const view = renderProgress(s, { verbose: await isVerbose(t.userId) });
       const sent = await api.send(t.chatId, view.text, view.replyMarkup);
-      tracker.track({ requestId: s.id, chatId: t.chatId, messageId: sent.message_id, userId: t.userId });
+      await tracker.track({
+        requestId: s.id,
+        chatId: t.chatId,
+        messageId: sent.message_id,
+        userId: t.userId,
+        shown: viewKey(view),
+      });
     }
   }
 
   async function follow(t: Tracked): Promise<void> {
     const r = await rag.getRequest(t.requestId);
     if (!r) {
-      tracked.delete(t.requestId);
+      await drop(t.requestId, true);
       return;
     }
     try {
       await adoptSiblings(t, r);
       await show(t, r);
       t.failures = 0;
-      if (isFinished(r)) tracked.delete(t.requestId);
+      if (isFinished(r)) await drop(t.requestId, true);
     } catch (e) {
       t.failures++;
       if (isUneditable(e) || t.failures >= MAX_EDIT_FAILURES) {
-        tracked.delete(t.requestId);
+        // A message Telegram will not edit is forgotten; after passing failures (Telegram
+        // unreachable) it stays stored and the next start tries again.
+        await drop(t.requestId, isUneditable(e));
         logger.warn(
           { requestId: t.requestId, chatId: t.chatId, err: errorMessage(e) },
           'stopped updating a progress message',
@@ -143,18 +202,22 @@ export function createProgressTracker(deps: {
   }
 
   const tracker: ProgressTracker = {
-    track(t) {
-      known.add(t.requestId);
-      tracked.set(t.requestId, {
-        requestId: t.requestId,
-        chatId: t.chatId,
-        messageId: t.messageId,
-        userId: t.userId,
-        expands: t.expands ?? false,
-        lastShown: t.shown ?? '',
-        failures: 0,
-        title: null,
-      });
+    async track(t) {
+      remember(t);
+      try {
+        await messages.save({ ...t, expands: t.expands ?? false, shown: t.shown ?? '' });
+      } catch (e) {
+        // Still followed in memory; only a restart would lose it.
+        logger.warn(
+          { requestId: t.requestId, err: errorMessage(e) },
+          'could not store the progress message; it will not be resumed after a restart',
+        );
+      }
+    },
+    async resume() {
+      const stored = await messages.list();
+      for (const m of stored) if (!tracked.has(m.requestId)) remember(m);
+      return stored.length;
     },
     setVerbose(userId, v) {
       verbose.set(userId, v);

@@ -96,6 +96,15 @@ export async function startTelegramBot(host: BotHost, opts: CreateBotOptions = {
     throw startupError(e, settings.apiRoot, token);
   }
   const username = bot.botInfo.username;
+  // Progress messages of work that went on while the bot was down are picked up again.
+  let resumed: number;
+  try {
+    resumed = await tracker.resume();
+  } catch (e) {
+    throw new BotStartupError(
+      `Could not read the stored progress messages (table bot_progress_messages): ${errorMessage(e)}. Check DATABASE_URL and that the database is reachable.`,
+    );
+  }
   await bot.api
     .setMyCommands([...BOT_COMMANDS])
     .catch((e) =>
@@ -115,7 +124,10 @@ export async function startTelegramBot(host: BotHost, opts: CreateBotOptions = {
       throw startupError(e, settings.apiRoot, token);
     }
     tracker.start();
-    logger.info({ username, webhookUrl: settings.webhookUrl, port }, 'Telegram bot started (webhook)');
+    logger.info(
+      { username, webhookUrl: settings.webhookUrl, port, resumed },
+      'Telegram bot started (webhook)',
+    );
     return Object.freeze({
       username,
       mode: 'webhook' as const,
@@ -141,7 +153,7 @@ export async function startTelegramBot(host: BotHost, opts: CreateBotOptions = {
     logger.error({ err: redactToken(errorMessage(e), token) }, 'Telegram long polling stopped'),
   );
   tracker.start();
-  logger.info({ username }, 'Telegram bot started (long polling)');
+  logger.info({ username, resumed }, 'Telegram bot started (long polling)');
   return Object.freeze({
     username,
     mode: 'polling' as const,

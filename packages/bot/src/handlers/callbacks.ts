@@ -53,7 +53,7 @@ async function handle(ctx: Context, svc: BotServices, a: CallbackAction): Promis
           verbose: (await host.store.users.get(userId))?.verbose ?? false,
         });
         await svc.chat.edit(message.chat.id, message.message_id, view.text, view.replyMarkup);
-        svc.tracker.track({
+        await svc.tracker.track({
           requestId: r.id,
           chatId: message.chat.id,
           messageId: message.message_id,

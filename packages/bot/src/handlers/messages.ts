@@ -71,7 +71,7 @@ async function submitLinks(ctx: Context, svc: BotServices, links: string[]): Pro
   for (const r of result.requests) {
     const view = renderProgress(r, { verbose: (await host.store.users.get(userId))?.verbose ?? false });
     const sent = await svc.chat.send(chatId, view.text, view.replyMarkup);
-    tracker.track({
+    await tracker.track({
       requestId: r.id,
       chatId,
       messageId: sent.message_id,
