@@ -63,6 +63,8 @@ export async function openApp(
     level: opts.role === 'cli' && config.log.level === 'info' ? 'warn' : config.log.level,
     pretty: config.log.pretty,
     name: `llm-rag-yt:${opts.role}`,
+    // stdout is the command's output (tables, --json, the "running at" line); logs must not mix into it.
+    stderr: true,
   });
   mkdirSync(config.dataDir, { recursive: true });
   const handle = await openDatabase(config.databaseUrl);

@@ -19,8 +19,10 @@ export interface CreateLoggerOptions {
   /** Human-readable, coloured lines (pino-pretty) instead of JSON; for terminals. */
   pretty?: boolean;
   name?: string;
-  /** Where JSON lines go; default stdout. Ignored when pretty. */
+  /** Where JSON lines go; default stdout (stderr with `stderr`). Ignored when pretty. */
   destination?: NodeJS.WritableStream;
+  /** Log to stderr (JSON or pretty), keeping stdout for a command's own output, e.g. `--json`. */
+  stderr?: boolean;
 }
 
 /** Keys whose values never reach a log line, at the top level and up to two objects deep. */
@@ -56,11 +58,15 @@ export function createLogger(opts: CreateLoggerOptions = {}): OrchestratorLogger
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        options: {
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname',
+          ...(opts.stderr ? { destination: 2 } : {}),
+        },
       },
     }) as unknown as OrchestratorLogger;
   }
-  return (opts.destination
-    ? pino(options, opts.destination)
-    : pino(options)) as unknown as OrchestratorLogger;
+  const destination = opts.destination ?? (opts.stderr ? pino.destination(2) : undefined);
+  return (destination ? pino(options, destination) : pino(options)) as unknown as OrchestratorLogger;
 }
