@@ -125,5 +125,41 @@ describe('progress messages across a bot restart, and playlists', () => {
     expect(text).toContain('List two');
     expect(new Set(messages.map((m) => m.message_id)).size).toBe(2);
     expect(s.tg.messages(BOB.id).filter((m) => m.plain.startsWith('🎬'))).toHaveLength(2);
+    await bot.stop();
   }, 40_000);
+
+  it('several links in one message: each request gets its own progress message, each edited to its failure', async () => {
+    const bot = await startTelegramBot(s.host, { progressIntervalMs: 150 });
+    bots.push(bot);
+    const before = s.tg.messages(BOB.id).length;
+    const links = [`${site.baseUrl}/videos/missing-a.html`, `${site.baseUrl}/videos/missing-b.html`];
+    s.tg.sendText(BOB, `two at once: ${links[0]} and ${links[1]}`);
+    const posted = await waitFor('two progress messages', async () => {
+      const mine = s.tg
+        .messages(BOB.id)
+        .slice(before)
+        .filter((m) => m.plain.startsWith('🎬'));
+      return mine.length === 2 ? mine : null;
+    });
+    expect(posted.map((m) => m.plain.split('\n')[0])).toEqual(links.map((l) => `🎬 ${l}`));
+    const reqs = (await s.env.service.listRequests({ userId: BOB.id })).filter((r) => links.includes(r.url));
+    expect(reqs).toHaveLength(2);
+    await waitFor(
+      'both messages to show the failure',
+      async () => posted.every((m) => m.plain.includes('❌ Failed')),
+      20_000,
+    );
+    expect(new Set(posted.map((m) => m.message_id)).size).toBe(2);
+    // Final state shown: neither is stored for a restart any more.
+    const stored = createProgressMessageStore(s.env.handle);
+    await waitFor(
+      'both rows forgotten',
+      async () => {
+        const rows = await Promise.all(reqs.map((r) => stored.get(r.id)));
+        return rows.every((row) => row === null);
+      },
+      3000,
+    );
+    await bot.stop();
+  }, 30_000);
 });
