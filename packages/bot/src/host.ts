@@ -18,8 +18,9 @@ export interface BotSettings {
   /** Public HTTPS URL Telegram posts updates to; null = long polling. */
   readonly webhookUrl: string | null;
   /**
-   * Where the webhook server listens. Default: 0.0.0.0 and the port of `webhookUrl` when it names
-   * one, else 8080 (a reverse proxy usually terminates TLS in front of it).
+   * Where the webhook server listens (BOT_WEBHOOK_HOST / BOT_WEBHOOK_PORT). Default: 127.0.0.1 and
+   * the port of `webhookUrl` when it names one, else 8080; a reverse proxy terminates TLS in front
+   * of it, and binding another address is the user's explicit choice.
    */
   readonly webhookListen?: { readonly host?: string; readonly port?: number };
 }

@@ -194,9 +194,13 @@ async function startWebhookServer(
   const port = listen.port ?? (url.port ? Number(url.port) : 8080);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) =>
-      reject(new BotStartupError(`Could not listen for webhooks on port ${port}: ${errorMessage(e)}`)),
+      reject(
+        new BotStartupError(
+          `Could not listen for webhooks on ${listen.host ?? '127.0.0.1'}:${port}: ${errorMessage(e)}. Set BOT_WEBHOOK_PORT / BOT_WEBHOOK_HOST.`,
+        ),
+      ),
     );
-    server.listen(port, listen.host ?? '0.0.0.0', () => resolve());
+    server.listen(port, listen.host ?? '127.0.0.1', () => resolve());
   });
   return server;
 }

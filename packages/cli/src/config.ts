@@ -81,6 +81,10 @@ const schema = z.object({
   BOT_OPEN_ACCESS: bool.default(false),
   BOT_RATE_LIMIT_PER_MINUTE: int(1).default(20),
   BOT_WEBHOOK_URL: z.string().optional(),
+  /** Where the webhook server listens (default: the port of BOT_WEBHOOK_URL, else 8080). */
+  BOT_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Loopback by default: Telegram reaches it through the user's reverse proxy. */
+  BOT_WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
   SLACK_WEBHOOK_URL: z.string().optional(),
   ALERT_WEBHOOK_URL: z.string().optional(),
   ALERT_WEBHOOK_SECRET: z.string().optional(),
@@ -148,6 +152,8 @@ export interface Config {
     readonly openAccess: boolean;
     readonly rateLimitPerMinute: number;
     readonly webhookUrl: string | null;
+    /** Local address of the webhook server (BOT_WEBHOOK_HOST / BOT_WEBHOOK_PORT). */
+    readonly webhookListen: { readonly host: string; readonly port?: number };
   };
   readonly alerts: {
     readonly slackWebhookUrl: string | null;
@@ -255,6 +261,10 @@ function buildConfig(e: Env, cwd: string): Config {
       openAccess: e.BOT_OPEN_ACCESS as boolean,
       rateLimitPerMinute: e.BOT_RATE_LIMIT_PER_MINUTE,
       webhookUrl: e.BOT_WEBHOOK_URL ?? null,
+      webhookListen: {
+        host: e.BOT_WEBHOOK_HOST,
+        ...(e.BOT_WEBHOOK_PORT !== undefined ? { port: e.BOT_WEBHOOK_PORT } : {}),
+      },
     },
     alerts: {
       slackWebhookUrl: e.SLACK_WEBHOOK_URL ?? null,
