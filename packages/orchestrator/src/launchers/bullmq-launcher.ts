@@ -1,14 +1,22 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Run } from '../runs/types.ts';
-import { connectRedis, type RunJobData, type RunQueueAddress, resolveAddress } from './bullmq-queue.ts';
+import {
+  connectRedis,
+  type RunJobData,
+  type RunQueueAddress,
+  resolveAddress,
+  runIdOfJob,
+  runJobId,
+} from './bullmq-queue.ts';
 import type { RunLauncher } from './types.ts';
 
 /**
  * Launches runs by adding `{ runId }` jobs to a BullMQ queue that `startWorker` processes on any machine.
- * The job id is the run id, so a run is in the queue at most once. Finished jobs are removed at once so a
- * run the monitor re-queues after a worker crash can be launched again; the executor's compare-and-set
- * on the run status keeps a run from executing twice.
+ * The job id is the run id plus the attempt, so an attempt is in the queue at most once and a run the
+ * monitor re-queues after a worker crash is queued again at once (the dead worker's job stays locked in
+ * Redis until BullMQ's stall check). Finished jobs are removed at once; the executor's compare-and-set
+ * on the run status, and the worker's attempt check, keep a run from executing twice.
  */
 export class BullMQLauncher implements RunLauncher {
   private readonly connection: Redis;
@@ -16,7 +24,8 @@ export class BullMQLauncher implements RunLauncher {
   private readonly queueEvents: QueueEvents;
   private readonly eventsConnection: Redis;
   private readonly cancelChannel: string;
-  private readonly active = new Set<string>();
+  /** runId → BullMQ job id of the attempt launched last (an older attempt's job finishing must not clear it). */
+  private readonly active = new Map<string, string>();
 
   constructor(address: RunQueueAddress) {
     const a = resolveAddress(address);
@@ -25,7 +34,10 @@ export class BullMQLauncher implements RunLauncher {
     // QueueEvents blocks on XREAD, so it needs a connection of its own.
     this.eventsConnection = connectRedis(a.redisUrl);
     this.queueEvents = new QueueEvents(a.queueName, { connection: this.eventsConnection, prefix: a.prefix });
-    const done = ({ jobId }: { jobId: string }) => this.active.delete(jobId);
+    const done = ({ jobId }: { jobId: string }) => {
+      const runId = runIdOfJob(jobId);
+      if (this.active.get(runId) === jobId) this.active.delete(runId);
+    };
     this.queueEvents.on('completed', done);
     this.queueEvents.on('failed', done);
     this.queueEvents.on('removed', done);
@@ -38,11 +50,12 @@ export class BullMQLauncher implements RunLauncher {
   }
 
   async launch(run: Run): Promise<void> {
-    this.active.add(run.runId);
+    const jobId = runJobId(run.runId, run.attempt);
+    this.active.set(run.runId, jobId);
     await this.queue.add(
       'run',
-      { runId: run.runId },
-      { jobId: run.runId, removeOnComplete: true, removeOnFail: true },
+      { runId: run.runId, attempt: run.attempt },
+      { jobId, removeOnComplete: true, removeOnFail: true },
     );
   }
 
@@ -52,7 +65,7 @@ export class BullMQLauncher implements RunLauncher {
   }
 
   activeRunIds(): string[] {
-    return [...this.active];
+    return [...this.active.keys()];
   }
 
   async close(): Promise<void> {

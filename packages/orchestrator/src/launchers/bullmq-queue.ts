@@ -15,6 +15,21 @@ export const DEFAULT_QUEUE_NAME = 'runs';
 /** The job payload: runs live in storage, the queue only carries their id. */
 export interface RunJobData {
   runId: string;
+  /** The run attempt this job was queued for; a job left over from an earlier attempt is skipped. */
+  attempt?: number;
+}
+
+/**
+ * One BullMQ job per run attempt. A worker killed mid-run leaves its job active (locked) in Redis until
+ * BullMQ's stall check, so re-using the run id for the monitor's re-queue would be a silent no-op and
+ * the run would wait in STARTING for a minute; a new id per attempt queues it at once.
+ */
+export function runJobId(runId: string, attempt: number): string {
+  return `${runId}_${attempt}`;
+}
+
+export function runIdOfJob(jobId: string): string {
+  return jobId.replace(/_\d+$/, '');
 }
 
 export function resolveAddress(a: RunQueueAddress): {

@@ -50,7 +50,13 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
   const worker = new Worker<RunJobData>(
     a.queueName,
     async (job) => {
-      const { runId } = job.data;
+      const { runId, attempt } = job.data;
+      if (attempt !== undefined) {
+        // A job of an earlier attempt, re-delivered by BullMQ after its worker died: the run was re-queued
+        // since and has its own job; executing this one would bypass the daemon's admission.
+        const current = await opts.storage.runs.getRun(runId);
+        if (current && current.attempt !== attempt) return { status: current.status, skipped: true };
+      }
       const controller = new AbortController();
       controllers.set(runId, controller);
       try {
