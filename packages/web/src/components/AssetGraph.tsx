@@ -11,7 +11,7 @@ import {
   ReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { GraphData } from '../pages/AssetGraphPage.tsx';
 import { navigate } from '../router.tsx';
 import { ago, ErrorBox } from './ui.tsx';
@@ -34,6 +34,11 @@ const AssetNode = memo(function AssetNode({ data }: NodeProps<Node<AssetNodeData
 
 const nodeTypes = { asset: AssetNode };
 const miniMapClass = (n: Node) => (n.data as AssetNodeData).className;
+
+/** React Flow's screen-reader hint, worded for what Enter does here. */
+const ARIA_LABELS = {
+  'node.a11yDescription.default': 'Press Enter to open the asset. Tab moves to the next asset.',
+};
 
 /** Beyond this many nodes the graph opens at a readable zoom on its sources instead of fitting all. */
 const BIG_GRAPH_NODES = 150;
@@ -69,6 +74,11 @@ export default function AssetGraph({ data }: { data: GraphData }) {
         },
         connectable: false,
         draggable: false,
+        // Keyboard: every node is a Tab stop (React Flow's wrapper gets tabIndex 0) that opens its
+        // asset on Enter, announced as a link with its status.
+        focusable: true,
+        ariaRole: 'link',
+        ariaLabel: `${n.key}: ${n.status.toLowerCase()}, group ${n.group}`,
       };
     });
     const edges: Edge[] = data.edges.map((e) => ({
@@ -89,6 +99,15 @@ export default function AssetGraph({ data }: { data: GraphData }) {
     (_: unknown, n: Node) => navigate(`/assets/${encodeURIComponent(n.id)}`),
     [],
   );
+  // Enter on a focused node opens it (React Flow only selects on Enter, and selection is off here).
+  const onKeyDown = useCallback((e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Enter' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const node = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node');
+    const key = node?.dataset.id;
+    if (!key) return;
+    e.preventDefault();
+    navigate(`/assets/${encodeURIComponent(key)}`);
+  }, []);
   if (data.layoutError || missing > 0)
     return (
       <ErrorBox
@@ -101,7 +120,8 @@ export default function AssetGraph({ data }: { data: GraphData }) {
     );
   const big = data.nodes.length > BIG_GRAPH_NODES;
   return (
-    <div className="graph" data-testid="asset-graph">
+    // biome-ignore lint/a11y/noStaticElementInteractions: delegates Enter from the focusable nodes inside
+    <div className="graph" data-testid="asset-graph" onKeyDown={onKeyDown}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -114,6 +134,10 @@ export default function AssetGraph({ data }: { data: GraphData }) {
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable
+        // Edges carry no action: keep them out of the Tab order.
+        edgesFocusable={false}
+        ariaLabelConfig={ARIA_LABELS}
         onNodeClick={onNodeClick}
         proOptions={{ hideAttribution: true }}
       >

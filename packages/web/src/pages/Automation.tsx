@@ -127,6 +127,12 @@ function Row({ item, onChange }: { item: Instigator; onChange: () => void }) {
               checked={running}
               disabled={busy}
               onChange={() => act(running ? 'stop' : 'start')}
+              // A switch toggles on Space natively; Enter too, like the buttons beside it.
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter' || busy) return;
+                e.preventDefault();
+                act(running ? 'stop' : 'start');
+              }}
               aria-label={`${running ? 'Stop' : 'Start'} ${item.name}`}
             />{' '}
             {running ? 'On' : 'Off'}
