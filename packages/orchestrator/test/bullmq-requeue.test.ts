@@ -20,9 +20,22 @@ import { type TempStorage, tempSqliteStorage } from './helpers/db.ts';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `test-requeue-${randomBytes(5).toString('hex')}`;
 
+let release: () => void = () => {};
 const defs = new Definitions({
-  assets: [defineAsset({ key: 'quick', compute: () => {} })],
-  jobs: [defineJob({ name: 'retried_job', selection: 'quick', runRetries: 1 })],
+  assets: [
+    defineAsset({ key: 'quick', compute: () => {} }),
+    defineAsset({
+      key: 'held',
+      compute: () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+    }),
+  ],
+  jobs: [
+    defineJob({ name: 'retried_job', selection: 'quick', runRetries: 1 }),
+    defineJob({ name: 'held_job', selection: 'held' }),
+  ],
 });
 
 let db: TempStorage | undefined;
@@ -41,7 +54,7 @@ afterAll(async () => {
   await db?.cleanup();
 });
 
-describe('BullMQ: a run re-queued after its worker died', () => {
+describe('BullMQ workers that die or drain', () => {
   it('is executed by another worker at once, as attempt 2, not after the dead job stalls out', async () => {
     db = await tempSqliteStorage();
     const storage = db.storage;
@@ -111,5 +124,43 @@ describe('BullMQ: a run re-queued after its worker died', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     const events = await storage.events.listEvents(run.runId, { limit: 100 });
     expect(events.map((e) => e.message).join('\n')).toMatch(/re-queued as attempt 2 of 2/);
+  }, 20_000);
+
+  it('a draining worker keeps heartbeating until its running runs finish, then removes its heartbeat', async () => {
+    const storage = db!.storage;
+    const drainer = await startWorker({
+      storage,
+      definitions: defs,
+      redisUrl: REDIS_URL,
+      prefix: `${prefix}-drain`,
+      concurrency: 1,
+      workerId: 'drainer',
+      heartbeatIntervalMs: 100,
+    });
+    const drainLauncher = new BullMQLauncher({ redisUrl: REDIS_URL, prefix: `${prefix}-drain` });
+    try {
+      const { run } = await storage.runs.createRun({ jobName: 'held_job' }, Date.now());
+      const starting = (await storage.runs.transitionRun(run.runId, ['QUEUED'], 'STARTING', Date.now()))!;
+      await drainLauncher.launch(starting);
+      while ((await storage.runs.getRun(run.runId))?.status !== 'STARTED')
+        await new Promise((r) => setTimeout(r, 20));
+      const closing = drainer.close();
+      await new Promise((r) => setTimeout(r, 800));
+      // Eight beat intervals into the drain the run is still executing here, and the heartbeat says so.
+      const beat = (await storage.daemon.listHeartbeats()).find((h) => h.daemonId === 'drainer');
+      expect(beat, 'heartbeat while draining').toBeDefined();
+      expect(Date.now() - beat!.timestamp).toBeLessThan(500);
+      release();
+      await closing;
+      expect(await storage.runs.getRun(run.runId)).toMatchObject({ status: 'SUCCESS', workerId: 'drainer' });
+      expect((await storage.daemon.listHeartbeats()).map((h) => h.daemonId)).not.toContain('drainer');
+    } finally {
+      release();
+      await drainLauncher.close();
+      const redis = new Redis(REDIS_URL);
+      const keys = await redis.keys(`${prefix}-drain:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    }
   }, 20_000);
 });

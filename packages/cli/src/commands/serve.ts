@@ -89,6 +89,16 @@ export function registerServeCommands(program: Command, env: CommandEnv): void {
           throw new UsageError('`worker` needs REDIS_URL: in embedded mode the daemon executes runs itself.');
         const w = await app.startWorker(o.concurrency);
         out(env, `Worker ${w.workerId} consuming the run queue. Ctrl-C to stop.`);
+        return async () => {
+          // app.close() drains: running runs finish first. The signal handler is gone by now, so a
+          // second signal ends the process at once and the daemon's monitor settles those runs.
+          const n = w.activeRunIds().length;
+          if (n)
+            out(
+              env,
+              `Waiting for ${n} running run(s) to finish; signal again to stop at once (the daemon then fails or re-queues them).`,
+            );
+        };
       }),
     );
 

@@ -95,17 +95,22 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
   };
   await worker.waitUntilReady();
   await beat();
-  const heartbeat = setInterval(beat, opts.heartbeatIntervalMs ?? 5000);
+  let beating: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beating = beat();
+  }, opts.heartbeatIntervalMs ?? 5000);
   heartbeat.unref?.();
 
   return {
     workerId: opts.workerId,
     activeRunIds: () => [...controllers.keys()],
     async close(closeOpts = {}) {
-      clearInterval(heartbeat);
       if (closeOpts.cancelRuns)
         for (const c of controllers.values()) c.abort(new Error('the worker is shutting down'));
+      // Heartbeat while draining: runs still executing here must not look lost to the run monitor.
       await worker.close();
+      clearInterval(heartbeat);
+      await beating; // a beat still being written must not re-create the row deleted below
       await Promise.all([subscriber.quit().catch(() => {}), connection.quit().catch(() => {})]);
       await opts.storage.daemon.deleteHeartbeat(opts.workerId).catch(() => {});
     },
