@@ -303,6 +303,8 @@ export class Daemon {
       this.#instigatorsAt = Number.NEGATIVE_INFINITY;
     }
     if (held) this.#leaseAt = now;
+    // The heartbeat carries `leader`; rewrite it in the next iteration, not a whole interval later.
+    if (held !== this.#leader) this.#heartbeatAt = Number.NEGATIVE_INFINITY;
     this.#leader = held;
   }
 
