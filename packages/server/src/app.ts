@@ -1,3 +1,4 @@
+import { HEARTBEAT_STALE_AFTER_MS } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
 import { Hono } from 'hono';
 import { apiLogMiddleware } from './api-log.ts';
 import { bearerAuth } from './auth.ts';
@@ -39,7 +40,7 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
-    const maxAge = opts.heartbeatMaxAgeMs ?? 60_000;
+    const maxAge = opts.heartbeatMaxAgeMs ?? HEARTBEAT_STALE_AFTER_MS;
     try {
       const t = now();
       const heartbeats = (await opts.instance.storage.daemon.listHeartbeats()).map((h) =>

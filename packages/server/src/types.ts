@@ -54,7 +54,7 @@ export interface AppOptions {
   apiLog?: ApiLog | null;
   /** Built UI folder (packages/web/dist); when missing, `/` explains how to build it. */
   webDist?: string | null;
-  /** A daemon heartbeat older than this makes /readyz fail. Default 60 s. */
+  /** A daemon heartbeat older than this makes /readyz fail. Default 15 s (the run monitor's rule). */
   heartbeatMaxAgeMs?: number;
   /** SSE poll interval. Default 300 ms. */
   streamPollMs?: number;

@@ -21,12 +21,15 @@ export interface DaemonHealth {
  * Heartbeats and their freshness. A heartbeat older than `staleAfterMs` (default 15 s: three
  * missed 5 s beats, the same rule the run monitor uses) counts as a dead process.
  */
+/** A heartbeat older than this (three missed 5 s beats) means the process is gone; shared by the run monitor, CLI and web. */
+export const HEARTBEAT_STALE_AFTER_MS = 15_000;
+
 export async function describeDaemonHealth(
   storage: Storage,
   now: number,
   opts: { staleAfterMs?: number } = {},
 ): Promise<DaemonHealth> {
-  const staleAfterMs = opts.staleAfterMs ?? 15_000;
+  const staleAfterMs = opts.staleAfterMs ?? HEARTBEAT_STALE_AFTER_MS;
   const heartbeats = (await storage.daemon.listHeartbeats())
     .map((h) => ({ ...h, ageMs: now - h.timestamp, fresh: now - h.timestamp <= staleAfterMs }))
     .sort((a, b) => a.daemonType.localeCompare(b.daemonType) || a.daemonId.localeCompare(b.daemonId));

@@ -1,5 +1,8 @@
 import type { DaemonHeartbeat } from '@llm-rag-yt/orchestrator';
-import { describeDaemonHealth } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
+import {
+  describeDaemonHealth,
+  HEARTBEAT_STALE_AFTER_MS,
+} from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';
@@ -18,7 +21,7 @@ export function systemRoutes(opts: AppOptions): Hono {
   const { instance } = opts;
   const storage = instance.storage;
   const now = opts.now ?? Date.now;
-  const maxAge = opts.heartbeatMaxAgeMs ?? 60_000;
+  const maxAge = opts.heartbeatMaxAgeMs ?? HEARTBEAT_STALE_AFTER_MS;
   const app = new Hono();
 
   app.get('/daemon', async (c) => {
