@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Definitions } from '../definitions/definitions.ts';
 import { serializeError } from '../errors.ts';
@@ -87,7 +88,14 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
         daemonId: opts.workerId,
         daemonType: 'worker',
         timestamp: Date.now(),
-        info: { activeRunIds: [...controllers.keys()], concurrency: opts.concurrency, queue: a.queueName },
+        // hostname + pid let a daemon on the same host see at once that this process died.
+        info: {
+          hostname: hostname(),
+          pid: process.pid,
+          activeRunIds: [...controllers.keys()],
+          concurrency: opts.concurrency,
+          queue: a.queueName,
+        },
       });
     } catch (e) {
       log?.warn({ err: serializeError(e) }, 'could not write worker heartbeat');
