@@ -163,6 +163,7 @@ describe('llm-rag-yt CLI', () => {
   it('ingest --wait makes a page searchable; ask cites it; transcript exports', async () => {
     const ingest = await run('ingest', site.pageUrl('orbits'), '--wait');
     expect(ingest.stderr).toBe('');
+    expect(ingest.stdout).not.toContain('✖');
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toContain('indexed');
 

@@ -111,6 +111,17 @@ for (const target of targets) {
       expect(pend.map((r) => r.videoId)).toEqual(['bbbbbbbbbbb']);
     });
 
+    it('joins an active request for the same page URL when the video id is not known yet', async () => {
+      const url = 'https://example.com/talks/42.html';
+      const first = await store.requests.createDeduped({ url, source: 'cli' });
+      const again = await store.requests.createDeduped({ url, source: 'pipeline_jobs' });
+      expect(first.created).toBe(true);
+      expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
+      await store.requests.update(first.request.id, { status: 'completed', stage: 'done' });
+      // Once it has finished, the same URL may be submitted again (the pipeline reports it as indexed).
+      expect((await store.requests.createDeduped({ url, source: 'cli' })).created).toBe(true);
+    });
+
     it('stores videos, segments, transcript files and audio files', async () => {
       await store.videos.upsert({
         videoId: 'vid00000001',

@@ -197,11 +197,27 @@ function init(dialect: Dialect): Migration {
   };
 }
 
+/** Active requests are de-duplicated by URL for pages whose video id is known only after download. */
+const requestsByUrl: Migration = {
+  async up(db) {
+    await db.schema
+      .createIndex('youtube_requests_url')
+      .on('youtube_requests')
+      .columns(['url', 'status'])
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropIndex('youtube_requests_url').execute();
+  },
+};
+
 /** Applies the RAG store's migrations. Idempotent; safe to call from several processes. */
 export async function migrateRagStore(db: Kysely<any>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '0001_rag_init': init(dialect) }) },
+    provider: {
+      getMigrations: async () => ({ '0001_rag_init': init(dialect), '0002_requests_url': requestsByUrl }),
+    },
     migrationTableName: 'rag_migrations',
     migrationLockTableName: 'rag_migrations_lock',
   });

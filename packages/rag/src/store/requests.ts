@@ -76,11 +76,25 @@ export class RequestRepository {
     input: NewRequest,
     now = Date.now(),
   ): Promise<{ request: YoutubeRequest; created: boolean }> {
-    if (input.videoId) {
-      const active = await this.findActive(input.videoId);
-      if (active) return { request: active, created: false };
-    }
+    // Pages of other sites have no id until they are downloaded: the same URL in flight twice
+    // would download into the same files at once, so it joins the active request instead.
+    const active = input.videoId
+      ? await this.findActive(input.videoId)
+      : await this.findActiveByUrl(input.url);
+    if (active) return { request: active, created: false };
     return { request: await this.create(input, now), created: true };
+  }
+
+  /** The oldest pending/processing request for exactly this URL, if any. */
+  async findActiveByUrl(url: string): Promise<YoutubeRequest | undefined> {
+    const row = await this.db
+      .selectFrom('youtube_requests')
+      .selectAll()
+      .where('url', '=', url)
+      .where('status', 'in', ['pending', 'processing'])
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? toRequest(row) : undefined;
   }
 
   /** The oldest pending/processing request for a video, if any. */
