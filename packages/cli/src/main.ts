@@ -1,6 +1,7 @@
 import { InvalidConfigError, OrchestratorError, UnknownNameError } from '@llm-rag-yt/orchestrator';
 import { Command, CommanderError } from 'commander';
 import { registerBotCommands } from './commands/bot.ts';
+import { registerDagsterCompat } from './commands/dagster-compat.ts';
 import type { CommandEnv } from './commands/env.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRagCommands } from './commands/rag.ts';
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   // The seed's commands verbatim: `llm-rag-yt dagster list-jobs` etc.
   const dagster = program.command('dagster').description("Alias group for the seed's `dagster …` commands");
   registerPipelineCommands(dagster, env, { dagsterAlias: true });
+  registerDagsterCompat(dagster, env);
   registerRagCommands(program, env);
   registerBotCommands(program, env);
 

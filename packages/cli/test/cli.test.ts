@@ -122,6 +122,28 @@ describe('llm-rag-yt CLI', () => {
     expect(badEnv.stderr).toContain('MAX_CONCURRENT_RUNS');
   });
 
+  it("the seed's troubleshooting commands work verbatim", async () => {
+    const sensors = await run('dagster', 'sensor', 'list');
+    expect(sensors.code).toBe(0);
+    expect(sensors.stdout).toContain('youtube_url_sensor');
+    expect((await run('dagster', 'sensor', 'start', 'youtube_url_sensor')).stdout).toContain('RUNNING');
+    const assets = await run('dagster', 'asset', 'list', '-f', 'src/llm_rag_yt/dagster/definitions.py');
+    expect(assets.code).toBe(0);
+    expect(assets.stdout).toContain('embedded_content');
+    const noRuns = await run('dagster', 'job', 'logs', '-j', 'health_check_job');
+    expect(noRuns.code).toBe(2);
+    expect(noRuns.stderr).toContain('dagster job execute -j health_check_job');
+    const executed = await run('dagster', 'job', 'execute', '-j', 'health_check_job');
+    expect(executed.code).toBe(0);
+    expect(executed.stdout).toContain('SUCCESS');
+    const logs = await run('dagster', 'job', 'logs', '-j', 'health_check_job');
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain('RUN_SUCCESS');
+    expect((await run('dagster', 'job', 'execute', '-j', 'health_chek_job')).stderr).toContain(
+      "Did you mean 'health_check_job'",
+    );
+  });
+
   it('materialize-asset runs in-process when no daemon is live and the run is recorded', async () => {
     const res = await run('dagster', 'materialize-asset', 'pipeline_metrics');
     expect(res.stderr).toBe('');

@@ -79,21 +79,7 @@ export function registerPipelineCommands(
     .command('list-assets')
     .description('List assets with group, dependencies and latest materialization')
     .option('--json', 'machine-readable output')
-    .action((o) =>
-      withApp(async (app) => {
-        const latest = await app.storage.events.latestMaterializations();
-        const rows = [...app.definitions.assets.values()].map((a) => ({
-          key: a.key,
-          group: a.group,
-          deps: a.deps.join(', '),
-          partitions: a.partitions?.name ?? '',
-          lastMaterialized: formatTime(latest.get(a.key)?.timestamp),
-          description: a.description,
-        }));
-        if (o.json) json(env, rows);
-        else out(env, table(rows));
-      }),
-    );
+    .action((o) => withApp((app) => printAssets(env, app, !!o.json)));
 
   parent
     .command('materialize-asset <selection...>')
@@ -119,29 +105,7 @@ export function registerPipelineCommands(
     .command('sensor-status')
     .description('Show every sensor: status, interval, last tick and next tick')
     .option('--json', 'machine-readable output')
-    .action((o) =>
-      withApp(async (app) => {
-        const views = await app.instance.listSensors();
-        const rows = await Promise.all(
-          views.map(async (v) => {
-            const [tick] = await app.storage.instigators.listTicks(v.definition.name, { limit: 1 });
-            return {
-              name: v.definition.name,
-              status: v.status,
-              job: v.definition.jobName,
-              interval: `${v.definition.minimumIntervalSeconds}s`,
-              lastTick: formatTime(tick?.timestamp),
-              lastResult: tick
-                ? `${tick.status}${tick.runIds.length ? ` (${tick.runIds.length} runs)` : ''}`
-                : '',
-              nextTick: formatTime(v.nextTickAt),
-            };
-          }),
-        );
-        if (o.json) json(env, rows);
-        else out(env, table(rows));
-      }),
-    );
+    .action((o) => withApp((app) => printSensorStatus(env, app, !!o.json)));
 
   const sensor = parent.command('sensor').description('Start, stop or tick a sensor');
   for (const [verb, status] of [
@@ -261,4 +225,38 @@ function collectTags(value: string, prev: Record<string, string>): Record<string
 export function parseIntStrict(v: string, flag: string): number {
   if (!/^-?\d+$/.test(v)) throw new UsageError(`${flag} must be a whole number, got '${v}'.`);
   return Number(v);
+}
+
+export async function printAssets(env: CommandEnv, app: AppContext, asJson: boolean): Promise<void> {
+  const latest = await app.storage.events.latestMaterializations();
+  const rows = [...app.definitions.assets.values()].map((a) => ({
+    key: a.key,
+    group: a.group,
+    deps: a.deps.join(', '),
+    partitions: a.partitions?.name ?? '',
+    lastMaterialized: formatTime(latest.get(a.key)?.timestamp),
+    description: a.description,
+  }));
+  if (asJson) json(env, rows);
+  else out(env, table(rows));
+}
+
+export async function printSensorStatus(env: CommandEnv, app: AppContext, asJson: boolean): Promise<void> {
+  const views = await app.instance.listSensors();
+  const rows = await Promise.all(
+    views.map(async (v) => {
+      const [tick] = await app.storage.instigators.listTicks(v.definition.name, { limit: 1 });
+      return {
+        name: v.definition.name,
+        status: v.status,
+        job: v.definition.jobName,
+        interval: `${v.definition.minimumIntervalSeconds}s`,
+        lastTick: formatTime(tick?.timestamp),
+        lastResult: tick ? `${tick.status}${tick.runIds.length ? ` (${tick.runIds.length} runs)` : ''}` : '',
+        nextTick: formatTime(v.nextTickAt),
+      };
+    }),
+  );
+  if (asJson) json(env, rows);
+  else out(env, table(rows));
 }

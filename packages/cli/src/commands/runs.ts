@@ -57,27 +57,13 @@ export function registerRunsCommands(parent: Command, env: CommandEnv): void {
     .option('-f, --follow', 'keep printing until the run ends')
     .option('--json', 'one JSON event per line')
     .action((id: string, o) =>
-      withApp(async (app) => {
-        const run = await getRun(app, id);
-        const levels = levelsFrom(o.level);
-        let afterId = 0;
-        for (;;) {
-          const events = await app.storage.events.listEvents(run.runId, { afterId, limit: 1000, levels });
-          for (const e of events) {
-            afterId = e.id;
-            out(env, o.json ? JSON.stringify(e) : formatEvent(e));
-          }
-          if (events.length === 1000) continue;
-          if (!o.follow) break;
-          const now = await app.storage.runs.getRun(run.runId);
-          if (!now || ['SUCCESS', 'FAILURE', 'CANCELED'].includes(now.status)) {
-            const rest = await app.storage.events.listEvents(run.runId, { afterId, levels });
-            for (const e of rest) out(env, o.json ? JSON.stringify(e) : formatEvent(e));
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 300));
-        }
-      }),
+      withApp(async (app) =>
+        printRunLogs(env, app, (await getRun(app, id)).runId, {
+          level: o.level,
+          follow: !!o.follow,
+          json: !!o.json,
+        }),
+      ),
     );
   runs.command('cancel <runId>').action((id: string) =>
     withApp(async (app) => {
@@ -156,4 +142,31 @@ function levelsFrom(min: string): ('debug' | 'info' | 'warn' | 'error')[] {
   const i = all.indexOf(min as (typeof all)[number]);
   if (i < 0) throw new UnknownNameError('log level', min, all);
   return all.slice(i) as ('debug' | 'info' | 'warn' | 'error')[];
+}
+
+/** Prints a run's events (from the first), optionally following until the run ends. */
+export async function printRunLogs(
+  env: CommandEnv,
+  app: AppContext,
+  runId: string,
+  o: { level: string; follow: boolean; json: boolean },
+): Promise<void> {
+  const levels = levelsFrom(o.level);
+  const print = (e: RunEvent) => out(env, o.json ? JSON.stringify(e) : formatEvent(e));
+  let afterId = 0;
+  for (;;) {
+    const events = await app.storage.events.listEvents(runId, { afterId, limit: 1000, levels });
+    for (const e of events) {
+      afterId = e.id;
+      print(e);
+    }
+    if (events.length === 1000) continue;
+    if (!o.follow) return;
+    const now = await app.storage.runs.getRun(runId);
+    if (!now || ['SUCCESS', 'FAILURE', 'CANCELED'].includes(now.status)) {
+      for (const e of await app.storage.events.listEvents(runId, { afterId, levels })) print(e);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
