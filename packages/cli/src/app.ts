@@ -57,7 +57,7 @@ export interface AppContext {
 
 export async function openApp(
   config: Config,
-  opts: { role: AppRole; io?: Io; quiet?: boolean },
+  opts: { role: AppRole; io?: Io },
 ): Promise<AppContext> {
   const logger = createLogger({
     level: opts.role === 'cli' && config.log.level === 'info' ? 'warn' : config.log.level,
