@@ -55,10 +55,7 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function openApp(
-  config: Config,
-  opts: { role: AppRole; io?: Io },
-): Promise<AppContext> {
+export async function openApp(config: Config, opts: { role: AppRole; io?: Io }): Promise<AppContext> {
   const logger = createLogger({
     level: opts.role === 'cli' && config.log.level === 'info' ? 'warn' : config.log.level,
     pretty: config.log.pretty,
