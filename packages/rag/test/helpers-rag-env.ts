@@ -18,7 +18,10 @@ import {
 } from '@llm-rag-yt/orchestrator';
 import { Daemon } from '@llm-rag-yt/orchestrator/daemon/daemon.ts';
 import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
+import { migrateMonitoring } from '../src/monitoring/migrations.ts';
 import { createRagDefinitions } from '../src/pipeline/definitions.ts';
+import { createMonitoringDefinitions } from '../src/pipeline/monitoring/definitions.ts';
+import { ALERT_DELIVERY_TAG } from '../src/pipeline/monitoring/deps.ts';
 import type { RagResources } from '../src/pipeline/resources.ts';
 import type { Embedder, Transcriber } from '../src/ports.ts';
 import { createRagService } from '../src/service/rag-service.ts';
@@ -30,6 +33,8 @@ export async function startRagEnv(
     embedder?: Embedder | null;
     /** Overrides of the pipeline settings (e.g. small chunks so short speech spans several). */
     settings?: Partial<RagResources['settings']>;
+    /** Also the monitoring definitions and tables, as the CLI wires them (the web tests need alerts). */
+    monitoring?: boolean;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'rag-e2e-'));
@@ -38,13 +43,15 @@ export async function startRagEnv(
   await storage.migrate();
   const store = createRagStore(handle);
   await store.migrate();
+  if (opts.monitoring) await migrateMonitoring(handle);
   const searchIndex = new SqliteSearchIndex(handle);
   await searchIndex.migrate();
   const converter = new FfmpegAudioConverter();
+  const downloader = new YtDlpDownloader({ converter, ytDlpPath: '/usr/bin/yt-dlp' });
   const resources: RagResources = {
     store,
     searchIndex,
-    downloader: new YtDlpDownloader({ converter, ytDlpPath: '/usr/bin/yt-dlp' }),
+    downloader,
     converter,
     transcriber: opts.transcriber ?? unusedTranscriber,
     embedder: opts.embedder ?? null,
@@ -61,16 +68,30 @@ export async function startRagEnv(
     },
     orchestrator: { runs: storage.runs, partitions: storage.partitions },
   };
-  const definitions = new Definitions({ ...createRagDefinitions(resources), resources });
+  const extra = opts.monitoring
+    ? [
+        createMonitoringDefinitions({
+          database: handle,
+          storage,
+          dataDir: resources.settings.dataDir,
+          audioDir: resources.settings.audioDir,
+          channels: [],
+          health: { tools: [{ name: 'yt-dlp', check: () => downloader.check() }] },
+        }),
+      ]
+    : [];
+  const definitions = new Definitions<RagResources>({ ...createRagDefinitions(resources, extra), resources });
+  const settings = opts.monitoring ? { tagLimits: [{ key: ALERT_DELIVERY_TAG, limit: 1 }] } : {};
   const launcher = new InProcessLauncher({ storage, definitions, workerId: 'e2e-worker' });
   const daemon = new Daemon({
     storage,
     definitions,
     launcher,
+    settings,
     id: 'e2e-worker',
     timing: { idleWaitMs: 50, wakePollMs: 50, instigatorCheckMs: 200 },
   });
-  const instance: Instance = createInstance({ storage, definitions, launcher });
+  const instance = createInstance({ storage, definitions, launcher, settings }) as Instance<RagResources>;
   daemon.start();
   const service = createRagService({ resources, instance });
   return {
@@ -85,6 +106,7 @@ export async function startRagEnv(
     async close() {
       await daemon.stop();
       await launcher.close();
+      await instance.close();
       await handle.close();
       rmSync(dir, { recursive: true, force: true });
     },
