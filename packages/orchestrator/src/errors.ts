@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /**
  * The orchestrator's error taxonomy. Every error says what was wrong, where, and (when we
  * know) what to do about it. Code that catches these can branch on `code`.
@@ -145,7 +147,7 @@ export function closestName(name: string, known: readonly string[]): string | un
   let best: string | undefined;
   let bestDist = Number.POSITIVE_INFINITY;
   for (const k of known) {
-    const d = levenshtein(name.toLowerCase(), k.toLowerCase());
+    const d = distance(name.toLowerCase(), k.toLowerCase());
     if (d < bestDist) {
       bestDist = d;
       best = k;
@@ -155,19 +157,4 @@ export function closestName(name: string, known: readonly string[]): string | un
   const limit = Math.max(2, Math.floor(Math.max(name.length, best.length) / 3));
   if (bestDist <= limit || best.includes(name) || name.includes(best)) return best;
   return undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }
