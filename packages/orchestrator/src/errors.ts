@@ -106,8 +106,8 @@ export class UserCodeError extends OrchestratorError {
 }
 
 export class InvalidTransitionError extends OrchestratorError {
-  constructor(runId: string, from: string, to: string) {
-    super('INVALID_TRANSITION', `Run ${runId} cannot move from ${from} to ${to}.`);
+  constructor(runId: string, from: string, to: string, message?: string) {
+    super('INVALID_TRANSITION', message ?? `Run ${runId} cannot move from ${from} to ${to}.`);
     this.name = 'InvalidTransitionError';
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAsset, defineJob, defineSchedule, defineSensor } from '../src/definitions/define.ts';
 import { Definitions } from '../src/definitions/definitions.ts';
+import { InvalidTransitionError } from '../src/errors.ts';
 import { executeRun } from '../src/execution/executor.ts';
 import { createInstance } from '../src/instance/create-instance.ts';
 import { describeDaemonHealth } from '../src/instance/daemon-health.ts';
@@ -71,6 +72,16 @@ describe('Instance', () => {
     expect((await instance.cancelRun(run.runId)).status).toBe('CANCELED');
     await expect(instance.cancelRun(run.runId)).resolves.toMatchObject({ status: 'CANCELED' });
     await expect(instance.cancelRun('nope')).rejects.toThrow(/Unknown run 'nope'/);
+  });
+
+  it('cancelling a finished run is refused with InvalidTransitionError (a conflict, not a crash)', async () => {
+    const run = await instance.materialize(['a']);
+    const done = await executeRun(run.runId, { storage: db.storage, definitions: defs, workerId: 'w' });
+    expect(done.status).toBe('SUCCESS');
+    const refused = await instance.cancelRun(run.runId).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidTransitionError);
+    expect((refused as Error).message).toMatch(/already finished with SUCCESS; there is nothing to cancel/);
+    expect((await db.storage.runs.getRun(run.runId))?.status).toBe('SUCCESS');
   });
 
   it('shows sensors and schedules with status and next tick; a schedule turned on starts from now', async () => {

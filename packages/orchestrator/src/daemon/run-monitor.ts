@@ -1,6 +1,7 @@
 import type { Definitions } from '../definitions/definitions.ts';
 import { OrchestratorError, type SerializedError, serializeError } from '../errors.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
+import { moveRun, RUN } from '../runs/status-machine.ts';
 import type { Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import type { DaemonLauncher } from './launcher.ts';
@@ -109,17 +110,11 @@ async function recoverLost(
   const job = deps.definitions.jobs.get(run.jobName);
   const retries = job?.runRetries ?? 0;
   if (run.attempt <= retries) {
-    const requeued = await deps.storage.runs.transitionRun(
-      run.runId,
-      ['STARTING', 'STARTED'],
-      'QUEUED',
-      now,
-      {
-        attempt: run.attempt + 1,
-        workerId: null,
-        startedAt: null,
-      },
-    );
+    const requeued = await moveRun(deps.storage.runs, run.runId, RUN.requeueLost, now, {
+      attempt: run.attempt + 1,
+      workerId: null,
+      startedAt: null,
+    });
     if (requeued) {
       const msg = `Run ${run.status} but ${reason}; re-queued as attempt ${run.attempt + 1} of ${retries + 1}.`;
       deps.log.warn({}, `run ${run.runId}: ${msg}`);
@@ -138,7 +133,7 @@ async function recoverLost(
 }
 
 async function fail(deps: RunMonitorDeps, run: Run, error: SerializedError, now: number): Promise<boolean> {
-  const failed = await deps.storage.runs.transitionRun(run.runId, ['STARTING', 'STARTED'], 'FAILURE', now, {
+  const failed = await moveRun(deps.storage.runs, run.runId, RUN.failInProgress, now, {
     endedAt: now,
     error,
   });
@@ -157,7 +152,7 @@ async function settleCanceled(
   now: number,
   report: RunMonitorReport,
 ) {
-  const canceled = await deps.storage.runs.transitionRun(run.runId, ['CANCELING'], 'CANCELED', now, {
+  const canceled = await moveRun(deps.storage.runs, run.runId, RUN.confirmCancel, now, {
     endedAt: now,
   });
   if (!canceled) return;

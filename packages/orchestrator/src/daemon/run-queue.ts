@@ -1,6 +1,7 @@
 import { errorMessage, serializeError } from '../errors.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
 import { admitRuns, type TagConcurrencyLimit } from '../runs/queue-admission.ts';
+import { moveRun, RUN } from '../runs/status-machine.ts';
 import type { Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import type { DaemonLauncher } from './launcher.ts';
@@ -45,8 +46,8 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
   // per run: one canceled meanwhile is skipped), then launch: one write per pass instead of one per run.
   const claimed = await storage.runs.transitionRuns(
     admitted.map((r) => r.runId),
-    ['QUEUED'],
-    'STARTING',
+    RUN.admit.from,
+    RUN.admit.to,
     now,
     { workerId: deps.workerId },
     (r) => event(r, now, 'RUN_STARTING', 'info', `Launching run (attempt ${r.attempt}).`),
@@ -60,7 +61,7 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
     } catch (cause) {
       deps.log.error({ runId: run.runId }, `launcher failed for run ${run.runId}: ${errorMessage(cause)}`);
       const error = serializeError(cause);
-      const failed = await storage.runs.transitionRun(run.runId, ['STARTING'], 'FAILURE', now, {
+      const failed = await moveRun(storage.runs, run.runId, RUN.failLaunch, now, {
         endedAt: now,
         error,
       });

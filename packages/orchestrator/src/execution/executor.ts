@@ -2,7 +2,8 @@ import { ASSET_JOB_NAME, type Definitions, type PlannedStep } from '../definitio
 import { OrchestratorError, type SerializedError, serializeError, UnknownNameError } from '../errors.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
 import { validateRunConfig } from '../runs/run-config.ts';
-import type { EventType, LogLevel, Run, RunStatus } from '../runs/types.ts';
+import { moveRun, outcomeTransition, RUN } from '../runs/status-machine.ts';
+import type { EventType, LogLevel, Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import { RunTimeoutError } from './abort.ts';
 import { EventBuffer } from './event-buffer.ts';
@@ -50,8 +51,7 @@ export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<R
   const now = deps.now ?? Date.now;
   const log = deps.logger?.child({ runId });
   const t0 = now();
-  const start = () =>
-    storage.runs.transitionRun(runId, ['STARTING'], 'STARTED', t0, { workerId, startedAt: t0 });
+  const start = () => moveRun(storage.runs, runId, RUN.start, t0, { workerId, startedAt: t0 });
   // The daemon hands over STARTING runs: try that first, so the common path costs one statement.
   let run = await start();
   if (!run) {
@@ -61,7 +61,7 @@ export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<R
       return cancelUnstarted(current, storage, now());
     if (current.status !== 'QUEUED') return current;
     // Launched without the daemon's admission step (tests, `run-job` in one process).
-    if (!(await storage.runs.transitionRun(runId, ['QUEUED'], 'STARTING', t0))) {
+    if (!(await moveRun(storage.runs, runId, RUN.admit, t0))) {
       return (await storage.runs.getRun(runId)) ?? current;
     }
     run = await start();
@@ -247,24 +247,24 @@ async function finish(run: Run, outcome: RunOutcome, t0: number, d: FinishDeps):
   let final: Run | undefined;
   if (outcome.status === 'CANCELED') {
     await appendRest();
-    await storage.runs.transitionRun(runId, ['STARTED'], 'CANCELING', endedAt);
-    final = await storage.runs.transitionRun(runId, ['CANCELING'], 'CANCELED', endedAt, patch);
+    await moveRun(storage.runs, runId, RUN.requestCancel, endedAt);
+    final = await moveRun(storage.runs, runId, RUN.confirmCancel, endedAt, patch);
   } else {
-    const from: RunStatus[] = outcome.status === 'SUCCESS' ? ['STARTED'] : ['STARTED', 'CANCELING'];
+    const ending = outcomeTransition(outcome.status);
     try {
-      final = await storage.runs.transitionRun(runId, from, outcome.status, endedAt, {
+      final = await moveRun(storage.runs, runId, ending, endedAt, {
         ...patch,
         events: rest,
       });
     } catch (e) {
       // The events could not be written (the transaction rolled back): store the status without them.
       log?.error({ err: serializeError(e) }, 'could not write run events');
-      final = await storage.runs.transitionRun(runId, from, outcome.status, endedAt, patch);
+      final = await moveRun(storage.runs, runId, ending, endedAt, patch);
     }
     if (!final) await appendRest(); // the status moved meanwhile (cancel): keep the log complete anyway
     if (!final && outcome.status === 'SUCCESS') {
       // A cancel arrived after the last step finished: honour the request, but say what happened.
-      final = await storage.runs.transitionRun(runId, ['CANCELING'], 'CANCELED', endedAt, patch);
+      final = await moveRun(storage.runs, runId, RUN.confirmCancel, endedAt, patch);
       if (final) {
         await storage.events.appendEvents([
           {
@@ -286,7 +286,7 @@ async function finish(run: Run, outcome: RunOutcome, t0: number, d: FinishDeps):
 
 /** A run canceled while it waited in a launcher's queue: nothing ran, so it ends CANCELED here. */
 async function cancelUnstarted(run: Run, storage: Storage, at: number): Promise<Run> {
-  const final = await storage.runs.transitionRun(run.runId, ['CANCELING'], 'CANCELED', at, { endedAt: at });
+  const final = await moveRun(storage.runs, run.runId, RUN.confirmCancel, at, { endedAt: at });
   if (!final) return (await storage.runs.getRun(run.runId)) ?? run;
   await storage.events.appendEvents([
     {

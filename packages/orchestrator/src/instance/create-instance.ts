@@ -5,9 +5,10 @@ import { type InstanceSettings, NOOP_LOGGER, resolveSettings } from '../daemon/s
 import type { WakeRequests } from '../daemon/wake-requests.ts';
 import { ASSET_JOB_NAME, type Definitions } from '../definitions/definitions.ts';
 import type { DefaultStatus } from '../definitions/types.ts';
-import { OrchestratorError, UnknownNameError } from '../errors.ts';
+import { UnknownNameError } from '../errors.ts';
 import { resolveSelection } from '../graph/selection.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
+import { assertCan, moveRun, RUN } from '../runs/status-machine.ts';
 import type { Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import { scheduleView, sensorView } from './instigator-views.ts';
@@ -83,12 +84,15 @@ export function createInstance<R = any>(options: CreateInstanceOptions<R>): Inst
             return run;
           case 'SUCCESS':
           case 'FAILURE':
-            throw new OrchestratorError(
-              'INVALID_TRANSITION',
+            // Finished: neither cancel transition applies (InvalidTransitionError, a conflict).
+            assertCan(
+              run,
+              RUN.requestCancel,
               `Run ${runId} already finished with ${run.status}; there is nothing to cancel.`,
             );
+            return run;
           case 'QUEUED': {
-            const canceled = await storage.runs.transitionRun(runId, ['QUEUED'], 'CANCELED', t, {
+            const canceled = await moveRun(storage.runs, runId, RUN.cancelQueued, t, {
               endedAt: t,
             });
             if (!canceled) continue; // launched meanwhile: cancel it as an in-progress run
@@ -99,12 +103,7 @@ export function createInstance<R = any>(options: CreateInstanceOptions<R>): Inst
           }
           case 'STARTING':
           case 'STARTED': {
-            const canceling = await storage.runs.transitionRun(
-              runId,
-              ['STARTING', 'STARTED'],
-              'CANCELING',
-              t,
-            );
+            const canceling = await moveRun(storage.runs, runId, RUN.requestCancel, t);
             if (!canceling) continue;
             await storage.events.appendEvents([
               runEvent(runId, t, 'RUN_CANCELING', 'Cancel requested; stopping the run.'),
