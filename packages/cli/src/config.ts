@@ -49,6 +49,8 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0).default(3000),
   API_TOKENS: list.default([]),
+  /** Host names the web server answers to besides loopback and its own address (reverse proxies). */
+  ALLOWED_HOSTS: list.default([]),
   YTDLP_PATH: z.string().default('yt-dlp'),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
@@ -114,7 +116,13 @@ export interface Config {
     readonly tickHistory: number;
   };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
-  readonly server: { readonly host: string; readonly port: number; readonly tokens: readonly string[] };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly tokens: readonly string[];
+    /** ALLOWED_HOSTS: other `Host` names are refused (DNS rebinding). */
+    readonly allowedHosts: readonly string[];
+  };
   readonly tools: { readonly ytdlp: string; readonly ffmpeg: string; readonly ffprobe: string };
   readonly pipeline: {
     readonly audioDir: string;
@@ -223,7 +231,7 @@ function buildConfig(e: Env, cwd: string): Config {
       level: e.LOG_LEVEL,
       pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY),
     },
-    server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS },
+    server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS, allowedHosts: e.ALLOWED_HOSTS },
     tools: { ytdlp: e.YTDLP_PATH, ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
     pipeline: {
       audioDir: resolve(dataDir, 'audio'),

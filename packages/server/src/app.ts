@@ -4,6 +4,7 @@ import { apiLogMiddleware } from './api-log.ts';
 import { bearerAuth } from './auth.ts';
 import { HttpError, handleError } from './http-error.ts';
 import { buildOpenApi } from './openapi.ts';
+import { requestGuard } from './request-guard.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { instigatorRoutes } from './routes/instigators.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -29,6 +30,7 @@ export function createApp(opts: AppOptions): Hono {
   const now = opts.now ?? Date.now;
   const app = new Hono();
   app.onError(handleError(opts.logger));
+  app.use('*', requestGuard({ allowedHosts: opts.allowedHosts, uploadPaths: ['/api/library/import'] }));
   app.notFound((c) =>
     c.json(
       {
@@ -70,6 +72,9 @@ export function createApp(opts: AppOptions): Hono {
       );
     }
   });
+  // Metrics name videos, channels and error counts: with API tokens they need one too
+  // (Prometheus: `authorization: { credentials: <token> }` in the scrape config).
+  app.use('/metrics', bearerAuth(opts.auth.tokens));
   app.get('/metrics', async (c) => {
     if (!opts.metricsRegistry) return c.text('Prometheus metrics are not configured on this server.\n', 404);
     return c.body(await opts.metricsRegistry.metrics(), 200, {

@@ -38,7 +38,13 @@ export function mountStaticUi(app: Hono, dist: string | null | undefined): void 
         503,
       );
     }
-    const rel = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return c.text('Bad request: the path has percent-encoding that does not decode (e.g. %E0%A4%A).', 400);
+    }
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     const file = join(dist, rel);
     if (rel && (file + sep).startsWith(dist + sep) && file !== dist) {
       const s = await stat(file).catch(() => null);

@@ -50,6 +50,11 @@ export interface AppOptions {
   metricsHistory?: MetricsHistory | null;
   metricsRegistry?: MetricsRegistry | null;
   auth: { tokens: readonly string[] };
+  /**
+   * Host names (besides loopback names and the address a socket answers on) the server may be
+   * reached by (`ALLOWED_HOSTS`); other `Host` headers get 403 (DNS rebinding). `*` allows any.
+   */
+  allowedHosts?: readonly string[];
   logger: ServerLogger;
   apiLog?: ApiLog | null;
   /** Built UI folder (packages/web/dist); when missing, `/` explains how to build it. */

@@ -17,7 +17,9 @@ function describe(where: string, issues: { path: string; message: string }[]): s
 /** Reads and validates a JSON body; 400/413/415 with a message saying what to fix. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
-  if (!type.toLowerCase().includes('application/json')) {
+  // Exactly application/json (parameters such as charset aside): `text/plain;application/json`
+  // is what a cross-site no-cors fetch can send.
+  if (type.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
     throw new HttpError(
       415,
       `Send the body as JSON with 'Content-Type: application/json' (got '${type || 'none'}').`,

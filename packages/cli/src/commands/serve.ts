@@ -171,6 +171,7 @@ async function startHttp(
     metricsHistory: createMetricsHistory(app.handle),
     metricsRegistry,
     auth: { tokens: app.config.server.tokens },
+    allowedHosts: [...app.config.server.allowedHosts, ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
     logger: app.logger,
     apiLog: createSqlApiLog(app.handle.db),
     webDist: existsSync(WEB_DIST) ? WEB_DIST : null,
