@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
@@ -131,6 +131,22 @@ describe('YtDlpDownloader against a local video page', () => {
     expect(readdirSync(o.outputDir)).toEqual([`${r.metadata.videoId}.wav`]);
     expect(events.some((e) => e.message?.startsWith('downloaded'))).toBe(true);
     expect(events.at(-1)).toEqual({ fraction: 1, message: 'audio ready' });
+  });
+
+  it('a download killed half-way leaves files a retry does not trust: it starts clean', async () => {
+    const o = opts();
+    const first = await dl.download(site.pageUrl('spoken'), o);
+    const id = first.metadata.videoId;
+    const bytes = first.audioBytes!;
+    // What a SIGKILL mid-download leaves: a truncated source (yt-dlp writes it with --no-part, so it
+    // would count as downloaded), a half-converted WAV and yt-dlp's own partial files.
+    rmSync(first.audioPath!);
+    writeFileSync(join(o.outputDir, `${id}.source.mp4`), Buffer.alloc(2048, 7));
+    writeFileSync(join(o.outputDir, `${id}.wav.part`), Buffer.alloc(100, 1));
+    writeFileSync(join(o.outputDir, `${id}.source.mp4.ytdl`), '{}');
+    const again = await dl.download(site.pageUrl('spoken'), o);
+    expect(again.audioBytes).toBe(bytes);
+    expect(readdirSync(o.outputDir)).toEqual([`${id}.wav`]);
   });
 
   it('honours an AbortSignal', async () => {

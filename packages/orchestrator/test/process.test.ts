@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProcessError, runProcess } from '../src/execution/process.ts';
 
@@ -81,6 +83,28 @@ describe('runProcess', () => {
     expect(e.kind).toBe('aborted');
     expect(e.message).toContain('run canceled');
     expect(await waitFor(() => !pids.some(alive), 2000)).toBe(true);
+  });
+
+  it('children and grandchildren die with a SIGKILLed parent (no orphans keep writing)', async () => {
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'spawn-and-wait.ts')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const pids: number[] = [];
+    parent.stdout!.on('data', (d: Buffer) => {
+      for (const m of String(d).matchAll(/pid (\d+)/g)) pids.push(Number(m[1]));
+    });
+    try {
+      expect(await waitFor(() => pids.length === 3, 15_000)).toBe(true);
+      expect(pids.every(alive)).toBe(true);
+      parent.kill('SIGKILL');
+      await new Promise((r) => parent.once('exit', r));
+      expect(await waitFor(() => !pids.some(alive), 3000), `still alive: ${pids.filter(alive)}`).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+      for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('escalates to SIGKILL when SIGTERM is ignored', async () => {

@@ -160,6 +160,7 @@ export class YtDlpDownloader implements Downloader {
     }
     await mkdir(opts.outputDir, { recursive: true });
     const stem = metadata.videoId;
+    await removeStalePartials(opts.outputDir, stem);
     // Later calls reuse this file instead of fetching the page again (--load-info-json).
     const infoPath = join(opts.outputDir, `${stem}.info.json`);
     await writeFile(infoPath, JSON.stringify(info));
@@ -368,4 +369,19 @@ function formatDuration(s: number): string {
   return h
     ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`
     : `${m}m${String(sec).padStart(2, '0')}s`;
+}
+
+/**
+ * A download killed half-way (the worker died) leaves a truncated `<id>.source.*` (written with
+ * --no-part, so yt-dlp would take it as finished and skip the download), `.part`/`.ytdl` files and
+ * converter leftovers. A retried download starts clean instead of converting a truncated file.
+ */
+async function removeStalePartials(dir: string, stem: string): Promise<void> {
+  const stale = (await readdir(dir)).filter(
+    (f) =>
+      f.startsWith(`${stem}.source.`) ||
+      (f.startsWith(`${stem}.`) && /\.(part|ytdl|part-Frag\d+|temp)$/.test(f)) ||
+      f === `${stem}.wav.part`,
+  );
+  await Promise.all(stale.map((f) => rm(join(dir, f), { force: true })));
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { releaseGroup, watchGroup } from './child-watchdog.ts';
 
 export interface RunProcessOptions {
   /** Aborting kills the whole process group: SIGTERM, then SIGKILL after `killGraceMs`. */
@@ -65,7 +66,8 @@ const STDERR_TAIL_BYTES = 2048;
 /**
  * Runs an executable (no shell) in its own process group and resolves with its output when it exits 0.
  * On abort or timeout the whole group is killed — grandchildren included (yt-dlp starts ffmpeg) — so
- * cancelling a run really stops the work. Rejects with ProcessError otherwise.
+ * cancelling a run really stops the work; if this process dies (even SIGKILL) a watchdog kills the
+ * group (child-watchdog.ts). Rejects with ProcessError otherwise.
  * @example
  * const { stdout } = await runProcess('yt-dlp', ['-J', url], { signal: ctx.signal, timeoutMs: 60_000 });
  */
@@ -101,6 +103,8 @@ export function runProcess(
       detached: true, // own process group, so we can signal the group
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Tie the group's lifetime to this process: it is killed if we die without ending it.
+    if (child.pid !== undefined) watchGroup(child.pid);
     const stdout = new Collector(maxBytes, 'head', opts.onStdoutLine);
     const stderr = new Collector(maxBytes, 'tail', opts.onStderrLine);
     let stop: { kind: 'aborted' | 'timeout'; reason: unknown } | null = null;
@@ -175,6 +179,7 @@ export function runProcess(
         clearTimeout(killTimer);
         killGroup('SIGKILL');
       }
+      if (child.pid !== undefined) releaseGroup(child.pid);
       let out = '';
       let err = '';
       try {
