@@ -1,4 +1,6 @@
+// biome-ignore-all assist/source/organizeImports: exports are grouped by port, not sorted by path.
 // Public entry point of the adapters package: one implementation per vendor, grouped by port.
+// The only door into this package.
 
 export { FakeTranscriber, type FakeTranscriberConfig } from './fake-asr/index.ts';
 // — Download, audio and transcription (getting text out of videos) —
@@ -39,3 +41,12 @@ export {
   type YtDlpConfig,
   YtDlpDownloader,
 } from './ytdlp/index.ts';
+
+// — Alert notifiers —
+export { createPagerDutyNotifier, type PagerDutyNotifierConfig } from './notify-pagerduty/index.ts';
+export { createSlackNotifier, type SlackNotifierConfig } from './notify-slack/index.ts';
+export { createTelegramNotifier, type TelegramNotifierConfig } from './notify-telegram/index.ts';
+export { createWebhookNotifier, type WebhookNotifierConfig } from './notify-webhook/index.ts';
+
+// — Local video site (demo and end-to-end tests) —
+export { startVideoPageServer, type TestVideo, type VideoPageServer } from './local-video-site/index.ts';

@@ -1,5 +1,5 @@
 // biome-ignore-all assist/source/organizeImports: exports are grouped by audience, not sorted by path.
-// Public entry point of the orchestrator. Grouped by audience.
+// Public entry point of the orchestrator. Grouped by audience. The only door into this package.
 
 // — Defining pipelines —
 export { defineAsset, defineOp, defineJob, defineSensor, defineSchedule, z } from './definitions/define.ts';
@@ -67,5 +67,9 @@ export type { TagConcurrencyLimit, AdmissionInput } from './runs/queue-admission
 export { planScheduleTick, scheduleRunKey, sensorRunKey } from './scheduling/schedule-ticks.ts';
 export { createInstance } from './instance/create-instance.ts';
 export type { CreateInstanceOptions } from './instance/create-instance.ts';
-export { describeDaemonHealth } from './instance/daemon-health.ts';
+export { describeDaemonHealth, HEARTBEAT_STALE_AFTER_MS } from './instance/daemon-health.ts';
 export type { DaemonHealth, HeartbeatHealth } from './instance/daemon-health.ts';
+
+// — Benchmarks and tools —
+export { seedRunsForBenchmark } from './storage/sql/bulk-seed.ts';
+export type { SeedOptions, SeedResult } from './storage/sql/bulk-seed.ts';

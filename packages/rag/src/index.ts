@@ -1,4 +1,32 @@
-// Public entry point of the RAG domain, grouped by audience.
+// biome-ignore-all assist/source/organizeImports: exports are grouped by audience, not sorted by path.
+// Public entry point of the RAG domain, grouped by audience. The only door into this package.
+
+// — Ports (implemented by @llm-rag-yt/adapters) —
+export type * from './ports.ts';
+export type {
+  IndexMeta,
+  IndexStats,
+  LexicalSearchOptions,
+  SearchHit,
+  SearchIndex,
+  VectorSearchOptions,
+} from './search/types.ts';
+export type { DeliveryChannel } from './alerts/delivery.ts';
+
+// — Helpers for search index adapters (query text, validation) —
+export {
+  EmptyQuestionError,
+  STEM_CHARS,
+  type QueryTerm,
+  queryTerms,
+  searchText,
+  toFts5Match,
+  toTsQuery,
+} from './search/query.ts';
+export { checkEmbeddings, countWords } from './search/validate.ts';
+export { type Chunk, type ChunkOptions, chunkSegments } from './chunking/chunk-segments.ts';
+export { hybridSearch, type HybridSearchOptions, type HybridSearchResult } from './search/hybrid.ts';
+export { type Answer, type AnswerInput, answerQuestion } from './answer/answer-question.ts';
 
 // — Captions (VTT, SRT, YouTube json3) —
 export {
@@ -9,22 +37,41 @@ export {
   parseCaptions,
   SUPPORTED_CAPTION_FORMATS,
 } from './captions/index.ts';
+
+// — Composition (CLI, server, bot) —
 export { createRagDefinitions, type RagDefinitionSet } from './pipeline/definitions.ts';
-export { isMediaFile, localVideoId, MEDIA_EXTENSIONS } from './pipeline/local-media.ts';
 export type { RagResources, RagSettings } from './pipeline/resources.ts';
 export { VIDEO_PARTITIONS } from './pipeline/resources.ts';
-export { executePipelineJobs, YOUTUBE_JOB_TYPES } from './pipeline/sensors/pipeline-jobs-executor.ts';
-// — Pipeline pieces (tests, tools) —
-export { requestRunKey, requestRunTags } from './pipeline/sensors/youtube-url-sensor.ts';
-export type * from './ports.ts';
+export { REEMBED_TAG } from './pipeline/reembed.ts';
+export { createMonitoringDefinitions } from './pipeline/monitoring/definitions.ts';
+export { ALERT_DELIVERY_TAG, type MonitoringDeps } from './pipeline/monitoring/deps.ts';
 export { createRagService, type RagServiceDeps, type RagSubmitResult } from './service/rag-service.ts';
 export * from './service/types.ts';
+export { createRagStore, type RagStore } from './store/rag-store.ts';
+export { migrateRagStore } from './store/migrations.ts';
+export { type MonitoringDb, migrateMonitoring } from './monitoring/migrations.ts';
+
+// — Monitoring read models (server, bot) and alert tools (tests) —
+export { latestMetricsSnapshot, listMetricsHistory } from './monitoring/metrics-history.ts';
+export { syncAlerts } from './alerts/alert-store.ts';
+export { evaluateAlertRules, ruleScope } from './alerts/rules.ts';
+export {
+  backoffDelayMs,
+  deliverPendingAlerts,
+  hasUndeliveredAlerts,
+  listDeliveries,
+} from './alerts/delivery.ts';
+
+// — Pipeline pieces (tests, tools) —
+export { isMediaFile, localVideoId, MEDIA_EXTENSIONS } from './pipeline/local-media.ts';
+export { executePipelineJobs, YOUTUBE_JOB_TYPES } from './pipeline/sensors/pipeline-jobs-executor.ts';
+export { requestRunKey, requestRunTags } from './pipeline/sensors/youtube-url-sensor.ts';
+
 // — Store rows and repositories (read models for the API and the bot) —
 export type { AudioFile, AudioStatus } from './store/audio-files.ts';
 export type { PipelineJob, PipelineJobStatus } from './store/pipeline-jobs.ts';
-// — Composition (CLI, server, bot) —
-export { createRagStore, type RagStore } from './store/rag-store.ts';
 export type { NewRequest, RequestFilter, RequestPatch } from './store/requests.ts';
 export type { ApiLogEntry, User, UserQuery } from './store/users.ts';
+
 // — Links —
 export { deepLink, InvalidVideoUrlError, isVideoId, parseVideoUrl, safeFileName } from './youtube/index.ts';

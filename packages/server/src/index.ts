@@ -1,13 +1,12 @@
-// Public entry point of the HTTP server.
+// biome-ignore-all assist/source/organizeImports: exports are grouped by audience, not sorted by path.
+// Public entry point of the HTTP server, grouped by audience. The only door into this package.
 
-export { createSqlApiLog, redactedPath } from './api-log.ts';
-// — Composition —
+// — Composition (CLI) —
 export { createApp } from './app.ts';
-export { HttpError } from './http-error.ts';
-export { createMetricsHistory } from './metrics-history.ts';
-// — For tooling —
-export { buildOpenApi, OPERATIONS } from './openapi.ts';
 export { type RunningServer, startServer, UnsafeBindError } from './start-server.ts';
+export { createSqlApiLog, redactedPath } from './api-log.ts';
+export { createMetricsHistory } from './metrics-history.ts';
+export { HttpError } from './http-error.ts';
 export type {
   ApiLog,
   ApiLogEntry,
@@ -17,3 +16,15 @@ export type {
   MetricsSnapshot,
   ServerLogger,
 } from './types.ts';
+
+// — Prometheus metrics (the CLI creates one registry per process; the bot counts into it) —
+export {
+  createMetricsRegistry,
+  METRIC_PREFIX,
+  type MetricsRegistry as PrometheusRegistry,
+  type MetricsRegistryOptions,
+} from './metrics/index.ts';
+
+// — Tooling and benchmarks —
+export { buildOpenApi, OPERATIONS } from './openapi.ts';
+export { layoutAssetGraph } from './asset-layout.ts';

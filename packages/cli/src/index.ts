@@ -1,0 +1,4 @@
+// Public entry point of the CLI package (the executable is bin/llm-rag-yt.js). The only door into
+// this package: configuration loading, for tools and tests that need the same settings as the CLI.
+
+export { type Config, ConfigError, loadConfig, redactConfig } from './config.ts';
