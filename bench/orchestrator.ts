@@ -9,17 +9,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Daemon } from '../packages/orchestrator/src/daemon/daemon.ts';
-import { createWakeRequests } from '../packages/orchestrator/src/daemon/wake-requests.ts';
-import { defineAsset, defineJob, defineSensor } from '../packages/orchestrator/src/definitions/define.ts';
-import { Definitions } from '../packages/orchestrator/src/definitions/definitions.ts';
-import { createInstance } from '../packages/orchestrator/src/instance/create-instance.ts';
-import { InProcessLauncher } from '../packages/orchestrator/src/launchers/in-process.ts';
-import type { RunStatus } from '../packages/orchestrator/src/runs/types.ts';
-import { openDatabase } from '../packages/orchestrator/src/storage/database.ts';
-import { seedRunsForBenchmark } from '../packages/orchestrator/src/storage/sql/bulk-seed.ts';
-import { createSqlStorage } from '../packages/orchestrator/src/storage/sql/sql-storage.ts';
-import type { Storage } from '../packages/orchestrator/src/storage/types.ts';
+import type { RunStatus, Storage } from '@llm-rag-yt/orchestrator';
+import {
+  createInstance,
+  createSqlStorage,
+  createWakeRequests,
+  Daemon,
+  Definitions,
+  defineAsset,
+  defineJob,
+  defineSensor,
+  InProcessLauncher,
+  openDatabase,
+  seedRunsForBenchmark,
+} from '@llm-rag-yt/orchestrator';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -11,14 +11,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OpenAiEmbedder } from '../packages/adapters/src/openai-embed/openai-embedder.ts';
-import { SqliteSearchIndex } from '../packages/adapters/src/sqlite-search/sqlite-search-index.ts';
+import { OpenAiEmbedder, SqliteSearchIndex } from '@llm-rag-yt/adapters';
+import { openDatabase } from '@llm-rag-yt/orchestrator';
+import type { Embedder } from '@llm-rag-yt/rag';
+import { type Chunk, chunkSegments, hybridSearch, parseCaptions } from '@llm-rag-yt/rag';
 import { startOpenAiCompatibleServer } from '../packages/adapters/test/helpers/openai-server.ts';
-import { openDatabase } from '../packages/orchestrator/src/storage/database.ts';
-import { parseCaptions } from '../packages/rag/src/captions/parse.ts';
-import { type Chunk, chunkSegments } from '../packages/rag/src/chunking/chunk-segments.ts';
-import type { Embedder } from '../packages/rag/src/ports.ts';
-import { hybridSearch } from '../packages/rag/src/search/hybrid.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIMS = 384;

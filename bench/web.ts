@@ -15,17 +15,18 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { NewRunEvent } from '@llm-rag-yt/orchestrator';
+import {
+  createInstance,
+  createSqlStorage,
+  Definitions,
+  defineAsset,
+  defineJob,
+  openDatabase,
+  seedRunsForBenchmark,
+} from '@llm-rag-yt/orchestrator';
+import { createApp, layoutAssetGraph, startServer } from '@llm-rag-yt/server';
 import { chromium } from 'playwright-core';
-import { defineAsset, defineJob } from '../packages/orchestrator/src/definitions/define.ts';
-import { Definitions } from '../packages/orchestrator/src/definitions/definitions.ts';
-import { createInstance } from '../packages/orchestrator/src/instance/create-instance.ts';
-import type { NewRunEvent } from '../packages/orchestrator/src/runs/types.ts';
-import { openDatabase } from '../packages/orchestrator/src/storage/database.ts';
-import { seedRunsForBenchmark } from '../packages/orchestrator/src/storage/sql/bulk-seed.ts';
-import { createSqlStorage } from '../packages/orchestrator/src/storage/sql/sql-storage.ts';
-import { createApp } from '../packages/server/src/app.ts';
-import { layoutAssetGraph } from '../packages/server/src/asset-layout.ts';
-import { startServer } from '../packages/server/src/start-server.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');

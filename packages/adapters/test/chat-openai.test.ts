@@ -1,5 +1,5 @@
-import { answerQuestion } from '@llm-rag-yt/rag/answer/answer-question.ts';
-import type { SearchHit } from '@llm-rag-yt/rag/search/types.ts';
+import type { SearchHit } from '@llm-rag-yt/rag';
+import { answerQuestion } from '@llm-rag-yt/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiChatModel } from '../src/openai-chat/openai-chat-model.ts';
 import { type ChatRequest, type OpenAiServer, startOpenAiCompatibleServer } from './helpers/openai-server.ts';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AlertMessage } from '@llm-rag-yt/rag/ports.ts';
+import type { AlertMessage } from '@llm-rag-yt/rag';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPagerDutyNotifier } from '../src/notify-pagerduty/index.ts';
 import { createSlackNotifier } from '../src/notify-slack/index.ts';

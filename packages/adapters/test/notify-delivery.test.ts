@@ -1,11 +1,12 @@
-import { syncAlerts } from '@llm-rag-yt/rag/alerts/alert-store.ts';
 import {
   backoffDelayMs,
   deliverPendingAlerts,
+  evaluateAlertRules,
   hasUndeliveredAlerts,
   listDeliveries,
-} from '@llm-rag-yt/rag/alerts/delivery.ts';
-import { evaluateAlertRules, ruleScope } from '@llm-rag-yt/rag/alerts/rules.ts';
+  ruleScope,
+  syncAlerts,
+} from '@llm-rag-yt/rag';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDb, quietMetrics } from '../../rag/test/monitoring-helpers.ts';
 import { createPagerDutyNotifier } from '../src/notify-pagerduty/index.ts';

@@ -1,5 +1,5 @@
-import { EmptyQuestionError } from '@llm-rag-yt/rag/search/query.ts';
-import type { SearchIndex } from '@llm-rag-yt/rag/search/types.ts';
+import type { SearchIndex } from '@llm-rag-yt/rag';
+import { EmptyQuestionError } from '@llm-rag-yt/rag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trigramEmbedding } from './helpers/trigram-embedding.ts';
 import { CORPUS, chunksOf } from './search-corpus.ts';

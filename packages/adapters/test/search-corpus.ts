@@ -1,5 +1,5 @@
-import { chunkSegments } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
-import type { TranscriptSegment } from '@llm-rag-yt/rag/ports.ts';
+import type { TranscriptSegment } from '@llm-rag-yt/rag';
+import { chunkSegments } from '@llm-rag-yt/rag';
 
 /*
  * A small corpus of transcripts on distinct topics (one in Russian) with facts at known times,

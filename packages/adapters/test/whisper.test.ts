@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
-import type { ProgressEvent } from '@llm-rag-yt/rag/ports.ts';
+import type { ProgressEvent } from '@llm-rag-yt/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegAudioConverter } from '../src/ffmpeg/index.ts';
 import { ensureWhisperModel, WhisperCppTranscriber } from '../src/whisper-cpp/index.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
-import type { DownloadOptions } from '@llm-rag-yt/rag/ports.ts';
+import type { DownloadOptions } from '@llm-rag-yt/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegAudioConverter } from '../src/ffmpeg/index.ts';
 import { DownloadFailedError, YtDlpDownloader } from '../src/ytdlp/index.ts';

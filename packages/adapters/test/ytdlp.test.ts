@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
-import { parseCaptions } from '@llm-rag-yt/rag/captions/index.ts';
-import type { DownloadOptions, ProgressEvent } from '@llm-rag-yt/rag/ports.ts';
+import type { DownloadOptions, ProgressEvent } from '@llm-rag-yt/rag';
+import { parseCaptions } from '@llm-rag-yt/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegAudioConverter } from '../src/ffmpeg/index.ts';
 import { DownloadFailedError, YtDlpDownloader } from '../src/ytdlp/index.ts';

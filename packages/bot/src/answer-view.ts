@@ -1,4 +1,4 @@
-import type { AskResult, Citation } from '@llm-rag-yt/rag/service/types.ts';
+import type { AskResult, Citation } from '@llm-rag-yt/rag';
 import { encodeCallback } from './callback-data.ts';
 import { escapeHtml, formatDuration, formatTimestamp, packMessages, truncate } from './format.ts';
 import type { InlineKeyboard } from './progress-view.ts';

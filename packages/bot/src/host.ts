@@ -1,6 +1,5 @@
 import type { Instance, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
-import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
-import type { RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
+import type { RagService, RagStore } from '@llm-rag-yt/rag';
 
 /** Bot configuration, read once by the CLI (packages/cli/src/config.ts) and passed down frozen. */
 export interface BotSettings {

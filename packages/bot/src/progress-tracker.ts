@@ -1,6 +1,5 @@
 import { errorMessage } from '@llm-rag-yt/orchestrator';
-import type { RagService, YoutubeRequest } from '@llm-rag-yt/rag/service/types.ts';
-import type { RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
+import type { RagService, RagStore, YoutubeRequest } from '@llm-rag-yt/rag';
 import type { BotHost } from './host.ts';
 import type { ProgressMessageStore } from './progress-store.ts';
 import { isFinished, renderProgress, viewKey } from './progress-view.ts';

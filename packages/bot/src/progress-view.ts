@@ -1,4 +1,4 @@
-import { type RequestStage, STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag/service/types.ts';
+import { type RequestStage, STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag';
 import { encodeCallback } from './callback-data.ts';
 import { escapeHtml, formatDuration, progressBar, truncate } from './format.ts';
 

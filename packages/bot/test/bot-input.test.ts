@@ -1,6 +1,5 @@
-import { createTelegramNotifier } from '@llm-rag-yt/adapters/notify-telegram/index.ts';
-import { syncAlerts } from '@llm-rag-yt/rag/alerts/alert-store.ts';
-import { migrateMonitoring } from '@llm-rag-yt/rag/monitoring/migrations.ts';
+import { createTelegramNotifier } from '@llm-rag-yt/adapters';
+import { migrateMonitoring, syncAlerts } from '@llm-rag-yt/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBotToken, type RunningBot, startTelegramBot } from '../src/index.ts';
 import { ADMIN_CHAT, ALICE, BOB, MALLORY, startBotEnv } from './helpers/bot-env.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator/storage/database.ts';
+import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgressMessageStore } from '../src/progress-store.ts';

@@ -1,4 +1,4 @@
-import type { AskResult, YoutubeRequest } from '@llm-rag-yt/rag/service/types.ts';
+import type { AskResult, YoutubeRequest } from '@llm-rag-yt/rag';
 import { describe, expect, it } from 'vitest';
 import { renderAnswer } from '../src/answer-view.ts';
 import { MAX_CALLBACK_BYTES, parseCallback } from '../src/callback-data.ts';

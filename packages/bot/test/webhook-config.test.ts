@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError, loadConfig } from '@llm-rag-yt/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../cli/src/config.ts';
 import { startTelegramBot } from '../src/index.ts';
 import { startBotEnv } from './helpers/bot-env.ts';
 

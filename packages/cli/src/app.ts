@@ -2,9 +2,13 @@ import { mkdirSync } from 'node:fs';
 import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import {
   BullMQLauncher,
+  createInstance,
   createLogger,
   createSqlStorage,
+  createWakeRequests,
+  Daemon,
   Definitions,
+  describeDaemonHealth,
   InProcessLauncher,
   type Instance,
   type OrchestratorLogger,
@@ -14,18 +18,18 @@ import {
   type Storage,
   startWorker,
 } from '@llm-rag-yt/orchestrator';
-import { Daemon } from '@llm-rag-yt/orchestrator/daemon/daemon.ts';
-import { createWakeRequests } from '@llm-rag-yt/orchestrator/daemon/wake-requests.ts';
-import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
-import { describeDaemonHealth } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
-import { migrateMonitoring } from '@llm-rag-yt/rag/monitoring/migrations.ts';
-import { createRagDefinitions, type RagResources } from '@llm-rag-yt/rag/pipeline/definitions.ts';
-import { createMonitoringDefinitions } from '@llm-rag-yt/rag/pipeline/monitoring/definitions.ts';
-import { ALERT_DELIVERY_TAG } from '@llm-rag-yt/rag/pipeline/monitoring/deps.ts';
-import { REEMBED_TAG } from '@llm-rag-yt/rag/pipeline/reembed.ts';
-import { createRagService } from '@llm-rag-yt/rag/service/rag-service.ts';
-import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
-import { createRagStore, type RagStore } from '@llm-rag-yt/rag/store/rag-store.ts';
+import type { RagService } from '@llm-rag-yt/rag';
+import {
+  ALERT_DELIVERY_TAG,
+  createMonitoringDefinitions,
+  createRagDefinitions,
+  createRagService,
+  createRagStore,
+  migrateMonitoring,
+  type RagResources,
+  type RagStore,
+  REEMBED_TAG,
+} from '@llm-rag-yt/rag';
 import type { Config } from './config.ts';
 import type { Io } from './io.ts';
 import { buildAdapters, buildMonitoringDeps } from './resources.ts';

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { FakeTranscriber } from '@llm-rag-yt/adapters/fake-asr/index.ts';
-import { OpenAiEmbedder } from '@llm-rag-yt/adapters/openai-embed/openai-embedder.ts';
-import { OpenAiTranscriber } from '@llm-rag-yt/adapters/openai-transcribe/index.ts';
-import { TransformersEmbedder } from '@llm-rag-yt/adapters/transformers-embed/transformers-embedder.ts';
-import { WhisperCppTranscriber } from '@llm-rag-yt/adapters/whisper-cpp/index.ts';
+import {
+  FakeTranscriber,
+  OpenAiEmbedder,
+  OpenAiTranscriber,
+  TransformersEmbedder,
+  WhisperCppTranscriber,
+} from '@llm-rag-yt/adapters';
 import type { OrchestratorLogger } from '@llm-rag-yt/orchestrator';
-import type { AudioConverter, Embedder, Transcriber } from '@llm-rag-yt/rag/ports.ts';
+import type { AudioConverter, Embedder, Transcriber } from '@llm-rag-yt/rag';
 import { type Config, ConfigError } from './config.ts';
 
 /** The transcriber named by ASR_BACKEND. The seed's fake ASR is used only when asked for explicitly. */

@@ -1,24 +1,26 @@
-import { FfmpegAudioConverter } from '@llm-rag-yt/adapters/ffmpeg/index.ts';
-import { createPagerDutyNotifier } from '@llm-rag-yt/adapters/notify-pagerduty/index.ts';
-import { createSlackNotifier } from '@llm-rag-yt/adapters/notify-slack/index.ts';
-import { createTelegramNotifier } from '@llm-rag-yt/adapters/notify-telegram/index.ts';
-import { createWebhookNotifier } from '@llm-rag-yt/adapters/notify-webhook/index.ts';
-import { OpenAiChatModel } from '@llm-rag-yt/adapters/openai-chat/openai-chat-model.ts';
-import { PostgresSearchIndex } from '@llm-rag-yt/adapters/postgres-search/postgres-search-index.ts';
-import { SqliteSearchIndex } from '@llm-rag-yt/adapters/sqlite-search/sqlite-search-index.ts';
-import { YtDlpDownloader } from '@llm-rag-yt/adapters/ytdlp/index.ts';
+import {
+  createPagerDutyNotifier,
+  createSlackNotifier,
+  createTelegramNotifier,
+  createWebhookNotifier,
+  FfmpegAudioConverter,
+  OpenAiChatModel,
+  PostgresSearchIndex,
+  SqliteSearchIndex,
+  YtDlpDownloader,
+} from '@llm-rag-yt/adapters';
 import type { DatabaseHandle, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
-import type { DeliveryChannel } from '@llm-rag-yt/rag/alerts/delivery.ts';
-import type { MonitoringDeps } from '@llm-rag-yt/rag/pipeline/monitoring/deps.ts';
 import type {
   AudioConverter,
   ChatModel,
+  DeliveryChannel,
   Downloader,
   Embedder,
+  MonitoringDeps,
   Notifier,
+  SearchIndex,
   Transcriber,
-} from '@llm-rag-yt/rag/ports.ts';
-import type { SearchIndex } from '@llm-rag-yt/rag/search/types.ts';
+} from '@llm-rag-yt/rag';
 import type { Config } from './config.ts';
 import { buildEmbedder, buildTranscriber } from './models.ts';
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters/local-video-site/index.ts';
+import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -97,7 +97,7 @@ describe('alert store on SQLite', () => {
 
 describe('alert store on PostgreSQL', () => {
   it('migrates, de-duplicates, resolves and schedules deliveries the same way', async () => {
-    const { openDatabase } = await import('@llm-rag-yt/orchestrator/storage/database.ts');
+    const { openDatabase } = await import('@llm-rag-yt/orchestrator');
     const { migrateMonitoring } = await import('../src/monitoring/migrations.ts');
     const { deliverPendingAlerts, listDeliveries } = await import('../src/alerts/delivery.ts');
     const schema = `monitoring_test_${process.pid}_${Date.now()}`;

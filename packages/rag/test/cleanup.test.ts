@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSqlStorage } from '@llm-rag-yt/orchestrator/storage/sql/sql-storage.ts';
+import { createSqlStorage } from '@llm-rag-yt/orchestrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAlerts, syncAlerts } from '../src/alerts/alert-store.ts';
 import { evaluateAlertRules, ruleScope } from '../src/alerts/rules.ts';

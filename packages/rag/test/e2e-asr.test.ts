@@ -1,5 +1,4 @@
-import { FfmpegAudioConverter } from '@llm-rag-yt/adapters/ffmpeg/index.ts';
-import { OpenAiTranscriber } from '@llm-rag-yt/adapters/openai-transcribe/index.ts';
+import { FfmpegAudioConverter, OpenAiTranscriber } from '@llm-rag-yt/adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startTranscriptionServer,

@@ -6,18 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FfmpegAudioConverter } from '@llm-rag-yt/adapters/ffmpeg/index.ts';
-import { SqliteSearchIndex } from '@llm-rag-yt/adapters/sqlite-search/sqlite-search-index.ts';
-import { YtDlpDownloader } from '@llm-rag-yt/adapters/ytdlp/index.ts';
+import { FfmpegAudioConverter, SqliteSearchIndex, YtDlpDownloader } from '@llm-rag-yt/adapters';
 import {
+  createInstance,
   createSqlStorage,
+  Daemon,
   Definitions,
   InProcessLauncher,
   type Instance,
   openDatabase,
 } from '@llm-rag-yt/orchestrator';
-import { Daemon } from '@llm-rag-yt/orchestrator/daemon/daemon.ts';
-import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
 import { migrateMonitoring } from '../src/monitoring/migrations.ts';
 import { createRagDefinitions } from '../src/pipeline/definitions.ts';
 import { createMonitoringDefinitions } from '../src/pipeline/monitoring/definitions.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSqlStorage } from '@llm-rag-yt/orchestrator/storage/sql/sql-storage.ts';
+import { createSqlStorage } from '@llm-rag-yt/orchestrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectPipelineMetrics, formatMetricsTimestamp } from '../src/monitoring/metrics.ts';
 import {

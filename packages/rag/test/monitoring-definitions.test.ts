@@ -1,8 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Definitions, type SensorContext, type SensorDefinition } from '@llm-rag-yt/orchestrator';
-import { executeRun } from '@llm-rag-yt/orchestrator/execution/executor.ts';
-import { createSqlStorage } from '@llm-rag-yt/orchestrator/storage/sql/sql-storage.ts';
+import {
+  createSqlStorage,
+  Definitions,
+  executeRun,
+  type SensorContext,
+  type SensorDefinition,
+} from '@llm-rag-yt/orchestrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAlerts } from '../src/alerts/alert-store.ts';
 import { listDeliveries } from '../src/alerts/delivery.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator/storage/database.ts';
+import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
 import type { PipelineMetrics } from '../src/monitoring/metrics-types.ts';
 import { migrateMonitoring } from '../src/monitoring/migrations.ts';
 import { migrateRagStore } from '../src/store/migrations.ts';

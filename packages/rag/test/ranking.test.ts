@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OpenAiEmbedder } from '@llm-rag-yt/adapters/openai-embed/openai-embedder.ts';
-import { PostgresSearchIndex } from '@llm-rag-yt/adapters/postgres-search/postgres-search-index.ts';
-import { SqliteSearchIndex } from '@llm-rag-yt/adapters/sqlite-search/sqlite-search-index.ts';
+import { OpenAiEmbedder, PostgresSearchIndex, SqliteSearchIndex } from '@llm-rag-yt/adapters';
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OpenAiEmbedder } from '@llm-rag-yt/adapters/openai-embed/openai-embedder.ts';
+import { OpenAiEmbedder } from '@llm-rag-yt/adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAiServer, startOpenAiCompatibleServer } from '../../adapters/test/helpers/openai-server.ts';
 import type { Embedder } from '../src/ports.ts';

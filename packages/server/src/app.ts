@@ -1,4 +1,4 @@
-import { HEARTBEAT_STALE_AFTER_MS } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
+import { HEARTBEAT_STALE_AFTER_MS } from '@llm-rag-yt/orchestrator';
 import { Hono } from 'hono';
 import { apiLogMiddleware } from './api-log.ts';
 import { bearerAuth } from './auth.ts';

@@ -1,5 +1,5 @@
-import { latestMetricsSnapshot, listMetricsHistory } from '@llm-rag-yt/rag/monitoring/metrics-history.ts';
-import type { MonitoringDb } from '@llm-rag-yt/rag/monitoring/migrations.ts';
+import type { MonitoringDb } from '@llm-rag-yt/rag';
+import { latestMetricsSnapshot, listMetricsHistory } from '@llm-rag-yt/rag';
 import type { MetricsHistory } from './types.ts';
 
 /** The monitoring engineer's `metrics_snapshots` table as the API's MetricsHistory. */

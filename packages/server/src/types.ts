@@ -1,5 +1,5 @@
 import type { Instance } from '@llm-rag-yt/orchestrator';
-import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
+import type { RagService } from '@llm-rag-yt/rag';
 
 /** The pino-compatible subset of a logger the server uses. */
 export interface ServerLogger {

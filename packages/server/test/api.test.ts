@@ -1,4 +1,4 @@
-import { executeRun } from '@llm-rag-yt/orchestrator/execution/executor.ts';
+import { executeRun } from '@llm-rag-yt/orchestrator';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';

@@ -4,8 +4,8 @@
  * progress → transcript links, Ask → cited source + feedback row, Alerts acknowledge, video text
  * rendered as text, and screenshots of every main page in light and dark themes.
  */
-import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters/local-video-site/index.ts';
-import { syncAlerts } from '@llm-rag-yt/rag/alerts/alert-store.ts';
+import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters';
+import { syncAlerts } from '@llm-rag-yt/rag';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt, launchChromium, SCREENSHOTS } from './helpers/browser.ts';

@@ -1,5 +1,4 @@
-import { InProcessLauncher } from '@llm-rag-yt/orchestrator';
-import { Daemon } from '@llm-rag-yt/orchestrator/daemon/daemon.ts';
+import { Daemon, InProcessLauncher } from '@llm-rag-yt/orchestrator';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';

@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@llm-rag-yt/orchestrator/storage/database.ts';
-import { createSqlStorage } from '@llm-rag-yt/orchestrator/storage/sql/sql-storage.ts';
-import { syncAlerts } from '@llm-rag-yt/rag/alerts/alert-store.ts';
-import { evaluateAlertRules, ruleScope } from '@llm-rag-yt/rag/alerts/rules.ts';
-import { migrateMonitoring } from '@llm-rag-yt/rag/monitoring/migrations.ts';
-import { migrateRagStore } from '@llm-rag-yt/rag/store/migrations.ts';
+import { createSqlStorage, openDatabase } from '@llm-rag-yt/orchestrator';
+import {
+  evaluateAlertRules,
+  migrateMonitoring,
+  migrateRagStore,
+  ruleScope,
+  syncAlerts,
+} from '@llm-rag-yt/rag';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { quietMetrics } from '../../rag/test/monitoring-helpers.ts';
 import { createMetricsRegistry } from '../src/metrics/registry.ts';

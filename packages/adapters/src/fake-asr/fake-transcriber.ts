@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
-import type { OnProgress, Transcriber, Transcript, TranscriptSegment } from '@llm-rag-yt/rag/ports.ts';
+import type { OnProgress, Transcriber, Transcript, TranscriptSegment } from '@llm-rag-yt/rag';
 
 export interface FakeTranscriberConfig {
   /** Length of each placeholder segment. Default 10 s. */

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { AudioConverter } from '@llm-rag-yt/rag/ports.ts';
+import type { AudioConverter } from '@llm-rag-yt/rag';
 import { ProcessError, runProcess } from '../process.ts';
 import { FFMPEG_INSTALL_HINT, MediaError } from './errors.ts';
 import { type MediaProbe, parseProbeJson, parseToolVersion } from './probe.ts';

@@ -1,4 +1,4 @@
-import type { AlertMessage, Notifier } from '@llm-rag-yt/rag/ports.ts';
+import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
 import { checkStatus, postJson, safeOrigin } from '../notify-webhook/http.ts';
 
 export interface PagerDutyNotifierConfig {

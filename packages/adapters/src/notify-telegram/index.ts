@@ -1,4 +1,4 @@
-import type { AlertMessage, Notifier } from '@llm-rag-yt/rag/ports.ts';
+import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
 import { NotifyError, postJson, redact, SEVERITY_EMOJI } from '../notify-webhook/http.ts';
 
 export interface TelegramNotifierConfig {

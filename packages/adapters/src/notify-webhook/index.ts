@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AlertMessage, Notifier } from '@llm-rag-yt/rag/ports.ts';
+import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
 import { checkStatus, postJson, safeOrigin } from './http.ts';
 
 export interface WebhookNotifierConfig {

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatModel } from '@llm-rag-yt/rag/ports.ts';
+import type { ChatMessage, ChatModel } from '@llm-rag-yt/rag';
 import { type OpenAiHttpOptions, postJson } from '../openai-embed/openai-http.ts';
 
 export interface OpenAiChatOptions extends OpenAiHttpOptions {

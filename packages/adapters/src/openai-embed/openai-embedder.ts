@@ -1,4 +1,4 @@
-import type { Embedder } from '@llm-rag-yt/rag/ports.ts';
+import type { Embedder } from '@llm-rag-yt/rag';
 import { type OpenAiHttpOptions, postJson } from './openai-http.ts';
 
 export interface OpenAiEmbedderOptions extends OpenAiHttpOptions {

@@ -2,13 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RetryAfterError } from '@llm-rag-yt/orchestrator';
-import type {
-  AudioConverter,
-  OnProgress,
-  Transcriber,
-  Transcript,
-  TranscriptSegment,
-} from '@llm-rag-yt/rag/ports.ts';
+import type { AudioConverter, OnProgress, Transcriber, Transcript, TranscriptSegment } from '@llm-rag-yt/rag';
 import { httpError, TranscriptionServiceError } from './http-errors.ts';
 import { toIsoLanguage } from './languages.ts';
 

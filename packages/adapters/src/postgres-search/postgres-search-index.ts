@@ -1,15 +1,14 @@
 import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
-import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
-import { queryTerms, searchText, toTsQuery } from '@llm-rag-yt/rag/search/query.ts';
 import type {
+  Chunk,
   IndexMeta,
   IndexStats,
   LexicalSearchOptions,
   SearchHit,
   SearchIndex,
   VectorSearchOptions,
-} from '@llm-rag-yt/rag/search/types.ts';
-import { checkEmbeddings, countWords } from '@llm-rag-yt/rag/search/validate.ts';
+} from '@llm-rag-yt/rag';
+import { checkEmbeddings, countWords, queryTerms, searchText, toTsQuery } from '@llm-rag-yt/rag';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { migratePostgresSearch } from './migrations.ts';
 

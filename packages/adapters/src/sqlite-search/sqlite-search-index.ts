@@ -1,21 +1,22 @@
 import type { DatabaseHandle, SqliteLike, SqliteStatementLike } from '@llm-rag-yt/orchestrator';
-import type { Chunk } from '@llm-rag-yt/rag/chunking/chunk-segments.ts';
-import {
-  type QueryTerm,
-  queryTerms,
-  STEM_CHARS,
-  searchText,
-  toFts5Match,
-} from '@llm-rag-yt/rag/search/query.ts';
 import type {
+  Chunk,
   IndexMeta,
   IndexStats,
   LexicalSearchOptions,
   SearchHit,
   SearchIndex,
   VectorSearchOptions,
-} from '@llm-rag-yt/rag/search/types.ts';
-import { checkEmbeddings, countWords } from '@llm-rag-yt/rag/search/validate.ts';
+} from '@llm-rag-yt/rag';
+import {
+  checkEmbeddings,
+  countWords,
+  type QueryTerm,
+  queryTerms,
+  STEM_CHARS,
+  searchText,
+  toFts5Match,
+} from '@llm-rag-yt/rag';
 import * as sqliteVec from 'sqlite-vec';
 import { migrateSqliteSearch } from './migrations.ts';
 import { SqliteVectorStore, type VectorStoreOptions } from './vector-store.ts';

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import type { Embedder, OnProgress } from '@llm-rag-yt/rag/ports.ts';
+import type { Embedder, OnProgress } from '@llm-rag-yt/rag';
 
 export interface TransformersEmbedderOptions {
   /** Hub model id. Default 'Xenova/multilingual-e5-small' (384 dims, Russian + English). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
-import type { OnProgress } from '@llm-rag-yt/rag/ports.ts';
+import type { OnProgress } from '@llm-rag-yt/rag';
 
 /** Where whisper.cpp publishes its ggml models (`ggml-<name>.bin`). */
 export const DEFAULT_WHISPER_MODEL_BASE_URL = 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
-import type { OnProgress, Transcriber, Transcript } from '@llm-rag-yt/rag/ports.ts';
+import type { OnProgress, Transcriber, Transcript } from '@llm-rag-yt/rag';
 import { ensureWhisperModel, type WhisperModelSource, whisperModelLocation } from './model-file.ts';
 
 /** The slice of @fugood/whisper.node we use; its types stay inside this folder. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CaptionTrack, VideoMetadata } from '@llm-rag-yt/rag/ports.ts';
+import type { CaptionTrack, VideoMetadata } from '@llm-rag-yt/rag';
 
 /** The few fields of yt-dlp's info JSON we read (it has hundreds). */
 export interface YtDlpInfo {

@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '@llm-rag-yt/rag/ports.ts';
+import type { ProgressEvent } from '@llm-rag-yt/rag';
 
 const MARK = '[llm-rag-yt-progress]';
 

@@ -1,6 +1,5 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCaptions } from '@llm-rag-yt/rag/captions/index.ts';
 import type {
   AudioConverter,
   CaptionTrack,
@@ -8,8 +7,8 @@ import type {
   DownloadOptions,
   DownloadResult,
   VideoMetadata,
-} from '@llm-rag-yt/rag/ports.ts';
-import { parseVideoUrl } from '@llm-rag-yt/rag/youtube/url.ts';
+} from '@llm-rag-yt/rag';
+import { parseCaptions, parseVideoUrl } from '@llm-rag-yt/rag';
 import { MediaError } from '../ffmpeg/errors.ts';
 import { ProcessError, runProcess } from '../process.ts';
 import { classifyYtDlpError, DownloadFailedError } from './errors.ts';

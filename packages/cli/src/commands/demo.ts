@@ -1,4 +1,4 @@
-import { startVideoPageServer } from '@llm-rag-yt/adapters/local-video-site/index.ts';
+import { startVideoPageServer } from '@llm-rag-yt/adapters';
 import { openApp } from '../app.ts';
 import { EXIT } from '../io.ts';
 import { type CommandEnv, out } from './env.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Run } from '@llm-rag-yt/orchestrator';
-import { parseRunConfig } from '@llm-rag-yt/orchestrator/runs/run-config.ts';
+import { parseRunConfig } from '@llm-rag-yt/orchestrator';
 import type { Command } from 'commander';
 import type { AppContext } from '../app.ts';
 import { EXIT, formatTime, table, UsageError } from '../io.ts';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { TranscriptSegment } from '@llm-rag-yt/rag/ports.ts';
-import { STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag/service/types.ts';
+import type { TranscriptSegment } from '@llm-rag-yt/rag';
+import { STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { AppContext } from '../app.ts';

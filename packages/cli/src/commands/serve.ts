@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeDaemonHealth } from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
+import { describeDaemonHealth } from '@llm-rag-yt/orchestrator';
 import {
   createApp,
   createMetricsHistory,
@@ -146,7 +146,7 @@ type Metrics = Awaited<ReturnType<typeof createMetrics>>;
 /** The Prometheus registry of this process (served at /metrics; the bot counts its messages in it). */
 async function createMetrics(app: AppContext) {
   try {
-    const m = await import('@llm-rag-yt/server/metrics/index.ts');
+    const m = await import('@llm-rag-yt/server');
     return m.createMetricsRegistry({ storage: app.storage, database: app.handle });
   } catch (e) {
     app.logger.warn({ err: e }, 'Prometheus metrics are unavailable');

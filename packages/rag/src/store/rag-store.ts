@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '@llm-rag-yt/orchestrator/storage/database.ts';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import { AudioFileRepository } from './audio-files.ts';
 import { migrateRagStore } from './migrations.ts';
 import { PipelineJobRepository } from './pipeline-jobs.ts';

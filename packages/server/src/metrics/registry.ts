@@ -1,5 +1,5 @@
 import type { Storage } from '@llm-rag-yt/orchestrator';
-import type { MonitoringDb } from '@llm-rag-yt/rag/monitoring/migrations.ts';
+import type { MonitoringDb } from '@llm-rag-yt/rag';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { createScrapeCollector } from './scrape-collector.ts';
 

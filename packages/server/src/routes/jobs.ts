@@ -1,6 +1,5 @@
 import type { RunConfig } from '@llm-rag-yt/orchestrator';
-import { InvalidConfigError } from '@llm-rag-yt/orchestrator';
-import { parseRunConfig, validateRunConfig } from '@llm-rag-yt/orchestrator/runs/run-config.ts';
+import { InvalidConfigError, parseRunConfig, validateRunConfig } from '@llm-rag-yt/orchestrator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import type { RagService } from '@llm-rag-yt/rag/service/types.ts';
+import type { RagService } from '@llm-rag-yt/rag';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';

@@ -1,8 +1,5 @@
 import type { DaemonHeartbeat } from '@llm-rag-yt/orchestrator';
-import {
-  describeDaemonHealth,
-  HEARTBEAT_STALE_AFTER_MS,
-} from '@llm-rag-yt/orchestrator/instance/daemon-health.ts';
+import { describeDaemonHealth, HEARTBEAT_STALE_AFTER_MS } from '@llm-rag-yt/orchestrator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';

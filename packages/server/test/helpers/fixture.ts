@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import {
+  createInstance,
   createSqlStorage,
   Definitions,
   defineAsset,
@@ -14,7 +15,6 @@ import {
   type Storage,
   z,
 } from '@llm-rag-yt/orchestrator';
-import { createInstance } from '@llm-rag-yt/orchestrator/instance/create-instance.ts';
 
 /** Test assets: a small pipeline with a partitioned asset, a config schema and a failing asset. */
 export function testDefinitions(): Definitions {
