@@ -99,7 +99,7 @@ export function runProcess(
     }
     const child = spawn(command, args, {
       cwd: opts.cwd,
-      env: opts.env ?? process.env,
+      env: opts.env, // undefined: the child inherits this process's environment (Node's default)
       detached: true, // own process group, so we can signal the group
       stdio: ['pipe', 'pipe', 'pipe'],
     });
