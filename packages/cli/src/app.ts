@@ -112,6 +112,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
         { key: REEMBED_TAG, limit: 1 },
       ],
       runTimeoutSeconds: config.execution.runTimeoutSeconds,
+      runRetryDelaySeconds: config.execution.runRetryDelaySeconds,
       retentionDays: config.execution.retentionDays,
       tickHistory: config.execution.tickHistory,
     };

@@ -40,6 +40,8 @@ const schema = z.object({
     .default('llm-rag-yt'),
   MAX_CONCURRENT_RUNS: int(1).default(5),
   RUN_TIMEOUT_SECONDS: int(1).default(3600),
+  /** Backoff before a run whose worker died is tried again (doubling per attempt, at most 5 min). */
+  RUN_RETRY_DELAY_SECONDS: int(0).default(5),
   /** `asr=1,download=2` — at most N runs with that tag at once. */
   TAG_CONCURRENCY: z.string().default('asr=1'),
   RETENTION_DAYS: int(1).default(30),
@@ -111,6 +113,7 @@ export interface Config {
   readonly execution: {
     readonly maxConcurrentRuns: number;
     readonly runTimeoutSeconds: number;
+    readonly runRetryDelaySeconds: number;
     readonly tagLimits: readonly { key: string; value?: string; limit: number }[];
     readonly retentionDays: number;
     readonly tickHistory: number;
@@ -223,6 +226,7 @@ function buildConfig(e: Env, cwd: string): Config {
     execution: {
       maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
       runTimeoutSeconds: e.RUN_TIMEOUT_SECONDS,
+      runRetryDelaySeconds: e.RUN_RETRY_DELAY_SECONDS,
       tagLimits: parseTagLimits(e.TAG_CONCURRENCY),
       retentionDays: e.RETENTION_DAYS,
       tickHistory: e.TICK_HISTORY,

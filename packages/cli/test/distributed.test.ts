@@ -14,8 +14,8 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * The scale-out setup as real processes: `daemon run`, two `worker`s and a `webserver` on the real
  * PostgreSQL (own schema) and Redis (own queue prefix). `ingest --wait` and `ask` are separate CLI
  * processes. Then a worker is SIGKILLed in the middle of a run that waits on a transcription server
- * that never answers: the daemon's run monitor must fail that run once the worker's heartbeat is
- * stale, and the surviving worker must keep executing new work.
+ * that never answers: the daemon's run monitor must re-queue that run (a lost worker is not the
+ * user's failure) as a new attempt, and the surviving worker must keep executing new work.
  */
 
 const PG = 'postgres://root@127.0.0.1:5432/test';
@@ -29,6 +29,7 @@ interface Run {
   jobName: string;
   status: string;
   workerId: string | null;
+  attempt: number;
   tags: Record<string, string>;
   error: { message: string } | null;
 }
@@ -125,6 +126,7 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
       ASR_BACKEND: 'openai',
       TRANSCRIBE_BASE_URL: asr.baseUrl,
       LOG_LEVEL: 'info',
+      RUN_RETRY_DELAY_SECONDS: '1',
     };
     // The first process creates the schema and runs the migrations; the others then start together.
     daemon = spawnCli('daemon', ['daemon', 'run'], env);
@@ -193,7 +195,7 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
     expect(readdirSync(dir).filter((f) => /\.db/.test(f))).toEqual([]);
   }, 60_000);
 
-  it('a worker killed mid-run: the monitor fails the run once its heartbeat is stale; the other worker goes on', async () => {
+  it('a worker killed mid-run: the monitor re-queues the run as a new attempt; the other worker goes on', async () => {
     const slow = await ingest('slowtalk', false);
     // The run is STARTED on some worker and that worker is stuck in the transcription request.
     const started = await waitUntil(
@@ -219,23 +221,33 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
     const killedAt = Date.now();
     await victim!.stop('SIGKILL');
 
-    const failed = await waitUntil(
-      'the run monitor to fail the run of the dead worker',
+    const requeued = await waitUntil(
+      'the run monitor to re-queue the run of the dead worker',
       async () => {
         const [run] = await runsOf(slow.id);
-        return run && run.status !== 'STARTED' ? run : null;
+        return run && run.attempt > 1 ? run : null;
       },
       40_000,
       250,
     );
     const settledAfterMs = Date.now() - killedAt;
-    // youtube_processing_job has no runRetries, so the monitor fails the run rather than re-queueing it.
-    expect(failed.status).toBe('FAILURE');
-    expect(failed.error?.message).toContain(started.workerId!);
+    // youtube_processing_job has run retries for lost workers: a new attempt, not a failure.
+    expect(requeued.runId).toBe(started.runId);
+    expect(requeued.status).not.toBe('FAILURE');
+    expect(requeued.attempt).toBe(2);
+    const { events } = await getJson<{ events: { message: string }[] }>(
+      `/api/runs/${started.runId}/events?type=RUN_ENQUEUED`,
+    );
+    const why = events.at(-1)!.message;
+    expect(why).toContain(started.workerId!);
     // Same host: the daemon sees the worker's pid is gone at once (heartbeats carry hostname + pid);
     // on another host it would wait for the heartbeat to go stale (3 missed 5 s beats).
-    expect(failed.error?.message).toMatch(/is no longer running|stopped heartbeating \d+ s ago|no heartbeat/);
+    expect(why).toMatch(/is no longer running|stopped heartbeating \d+ s ago|no heartbeat/);
+    expect(why).toMatch(/re-queued as attempt 2 of 4/);
     expect(settledAfterMs).toBeLessThan(30_000);
+    // The request follows its run: still in progress, not failed.
+    const { request: slowNow } = await getJson<{ request: { status: string } }>(`/api/library/requests/${slow.id}`);
+    expect(slowNow.status).toBe('processing');
 
     // New work still flows, executed by the surviving worker.
     const request = await ingest('tides', true);
@@ -243,6 +255,14 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
     const [tides] = await runsOf(request.id);
     expect(tides).toMatchObject({ status: 'SUCCESS' });
     expect(workerOf(tides!)).toBe(survivor);
+    // The re-queued attempt hangs on the transcription server like the first: cancel it.
+    const cancel = await runCli(['pipeline', 'runs', 'cancel', started.runId], env);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    await waitUntil(
+      'the re-queued run to be canceled',
+      async () => ((await runsOf(slow.id))[0]?.status === 'CANCELED' ? true : null),
+      20_000,
+    );
   }, 90_000);
 
   it('SIGTERM stops the daemon, the surviving worker and the web server cleanly', async () => {

@@ -158,7 +158,7 @@ export class Daemon {
       }
     }
     const scheduleTicks: Tick[] = [];
-    if (now - this.#instigatorsAt >= this.#t.instigatorCheckMs || this.#woken.size > 0) {
+    if (now - this.#instigatorsAt >= this.#t.instigatorCheckMs || this.#hasRunnableWake()) {
       this.#instigatorsAt = now;
       await step('sensors', () => this.#startSensors(now));
       scheduleTicks.push(...((await step('schedules', () => this.#schedules(now))) ?? []));
@@ -180,6 +180,7 @@ export class Daemon {
           log: this.#log,
           maxConcurrentRuns: this.settings.maxConcurrentRuns,
           tagLimits: this.settings.tagLimits,
+          runRetryDelayMs: this.settings.runRetryDelaySeconds * 1000,
           workerId: this.localWorkerId,
         },
         now,
@@ -315,8 +316,11 @@ export class Daemon {
     for (const sensor of definitions.sensors.values()) {
       const state = states.get(sensor.name);
       const status = state?.status ?? sensor.defaultStatus;
+      // A wake-up for a sensor still evaluating stays pending: what woke it (a new request) may have
+      // arrived after that evaluation read its inputs, so it is evaluated again once it finishes.
+      if (this.#inflight.has(sensor.name)) continue;
       const woken = this.#woken.delete(sensor.name);
-      if (status !== 'RUNNING' || this.#inflight.has(sensor.name)) continue;
+      if (status !== 'RUNNING') continue;
       if (!woken && !isSensorDue(state?.lastTickAt ?? null, sensor.minimumIntervalSeconds, now)) continue;
       const deps = { storage, definitions, log: this.#log, evaluationTimeoutMs: this.#t.sensorTimeoutMs };
       const task = runSensorTick(deps, sensor, now)
@@ -329,10 +333,21 @@ export class Daemon {
             `sensor '${sensor.name}' tick could not be stored: ${errorMessage(e)}`,
           ),
         )
-        .finally(() => this.#inflight.delete(sensor.name));
+        .finally(() => {
+          this.#inflight.delete(sensor.name);
+          // Woken meanwhile: do not wait for the idle timeout to evaluate it again.
+          if (this.#woken.has(sensor.name)) this.#idle.wake();
+        });
       this.#inflight.set(sensor.name, task);
     }
-    this.#woken.clear();
+    // Wake-ups for names that are not sensors (or not RUNNING) are dropped; those in flight stay.
+    for (const name of this.#woken) if (!this.#inflight.has(name)) this.#woken.delete(name);
+  }
+
+  /** A wake-up waiting for a sensor that is not evaluating right now. */
+  #hasRunnableWake(): boolean {
+    for (const name of this.#woken) if (!this.#inflight.has(name)) return true;
+    return false;
   }
 
   async #awaitSensors(): Promise<void> {
@@ -375,6 +390,7 @@ export class Daemon {
         runTimeoutSeconds: this.settings.runTimeoutSeconds,
         timeoutGraceMs: this.#t.timeoutGraceMs,
         startingTimeoutMs: this.#t.startingTimeoutMs,
+        runRetryDelayMs: this.settings.runRetryDelaySeconds * 1000,
       },
       now,
     );

@@ -5,7 +5,7 @@ import { moveRun, RUN } from '../runs/status-machine.ts';
 import type { Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import type { DaemonLauncher } from './launcher.ts';
-import { event } from './run-queue.ts';
+import { event, retryBackoffMs } from './run-queue.ts';
 import { type LivenessInput, workerDeathReason } from './worker-liveness.ts';
 
 export interface RunMonitorDeps {
@@ -22,6 +22,8 @@ export interface RunMonitorDeps {
   readonly timeoutGraceMs: number;
   /** A STARTING run no worker picked up within this time counts as lost. */
   readonly startingTimeoutMs: number;
+  /** Base backoff before a re-queued run's next attempt (the run queue enforces it). Default 0. */
+  readonly runRetryDelayMs?: number;
 }
 
 export interface RunMonitorReport {
@@ -116,7 +118,10 @@ async function recoverLost(
       startedAt: null,
     });
     if (requeued) {
-      const msg = `Run ${run.status} but ${reason}; re-queued as attempt ${run.attempt + 1} of ${retries + 1}.`;
+      const wait = retryBackoffMs(deps.runRetryDelayMs ?? 0, run.attempt + 1);
+      const msg = `Run ${run.status} but ${reason}; re-queued as attempt ${run.attempt + 1} of ${retries + 1}${
+        wait > 0 ? `, starting in ${Math.round(wait / 100) / 10} s` : ''
+      }.`;
       deps.log.warn({}, `run ${run.runId}: ${msg}`);
       await deps.storage.events.appendEvents([event(requeued, now, 'RUN_ENQUEUED', 'warn', msg)]);
       report.requeued.push(run.runId);

@@ -12,6 +12,8 @@ export interface RunQueueDeps {
   readonly log: OrchestratorLogger;
   readonly maxConcurrentRuns: number;
   readonly tagLimits: readonly TagConcurrencyLimit[];
+  /** Base backoff of a run re-queued after its worker died (see InstanceSettings.runRetryDelaySeconds). */
+  readonly runRetryDelayMs?: number;
   /** Written as the run's workerId at STARTING (null when a remote worker will set it at STARTED), so the monitor knows who is responsible. */
   readonly workerId: string | null;
 }
@@ -35,7 +37,15 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
   // With tag limits, read more than the free slots so runs blocked by a limit do not hide those behind
   // them; without, admission is plain queue order and one extra row tells whether more are waiting.
   const window = deps.tagLimits.length ? Math.max(free * 4, 100) : free + 1;
-  const queued = await storage.runs.listQueuedRuns(window);
+  let queued = await storage.runs.listQueuedRuns(window);
+  const backingOff = (r: Run) =>
+    r.attempt > 1 && now < r.updatedAt + retryBackoffMs(deps.runRetryDelayMs ?? 0, r.attempt);
+  if (queued.some(backingOff)) {
+    // Runs waiting out a retry backoff must not hide the runs behind them.
+    queued = (await storage.runs.listQueuedRuns(Math.max(free * 4, 100) + window)).filter(
+      (r) => !backingOff(r),
+    );
+  }
   const admitted = admitRuns({
     queued,
     inProgress,
@@ -76,6 +86,11 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
     }
   }
   return { launched, waiting: queued.length - launched.length };
+}
+
+/** Wait before attempt `attempt` (≥ 2) of a re-queued run: base, doubling per attempt, at most 5 minutes. */
+export function retryBackoffMs(baseMs: number, attempt: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempt - 2), 300_000);
 }
 
 async function countQueued(storage: Storage): Promise<number> {

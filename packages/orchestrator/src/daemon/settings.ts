@@ -14,6 +14,11 @@ export interface InstanceSettings {
   readonly retentionDays: number | null;
   /** Ticks kept per sensor/schedule. Default 100. */
   readonly tickHistory: number;
+  /**
+   * A run re-queued because its worker died waits this long before its next attempt, doubling per
+   * attempt (capped at 5 minutes), so work that kills its worker does not crash-loop. Default 0.
+   */
+  readonly runRetryDelaySeconds: number;
 }
 
 export const DEFAULT_SETTINGS: InstanceSettings = Object.freeze({
@@ -22,6 +27,7 @@ export const DEFAULT_SETTINGS: InstanceSettings = Object.freeze({
   runTimeoutSeconds: 3600,
   retentionDays: 30,
   tickHistory: 100,
+  runRetryDelaySeconds: 0,
 });
 
 export function resolveSettings(s: Partial<InstanceSettings> | undefined): InstanceSettings {
@@ -32,6 +38,8 @@ export function resolveSettings(s: Partial<InstanceSettings> | undefined): Insta
     if (!l.key || !(Number.isInteger(l.limit) && l.limit >= 0))
       throw new RangeError(`tag limit ${JSON.stringify(l)} needs a key and a whole-number limit ≥ 0.`);
   }
+  if (!(out.runRetryDelaySeconds >= 0))
+    throw new RangeError(`runRetryDelaySeconds must be ≥ 0, got ${out.runRetryDelaySeconds}.`);
   if (!(out.runTimeoutSeconds > 0))
     throw new RangeError(`runTimeoutSeconds must be > 0, got ${out.runTimeoutSeconds}.`);
   return Object.freeze({ ...out, tagLimits: Object.freeze([...out.tagLimits]) });

@@ -1,5 +1,8 @@
 import { defineJob } from '@llm-rag-yt/orchestrator';
 
+/** Re-queues of a run whose worker died before it fails for good (4 attempts in all). */
+export const LOST_WORKER_RUN_RETRIES = 3;
+
 /**
  * URL → audio → transcription → embeddings, all in one run. The seed's diagram splits this at the
  * filesystem (the download's audio file wakes audio_file_sensor, which starts
@@ -19,6 +22,9 @@ export const youtubeProcessingJob = defineJob({
   ],
   tags: { pipeline: 'youtube' },
   timeoutSeconds: 4 * 3600,
+  // A worker that died (crash, OOM kill, deploy) is not the user's failure: re-queue the run (with the
+  // instance's backoff); only work that keeps killing its worker fails for good.
+  runRetries: LOST_WORKER_RUN_RETRIES,
   maxConcurrentSteps: 1,
 });
 
@@ -29,5 +35,6 @@ export const audioProcessingJob = defineJob({
   selection: ['unprocessed_audio_files', 'transcribed_audio_files', 'embedded_content'],
   tags: { pipeline: 'audio' },
   timeoutSeconds: 4 * 3600,
+  runRetries: LOST_WORKER_RUN_RETRIES,
   maxConcurrentSteps: 1,
 });
