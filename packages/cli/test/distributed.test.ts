@@ -246,7 +246,9 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
     expect(why).toMatch(/re-queued as attempt 2 of 4/);
     expect(settledAfterMs).toBeLessThan(30_000);
     // The request follows its run: still in progress, not failed.
-    const { request: slowNow } = await getJson<{ request: { status: string } }>(`/api/library/requests/${slow.id}`);
+    const { request: slowNow } = await getJson<{ request: { status: string } }>(
+      `/api/library/requests/${slow.id}`,
+    );
     expect(slowNow.status).toBe('processing');
 
     // New work still flows, executed by the surviving worker.
