@@ -15,7 +15,37 @@ export type OrchestratorErrorCode =
   | 'RUN_CANCELED'
   | 'RUN_TIMEOUT'
   | 'INVALID_TRANSITION'
-  | 'STORAGE_ERROR';
+  | 'STORAGE_ERROR'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'UNAVAILABLE';
+
+/**
+ * What a caller can do about a failure, whatever the transport: the server maps each kind to one
+ * HTTP status (`server/src/http-error.ts`), the CLI to a message. `null`: not the caller's to fix
+ * (a bug, a storage failure, a retry signal inside a run) — reported as an internal error.
+ */
+export type ErrorKind = 'not_found' | 'invalid_input' | 'conflict' | 'unavailable';
+
+/** One table, checked for completeness by the type: every code has a kind (or none). */
+const KIND_OF_CODE: Readonly<Record<OrchestratorErrorCode, ErrorKind | null>> = Object.freeze({
+  INVALID_DEFINITION: 'invalid_input',
+  UNKNOWN_NAME: 'not_found',
+  INVALID_CONFIG: 'invalid_input',
+  INVALID_CRON: 'invalid_input',
+  USER_CODE_ERROR: null,
+  NON_RETRIABLE: null,
+  RETRY_AFTER: 'unavailable',
+  RUN_CANCELED: null,
+  RUN_TIMEOUT: null,
+  INVALID_TRANSITION: 'conflict',
+  STORAGE_ERROR: null,
+  NOT_FOUND: 'not_found',
+  INVALID_INPUT: 'invalid_input',
+  CONFLICT: 'conflict',
+  UNAVAILABLE: 'unavailable',
+});
 
 export class OrchestratorError extends Error {
   readonly code: OrchestratorErrorCode;
@@ -23,6 +53,62 @@ export class OrchestratorError extends Error {
     super(message, options);
     this.name = 'OrchestratorError';
     this.code = code;
+  }
+}
+
+/** The kind of any thrown value: only our errors have one (read from `code`, so across module copies too). */
+export function errorKind(e: unknown): ErrorKind | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && Object.hasOwn(KIND_OF_CODE, code)
+    ? KIND_OF_CODE[code as OrchestratorErrorCode]
+    : null;
+}
+
+/**
+ * True when running the same work again cannot help: a NonRetriableError, or input that is invalid
+ * as given. Read from `code`, so it also holds across module copies.
+ */
+export function isPermanentFailure(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'NON_RETRIABLE' || errorKind(e) === 'invalid_input';
+}
+
+/** Something the caller named (a request, a query, an alert, a video) does not exist. */
+export class NotFoundError extends OrchestratorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NOT_FOUND', message, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+/**
+ * The caller's input cannot succeed as given (bad value, malformed file). Retrying the same input
+ * will not help either, so a run step that throws it is not retried (see shouldRetry).
+ */
+export class InvalidInputError extends OrchestratorError {
+  readonly issues: readonly { path: string; message: string }[] | undefined;
+  constructor(
+    message: string,
+    options?: { cause?: unknown; issues?: readonly { path: string; message: string }[] },
+  ) {
+    super('INVALID_INPUT', message, options);
+    this.name = 'InvalidInputError';
+    this.issues = options?.issues;
+  }
+}
+
+/** The thing exists but its state does not allow this (retry a request that is still running…). */
+export class ConflictError extends OrchestratorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFLICT', message, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** A service this needs is down or busy; trying again later may work. */
+export class UnavailableError extends OrchestratorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNAVAILABLE', message, options);
+    this.name = 'UnavailableError';
   }
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineAsset, defineJob, defineOp, z } from '../src/definitions/define.ts';
 import { ASSET_JOB_NAME, Definitions } from '../src/definitions/definitions.ts';
 import type { AssetDefinition } from '../src/definitions/types.ts';
-import { NonRetriableError, RetryAfterError } from '../src/errors.ts';
+import { InvalidInputError, NonRetriableError, NotFoundError, RetryAfterError } from '../src/errors.ts';
 import { type ExecuteRunDeps, executeRun } from '../src/execution/executor.ts';
 import { runProcess } from '../src/execution/process.ts';
 import type { NewRun, RunEvent } from '../src/runs/types.ts';
@@ -213,6 +213,34 @@ describe('executeRun: config, failures and retries', () => {
       'STEP_SUCCESS',
       'ASSET_MATERIALIZATION',
     ]);
+  });
+
+  it('never retries invalid input either (same input, same failure), but does retry other errors', async () => {
+    const calls = { invalid: 0, flaky: 0 };
+    const defs = new Definitions({
+      assets: [
+        defineAsset({
+          key: 'bad_captions',
+          retry: { maxRetries: 3, delaySeconds: 0 },
+          compute: () => {
+            calls.invalid++;
+            throw new InvalidInputError('The captions file has no WEBVTT header.');
+          },
+        }),
+        defineAsset({
+          key: 'flaky',
+          retry: { maxRetries: 2, delaySeconds: 0 },
+          compute: () => {
+            calls.flaky++;
+            throw new NotFoundError('not there yet');
+          },
+        }),
+      ],
+      jobs: [defineJob({ name: 'ii_job', selection: '*' })],
+    });
+    const { run: r } = await run(defs, { jobName: 'ii_job' });
+    expect(r.status).toBe('FAILURE');
+    expect(calls).toEqual({ invalid: 1, flaky: 3 });
   });
 
   it('never retries NonRetriableError, skips downstream and keeps the cause chain', async () => {

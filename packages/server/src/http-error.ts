@@ -1,9 +1,9 @@
 import {
+  assertUnreachable,
+  type ErrorKind,
+  errorKind,
   InvalidConfigError,
-  InvalidTransitionError,
-  NonRetriableError,
-  OrchestratorError,
-  UnknownNameError,
+  InvalidInputError,
 } from '@llm-rag-yt/orchestrator';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -29,40 +29,33 @@ export interface ErrorBody {
   error: { status: number; message: string; issues?: readonly { path: string; message: string }[] };
 }
 
-/** Maps domain errors to 4xx; anything unknown becomes a 500 without details (logged server-side). */
+/** The one place that decides the HTTP status of a domain error: by its kind, nothing else. */
+export function statusOfKind(kind: ErrorKind): ContentfulStatusCode {
+  switch (kind) {
+    case 'not_found':
+      return 404;
+    case 'invalid_input':
+      return 400;
+    case 'conflict':
+      return 409;
+    case 'unavailable':
+      return 503;
+    default:
+      return assertUnreachable(kind);
+  }
+}
+
+/**
+ * Maps errors meant for the client to an HttpError by their domain kind (see ErrorKind in the
+ * orchestrator). Anything else is null: a 500 without details, logged server-side.
+ */
 export function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
-  if (err instanceof InvalidConfigError) return new HttpError(400, err.message, err.issues);
-  if (err instanceof UnknownNameError) return new HttpError(404, err.message);
-  if (err instanceof InvalidTransitionError) return new HttpError(409, err.message);
-  // The RAG service throws NonRetriableError for requests that cannot succeed as given (unknown
-  // query id, malformed caption file, bad rating): a client error, and its message says what to fix.
-  if (err instanceof NonRetriableError)
-    return new HttpError(
-      /\b(does not exist|not found|no such)\b/i.test(err.message) ? 404 : 400,
-      err.message,
-    );
-  if (err instanceof OrchestratorError) {
-    switch (err.code) {
-      case 'INVALID_CRON':
-      case 'INVALID_DEFINITION':
-        return new HttpError(400, err.message);
-      default:
-        return null;
-    }
-  }
-  // Errors from the RAG service that carry an explicit client status (e.g. `{ status: 400 }`).
-  const status =
-    (err as { status?: unknown; statusCode?: unknown })?.status ??
-    (err as { statusCode?: unknown })?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500 && err instanceof Error) {
-    return new HttpError(status as ContentfulStatusCode, err.message);
-  }
-  // RAG-side errors follow a naming convention: *NotFoundError → 404, Invalid*/Validation* → 400.
-  if (err instanceof Error && /NotFound/.test(err.name)) return new HttpError(404, err.message);
-  if (err instanceof Error && /^(Invalid|Validation)|ValidationError$/.test(err.name))
-    return new HttpError(400, err.message);
-  return null;
+  const kind = errorKind(err);
+  if (kind === null) return null;
+  const issues =
+    err instanceof InvalidConfigError || err instanceof InvalidInputError ? err.issues : undefined;
+  return new HttpError(statusOfKind(kind), (err as Error).message, issues);
 }
 
 let errorCounter = 0;

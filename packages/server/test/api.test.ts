@@ -142,6 +142,14 @@ describe('jobs and runs', () => {
     expect(notDone.status).toBe(409);
   });
 
+  it('cancelling a finished run is a conflict (409) and leaves the run as it was', async () => {
+    const done = await launchAndRun();
+    const refused = await post(`/api/runs/${done}/cancel`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/already finished with SUCCESS; there is nothing to cancel/);
+    expect((await get(`/api/runs/${done}`)).body.run.status).toBe('SUCCESS');
+  });
+
   it('counts runs by status', async () => {
     const { body } = await get('/api/runs/counts?since=0');
     expect(body.counts.SUCCESS).toBeGreaterThan(0);

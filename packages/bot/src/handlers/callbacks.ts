@@ -1,3 +1,4 @@
+import { errorKind } from '@llm-rag-yt/orchestrator';
 import type { Bot, Context } from 'grammy';
 import { isAdminChat } from '../access.ts';
 import { renderDetails, toCitationViews } from '../answer-view.ts';
@@ -96,7 +97,7 @@ async function handle(ctx: Context, svc: BotServices, a: CallbackAction): Promis
       }
       const by = ctx.from?.username ? `@${ctx.from.username}` : `telegram:${userId}`;
       const alert = await host.rag.acknowledgeAlert(a.alertId, by).catch((e: Error) => {
-        if (e?.name === 'AlertNotFoundError') return null;
+        if (errorKind(e) === 'not_found') return null;
         throw e;
       });
       if (!alert) {

@@ -1,3 +1,4 @@
+import { errorKind } from '@llm-rag-yt/orchestrator';
 import type { Context } from 'grammy';
 import type { BotHost } from '../host.ts';
 import type { ProgressTracker } from '../progress-tracker.ts';
@@ -23,7 +24,7 @@ export function replyHtml(ctx: Context, html: string, replyMarkup?: InlineKeyboa
   });
 }
 
-/** Errors whose message is meant for the user (bad input), as opposed to bugs or outages. */
+/** Errors whose message is meant for the user (bad input, unknown ids, …), as opposed to bugs. */
 export function isUserFacingError(e: unknown): e is Error {
-  return (e as { code?: unknown } | null)?.code === 'NON_RETRIABLE' && e instanceof Error;
+  return e instanceof Error && (errorKind(e) !== null || (e as { code?: unknown }).code === 'NON_RETRIABLE');
 }

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '../definitions/types.ts';
-import { NonRetriableError, RetryAfterError } from '../errors.ts';
+import { isPermanentFailure, RetryAfterError } from '../errors.ts';
 
 /**
  * Milliseconds to wait before retry number `attempt` (1 = the first retry).
@@ -31,8 +31,8 @@ export function retryDelayMs(
   return Math.round(delay);
 }
 
-/** Whether a failed attempt (1-based) may be retried under `policy`. NonRetriableError never is. */
+/** Whether a failed attempt (1-based) may be retried under `policy`. Permanent failures never are. */
 export function shouldRetry(policy: RetryPolicy | null, attempt: number, error: unknown): boolean {
-  if (error instanceof NonRetriableError) return false;
+  if (isPermanentFailure(error)) return false;
   return attempt <= (policy?.maxRetries ?? 0);
 }

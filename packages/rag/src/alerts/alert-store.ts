@@ -1,3 +1,4 @@
+import { NotFoundError } from '@llm-rag-yt/orchestrator';
 import type { MonitoringDb } from '../monitoring/migrations.ts';
 import type { Alert } from '../service/types.ts';
 import type { AlertCandidate } from './rules.ts';
@@ -59,7 +60,7 @@ export interface SyncResult {
   resolved: Alert[];
 }
 
-export class AlertNotFoundError extends Error {
+export class AlertNotFoundError extends NotFoundError {
   constructor(id: number) {
     super(`Alert ${id} does not exist. List alerts with 'llm-rag-yt bot alerts' to see valid ids.`);
     this.name = 'AlertNotFoundError';

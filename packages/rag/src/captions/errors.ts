@@ -1,4 +1,4 @@
-import { NonRetriableError } from '@llm-rag-yt/orchestrator';
+import { InvalidInputError } from '@llm-rag-yt/orchestrator';
 
 export type CaptionFormat = 'vtt' | 'srt' | 'json3';
 
@@ -8,7 +8,8 @@ export const SUPPORTED_CAPTION_FORMATS =
 const FORMAT_NAMES: Record<CaptionFormat, string> = { vtt: 'WebVTT', srt: 'SRT', json3: 'YouTube json3' };
 
 /** A caption file is malformed. Says which format, which line, and what was expected. */
-export class CaptionParseError extends NonRetriableError {
+/** Invalid input: a run that meets one does not retry (isPermanentFailure). */
+export class CaptionParseError extends InvalidInputError {
   readonly format: CaptionFormat | null;
   /** 1-based line number, when the problem has one. */
   readonly line: number | null;

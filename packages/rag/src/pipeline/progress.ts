@@ -1,13 +1,11 @@
 import type { MetadataValue } from '@llm-rag-yt/orchestrator';
-import { errorMessage, NonRetriableError, type StepContext } from '@llm-rag-yt/orchestrator';
+import { errorMessage, isPermanentFailure, type StepContext } from '@llm-rag-yt/orchestrator';
 import type { RequestStage } from '../service/types.ts';
 import type { RagStore } from '../store/rag-store.ts';
 import type { VideoWork } from './work-items.ts';
 
-/** True when retrying cannot help (also across module copies, by error code). */
-export function isPermanent(e: unknown): boolean {
-  return e instanceof NonRetriableError || (e as { code?: unknown } | null)?.code === 'NON_RETRIABLE';
-}
+/** True when retrying cannot help (NonRetriableError or invalid input; across module copies too). */
+export const isPermanent = isPermanentFailure;
 
 /** Moves requests to a stage (status processing). Requests are what the bot and web show. */
 export async function enterStage(

@@ -1,4 +1,4 @@
-import { NonRetriableError } from '@llm-rag-yt/orchestrator';
+import { InvalidInputError } from '@llm-rag-yt/orchestrator';
 
 /*
  * User text → safe full-text queries. Questions arrive from chat users and contain anything
@@ -7,7 +7,7 @@ import { NonRetriableError } from '@llm-rag-yt/orchestrator';
  */
 
 /** The question has no searchable words. Shown to the user as is. */
-export class EmptyQuestionError extends NonRetriableError {
+export class EmptyQuestionError extends InvalidInputError {
   constructor(question: string) {
     super(
       question.trim() === ''

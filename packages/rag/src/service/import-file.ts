@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Instance, NonRetriableError } from '@llm-rag-yt/orchestrator';
+import { ConflictError, type Instance, InvalidInputError } from '@llm-rag-yt/orchestrator';
 import { parseCaptions } from '../captions/parse.ts';
 import { hashFile, isMediaFile, localVideoId, titleFromFile } from '../pipeline/local-media.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../pipeline/resources.ts';
@@ -34,12 +34,12 @@ export async function importFile(
   opts: ImportOptions = {},
 ): Promise<YoutubeRequest> {
   const st = await stat(path).catch(() => null);
-  if (!st?.isFile()) throw new NonRetriableError(`Cannot import '${path}': no such file.`);
-  if (st.size === 0) throw new NonRetriableError(`Cannot import '${path}': the file is empty.`);
+  if (!st?.isFile()) throw new InvalidInputError(`Cannot import '${path}': no such file.`);
+  if (st.size === 0) throw new InvalidInputError(`Cannot import '${path}': the file is empty.`);
   const ext = extname(path).toLowerCase();
   if (TRANSCRIPT_EXTENSIONS.has(ext)) return importTranscript(resources, instance, path, opts);
   if (isMediaFile(path)) return importMedia(resources, instance, path, opts);
-  throw new NonRetriableError(
+  throw new InvalidInputError(
     `Cannot import '${path}': '${ext || 'no extension'}' is neither media (${'.mp3, .wav, .m4a, .mp4, .webm, …'}) nor a transcript (.vtt, .srt, .json3).`,
   );
 }
@@ -54,13 +54,13 @@ async function importTranscript(
   const fromName = basename(path).split('.')[0] ?? '';
   const videoId = opts.videoId ?? (isVideoId(fromName) ? fromName : null);
   if (!videoId) {
-    throw new NonRetriableError(
+    throw new InvalidInputError(
       `Cannot tell which video '${basename(path)}' belongs to. Give its id (--video-id ID), e.g. the 11 characters after watch?v=.`,
     );
   }
   const text = await readFile(path, 'utf8');
   const { format, segments } = parseCaptions(text, { filename: path });
-  if (segments.length === 0) throw new NonRetriableError(`The transcript '${path}' has no text.`);
+  if (segments.length === 0) throw new InvalidInputError(`The transcript '${path}' has no text.`);
   const dir = join(settings.dataDir, 'imports');
   await mkdir(dir, { recursive: true });
   const stored = join(dir, `${safeFileName(videoId)}.${format}`);
@@ -115,7 +115,7 @@ async function importMedia(
   const videoId = localVideoId(hash);
   const known = await store.audioFiles.findByHash(hash);
   if (known?.status === 'completed' && (await store.videos.get(known.videoId))?.status === 'indexed') {
-    throw new NonRetriableError(`'${basename(path)}' was already imported as video ${known.videoId}.`);
+    throw new ConflictError(`'${basename(path)}' was already imported as video ${known.videoId}.`);
   }
   await mkdir(settings.audioDir, { recursive: true });
   const name = safeFileName(opts.title ?? titleFromFile(path));

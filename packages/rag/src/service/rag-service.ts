@@ -1,6 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, type Instance, isTerminal, NonRetriableError } from '@llm-rag-yt/orchestrator';
+import {
+  ConflictError,
+  errorMessage,
+  type Instance,
+  InvalidInputError,
+  isTerminal,
+  NotFoundError,
+} from '@llm-rag-yt/orchestrator';
 import * as alerts from '../alerts/alert-store.ts';
 import { answerQuestion } from '../answer/answer-question.ts';
 import type { RagResources } from '../pipeline/resources.ts';
@@ -76,9 +83,9 @@ export function createRagService(deps: RagServiceDeps): RagService {
 
     async retryRequest(id) {
       const r = await store.requests.get(id);
-      if (!r) throw new NonRetriableError(`Request ${id} does not exist.`);
+      if (!r) throw new NotFoundError(`Request ${id} does not exist.`);
       if (r.status !== 'failed') {
-        throw new NonRetriableError(`Request ${id} is ${r.status}; only failed requests can be retried.`);
+        throw new ConflictError(`Request ${id} is ${r.status}; only failed requests can be retried.`);
       }
       const updated = await store.requests.update(id, {
         status: 'pending',
@@ -108,7 +115,7 @@ export function createRagService(deps: RagServiceDeps): RagService {
           })),
         );
       } else {
-        throw new NonRetriableError(
+        throw new InvalidInputError(
           'cancelRequests needs requestIds or a userId; refusing to cancel every request.',
         );
       }
@@ -131,7 +138,7 @@ export function createRagService(deps: RagServiceDeps): RagService {
       const started = now();
       const q = (question ?? '').trim();
       if (q.length > MAX_QUESTION_CHARS) {
-        throw new NonRetriableError(
+        throw new InvalidInputError(
           `The question is ${q.length} characters long; ask in at most ${MAX_QUESTION_CHARS}.`,
         );
       }
@@ -182,12 +189,12 @@ export function createRagService(deps: RagServiceDeps): RagService {
 
     async feedback(input) {
       if (input.rating !== 1 && input.rating !== -1) {
-        throw new NonRetriableError(
+        throw new InvalidInputError(
           `Feedback rating must be 1 (helpful) or -1 (not helpful), got ${input.rating}.`,
         );
       }
       if (!(await store.queries.get(input.queryId)))
-        throw new NonRetriableError(`Query ${input.queryId} does not exist.`);
+        throw new NotFoundError(`Query ${input.queryId} does not exist.`);
       await store.queries.addFeedback(input);
     },
 

@@ -1,4 +1,4 @@
-import { NonRetriableError } from '@llm-rag-yt/orchestrator';
+import { InvalidInputError } from '@llm-rag-yt/orchestrator';
 
 /**
  * What a user-supplied link points at. Every YouTube form of one video maps to the same
@@ -27,8 +27,8 @@ export type ParsedVideoUrl =
   /** A non-YouTube http(s) URL: handed to yt-dlp as is (it supports many sites). */
   | { readonly kind: 'other'; readonly url: string };
 
-/** The input is not a usable video link. Non-retriable: the same input will always fail. */
-export class InvalidVideoUrlError extends NonRetriableError {
+/** The input is not a usable video link. Invalid input, so never retried: the same input will always fail. */
+export class InvalidVideoUrlError extends InvalidInputError {
   readonly input: string;
   constructor(input: string, reason: string) {
     super(

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { defineAsset, NonRetriableError } from '@llm-rag-yt/orchestrator';
+import { defineAsset, isPermanentFailure, NonRetriableError } from '@llm-rag-yt/orchestrator';
 import { parseCaptions } from '../../captions/parse.ts';
 import type { TranscriptSegment } from '../../ports.ts';
 import { enterStage, forEachVideo, recordTiming, recordVideo } from '../progress.ts';
@@ -99,7 +99,7 @@ export function transcribedAudioFiles(_resources: RagResources) {
         // The audio row must not stay 'pending' forever once its transcription is given up.
         for (const item of items)
           if (item.audioFileId !== null && ctx.partitionKey === item.videoId) {
-            if (ctx.attempt > maxRetries || (error as { code?: string }).code === 'NON_RETRIABLE')
+            if (ctx.attempt > maxRetries || isPermanentFailure(error))
               await store.audioFiles.setStatus(
                 item.audioFileId,
                 'failed',
