@@ -67,6 +67,7 @@ describe('progress rendering', () => {
     attempts: 0,
     runId: null,
     source: 'bot',
+    priority: 0,
     createdAt: 0,
     updatedAt: 0,
     timings: { downloading: 1500 },

@@ -25,6 +25,15 @@ export interface VideoMetadata {
   uploadDate: string | null;
   description: string | null;
   language: string | null;
+  /** Chapters from the source's metadata (yt-dlp `chapters`); absent or empty when it has none. */
+  chapters?: Chapter[];
+}
+
+/** A titled section of a video, in seconds from its start. */
+export interface Chapter {
+  start: number;
+  end: number;
+  title: string;
 }
 
 export interface CaptionTrack {

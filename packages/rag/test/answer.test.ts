@@ -71,7 +71,14 @@ describe('citations', () => {
       snippet: HITS[0].text,
       score: 0.0325,
       chunkId: 7,
+      chapter: null,
     });
+    // With chapters, the citation names the one its start falls in.
+    const chapters = [
+      { start: 0, end: 80, title: 'Intro' },
+      { start: 80, end: 200, title: 'Boiling water' },
+    ];
+    expect(toCitation(HITS[0], chapters).chapter).toBe('Boiling water');
     // No title known: the id stands in; long text is cut at a word with an ellipsis.
     const long = toCitation(hit({ title: null, text: 'word '.repeat(200) }));
     expect(long.title).toBe('dQw4w9WgXcQ');

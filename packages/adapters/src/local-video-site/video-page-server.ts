@@ -52,6 +52,15 @@ export interface TestVideo {
   silenceSeconds?: number;
   /** Serve an .mp4 with a video track and NO audio track (for "no audio" tests). */
   videoOnly?: boolean;
+  /** The page's `og:description` (yt-dlp reads it as the video's description). */
+  description?: string;
+  /**
+   * Chapters as schema.org VideoObject `hasPart` Clips in JSON-LD (yt-dlp reads them as `chapters`).
+   * Such a page has no `<video>` element (yt-dlp would prefer it and drop the chapters), so no captions either.
+   */
+  chapters?: readonly { start: number; end: number; title: string }[];
+  /** Duration in seconds announced in the JSON-LD (with `chapters`). */
+  durationSeconds?: number;
 }
 
 export interface VideoPageServer {
@@ -100,7 +109,7 @@ export async function startVideoPageServer(opts: { videos: readonly TestVideo[] 
     const { video, media } = entry;
     const ext = video.audioOnly ? 'm4a' : 'mp4';
     if (m[1] === 'videos' && m[3] === 'html')
-      return send(200, 'text/html; charset=utf-8', pageHtml(video, ext));
+      return send(200, 'text/html; charset=utf-8', pageHtml(video, ext, `http://${req.headers.host}`));
     if (m[1] === 'media' && m[3] === ext)
       return send(200, video.audioOnly ? 'audio/mp4' : 'video/mp4', readFileSync(media));
     if (m[1] === 'subs' && m[3] === 'vtt' && video.vttText !== undefined)
@@ -128,17 +137,41 @@ export async function startVideoPageServer(opts: { videos: readonly TestVideo[] 
   };
 }
 
-function pageHtml(video: TestVideo, ext: string): string {
+function pageHtml(video: TestVideo, ext: string, origin: string): string {
   const lang = escapeHtml(video.lang ?? 'en');
   const track =
     video.vttText !== undefined
       ? `<track kind="subtitles" src="/subs/${video.id}.vtt" srclang="${lang}" label="${lang}">`
       : '';
   const type = video.audioOnly ? 'audio/mp4' : 'video/mp4';
+  const description =
+    video.description !== undefined
+      ? `<meta property="og:description" content="${escapeHtml(video.description)}">`
+      : '';
+  const jsonLd = video.chapters
+    ? `<script type="application/ld+json">${JSON.stringify({
+        '@context': 'https://schema.org',
+        '@type': 'VideoObject',
+        name: video.title,
+        contentUrl: `${origin}/media/${video.id}.${ext}`,
+        ...(video.durationSeconds ? { duration: `PT${Math.round(video.durationSeconds)}S` } : {}),
+        hasPart: video.chapters.map((c) => ({
+          '@type': 'Clip',
+          name: c.title,
+          startOffset: c.start,
+          endOffset: c.end,
+        })),
+      }).replace(/</g, '\\u003c')}</script>`
+    : '';
   return `<!DOCTYPE html>
-<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(video.title)}</title></head>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(video.title)}</title>${description}${jsonLd}</head>
 <body><h1>${escapeHtml(video.title)}</h1>
-<video controls width="320"><source src="/media/${video.id}.${ext}" type="${type}">${track}</video>
+${
+  // yt-dlp prefers a <video> element to JSON-LD, so a chaptered page offers the media through JSON-LD only.
+  video.chapters
+    ? ''
+    : `<video controls width="320"><source src="/media/${video.id}.${ext}" type="${type}">${track}</video>`
+}
 </body></html>`;
 }
 

@@ -29,6 +29,7 @@ export interface YtDlpInfo {
   automatic_captions?: Record<string, { ext?: string }[]> | null;
   entries?: (YtDlpInfo | null)[];
   is_live?: boolean | null;
+  chapters?: { start_time?: number | null; end_time?: number | null; title?: string | null }[] | null;
   live_status?: string | null;
 }
 
@@ -87,6 +88,13 @@ export function toVideoMetadata(info: YtDlpInfo, requestedUrl: string): VideoMet
     uploadDate: upload ? `${upload[1]}-${upload[2]}-${upload[3]}` : null,
     description: info.description ?? null,
     language: info.language ?? null,
+    chapters: (info.chapters ?? [])
+      .filter((c) => typeof c?.start_time === 'number')
+      .map((c, i) => ({
+        start: c.start_time!,
+        end: typeof c.end_time === 'number' ? c.end_time : c.start_time!,
+        title: c.title?.trim() || `Chapter ${i + 1}`,
+      })),
   };
 }
 

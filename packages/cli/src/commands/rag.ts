@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { TranscriptSegment } from '@llm-rag-yt/rag';
+import type { Chapter, TranscriptSegment } from '@llm-rag-yt/rag';
 import { STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
@@ -154,8 +154,20 @@ export function registerRagCommands(program: Command, env: CommandEnv): void {
       withApp(async (app) => {
         const v = await app.rag.getVideo(id);
         if (!v) throw new UsageError(`No video '${id}'. List them with: llm-rag-yt videos list`);
-        if (o.json) return json(env, v);
+        const [chapters, summary] = await Promise.all([app.rag.chapters(id), app.rag.summary(id)]);
+        if (o.json) return json(env, { ...v, chapters, summary: summary ?? null });
         for (const [k, val] of Object.entries(v)) out(env, `${k.padEnd(16)} ${val ?? ''}`);
+        if (chapters.length) {
+          out(env, '\nChapters');
+          for (const c of chapters) out(env, `  ${clock(c.start).padStart(8)}  ${c.title}`);
+        }
+        out(env, '\nSummary');
+        if (!summary) out(env, '  (none yet: it is made after the video is indexed)');
+        else {
+          out(env, `  ${summary.label}`);
+          out(env, `  ${summary.summary}`);
+          for (const p of summary.keyPoints) out(env, `  • [${clock(p.start)}] ${p.text} ${p.url}`);
+        }
       }),
     );
   videos
@@ -179,7 +191,7 @@ export function registerRagCommands(program: Command, env: CommandEnv): void {
         const segments = await app.rag.transcript(id);
         if (segments.length === 0)
           throw new UsageError(`No transcript for '${id}'. Is it ingested? llm-rag-yt videos list`);
-        env.io.stdout.write(formatTranscript(segments, o.format));
+        env.io.stdout.write(formatTranscript(segments, o.format, await app.rag.chapters(id)));
       }),
     );
 
@@ -267,8 +279,23 @@ async function followRequests(
 export function formatTranscript(
   segments: readonly TranscriptSegment[],
   format: 'txt' | 'vtt' | 'srt',
+  chapters: readonly Chapter[] = [],
 ): string {
-  if (format === 'txt') return segments.map((s) => `[${clock(s.start)}] ${s.text}`).join('\n') + '\n';
+  if (format === 'txt') {
+    // Chapter titles as headings before the first segment of each chapter.
+    const lines: string[] = [];
+    let next = 0;
+    for (const s of segments) {
+      while (next < chapters.length && chapters[next]!.start <= s.start + 0.001) {
+        lines.push(
+          `${lines.length ? '\n' : ''}## ${chapters[next]!.title} (${clock(chapters[next]!.start)})`,
+        );
+        next++;
+      }
+      lines.push(`[${clock(s.start)}] ${s.text}`);
+    }
+    return lines.join('\n') + '\n';
+  }
   const stamp = (t: number, sep: string) => {
     const ms = Math.round(t * 1000);
     const h = Math.floor(ms / 3_600_000);

@@ -1,4 +1,4 @@
-import type { ChatModel } from '../ports.ts';
+import type { Chapter, ChatModel } from '../ports.ts';
 import type { SearchHit } from '../search/types.ts';
 import type { Citation } from '../service/types.ts';
 import { toCitation } from './citations.ts';
@@ -13,6 +13,8 @@ export interface AnswerInput {
   retrieval: 'hybrid' | 'lexical';
   /** Why search is lexical although an embedder exists (from hybridSearch); shown to the user. */
   retrievalNotice?: string | null;
+  /** Chapters by video id, so each citation names its chapter. */
+  chapters?: ReadonlyMap<string, readonly Chapter[]>;
   signal?: AbortSignal;
 }
 
@@ -42,7 +44,7 @@ export const NO_RESULTS =
  * const { answer, citations } = await answerQuestion({ question: q, hits, chat, retrieval });
  */
 export async function answerQuestion(input: AnswerInput): Promise<Answer> {
-  const citations = input.hits.map(toCitation);
+  const citations = input.hits.map((h) => toCitation(h, input.chapters?.get(h.videoId)));
   const notice = lexicalNotice(input);
   if (citations.length === 0)
     return { answer: withNotice(NO_RESULTS, notice), mode: 'extractive', citations };

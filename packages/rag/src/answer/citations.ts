@@ -1,3 +1,5 @@
+import { chapterAt } from '../chapters/chapters.ts';
+import type { Chapter } from '../ports.ts';
 import type { SearchHit } from '../search/types.ts';
 import type { Citation } from '../service/types.ts';
 import { deepLink } from '../youtube/url.ts';
@@ -19,7 +21,9 @@ export function formatRange(start: number, end: number): string {
 /** Snippets stay short enough for a Telegram message with five sources. */
 const SNIPPET_CHARS = 240;
 
-export function toCitation(hit: SearchHit): Citation {
+/** `chapters`: the video's chapters, so the citation names the one its start falls in. */
+export function toCitation(hit: SearchHit, chapters?: readonly Chapter[]): Citation {
+  const chapter = chapters?.length ? chapterAt(chapters, hit.start) : null;
   return {
     videoId: hit.videoId,
     title: hit.title ?? hit.videoId,
@@ -30,6 +34,7 @@ export function toCitation(hit: SearchHit): Citation {
     snippet: snippet(hit.text),
     score: Math.round(hit.score * 10_000) / 10_000,
     chunkId: hit.chunkId,
+    chapter: chapter?.title ?? null,
   };
 }
 
@@ -43,6 +48,9 @@ function snippet(text: string): string {
 /** "[1] Title (01:15–01:45) https://youtu.be/ID?t=75" — one line per source, for plain-text answers. */
 export function formatSources(citations: readonly Citation[]): string {
   return citations
-    .map((c, i) => `[${i + 1}] ${c.title} (${formatRange(c.start, c.end)}) ${c.url}`)
+    .map(
+      (c, i) =>
+        `[${i + 1}] ${c.title}${c.chapter ? ` › ${c.chapter}` : ''} (${formatRange(c.start, c.end)}) ${c.url}`,
+    )
     .join('\n');
 }

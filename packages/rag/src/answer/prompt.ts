@@ -21,7 +21,8 @@ export function groundedPrompt(
   const sources = citations
     .map((c, i) => {
       const text = texts[i].length > MAX_SOURCE_CHARS ? `${texts[i].slice(0, MAX_SOURCE_CHARS)}…` : texts[i];
-      return `[${i + 1}] "${c.title}" (${formatRange(c.start, c.end)})\n${text}`;
+      const chapter = c.chapter ? `, chapter "${c.chapter}"` : '';
+      return `[${i + 1}] "${c.title}"${chapter} (${formatRange(c.start, c.end)})\n${text}`;
     })
     .join('\n\n');
   return [

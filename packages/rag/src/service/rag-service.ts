@@ -156,6 +156,7 @@ export function createRagService(deps: RagServiceDeps): RagService {
         chat: resources.chat,
         retrieval: search.retrieval,
         retrievalNotice: search.notice,
+        chapters: await store.videos.chaptersOf(search.hits.map((h) => h.videoId)),
         signal: opts.signal,
       });
       const latencyMs = now() - started;
@@ -219,6 +220,10 @@ export function createRagService(deps: RagServiceDeps): RagService {
     },
 
     transcript: (videoId) => store.videos.segments(videoId),
+
+    chapters: (videoId) => store.videos.chapters(videoId),
+
+    summary: (videoId) => store.summaries.get(videoId),
 
     async importFile(path, opts = {}) {
       return importFile(resources, instance, path, opts);

@@ -1,4 +1,5 @@
-import type { AlertSeverity, TranscriptSegment } from '../ports.ts';
+import type { AlertSeverity, Chapter, TranscriptSegment } from '../ports.ts';
+import type { VideoSummary } from '../store/summaries.ts';
 
 /*
  * The RAG application's use cases as the CLI, HTTP API and Telegram bot see them.
@@ -42,7 +43,9 @@ export interface YoutubeRequest {
   force: boolean;
   attempts: number;
   runId: string | null;
-  source: 'cli' | 'api' | 'bot' | 'pipeline_jobs' | 'import' | 'web';
+  source: 'cli' | 'api' | 'bot' | 'pipeline_jobs' | 'import' | 'web' | 'subscription';
+  /** Queue order among pending requests (higher first): hand-sent 0, subscription uploads -10, backfill -20. */
+  priority: number;
   createdAt: number;
   updatedAt: number;
   /** Per-stage timings in ms, e.g. { downloading: 1200 }. */
@@ -77,6 +80,8 @@ export interface Citation {
   snippet: string;
   score: number;
   chunkId: number;
+  /** Title of the video's chapter this passage starts in; null when the video has no chapters. */
+  chapter?: string | null;
 }
 
 export interface AskResult {
@@ -147,6 +152,10 @@ export interface RagService {
   getVideo(videoId: string): Promise<Video | undefined>;
   removeVideo(videoId: string): Promise<boolean>;
   transcript(videoId: string): Promise<TranscriptSegment[]>;
+  /** The video's chapters (from its metadata or description timestamps); [] when none. */
+  chapters(videoId: string): Promise<Chapter[]>;
+  /** The video's stored summary (made by the video_summaries asset), if any. */
+  summary(videoId: string): Promise<VideoSummary | undefined>;
   /** Imports a local media file or a transcript file (vtt/srt/json3). */
   importFile(
     path: string,

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { subscriptionsMigration } from './migrations-subscriptions.ts';
 
 /*
  * The RAG store's tables (see the agreed list in the project notes): requests, videos, audio,
@@ -216,7 +217,11 @@ export async function migrateRagStore(db: Kysely<any>, dialect: Dialect): Promis
   const migrator = new Migrator({
     db,
     provider: {
-      getMigrations: async () => ({ '0001_rag_init': init(dialect), '0002_requests_url': requestsByUrl }),
+      getMigrations: async () => ({
+        '0001_rag_init': init(dialect),
+        '0002_requests_url': requestsByUrl,
+        '0003_subscriptions_chapters_summaries': subscriptionsMigration(dialect),
+      }),
     },
     migrationTableName: 'rag_migrations',
     migrationLockTableName: 'rag_migrations_lock',

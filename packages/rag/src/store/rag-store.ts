@@ -3,6 +3,8 @@ import { AudioFileRepository } from './audio-files.ts';
 import { migrateRagStore } from './migrations.ts';
 import { PipelineJobRepository } from './pipeline-jobs.ts';
 import { RequestRepository } from './requests.ts';
+import { SubscriptionRepository } from './subscriptions.ts';
+import { SummaryRepository } from './summaries.ts';
 import { ActivityRepository, ApiLogRepository, QueryLogRepository, UserRepository } from './users.ts';
 import { VideoRepository } from './videos.ts';
 
@@ -17,6 +19,8 @@ export interface RagStore {
   readonly queries: QueryLogRepository;
   readonly activity: ActivityRepository;
   readonly apiLog: ApiLogRepository;
+  readonly summaries: SummaryRepository;
+  readonly subscriptions: SubscriptionRepository;
   /** The seed's API: queue a pipeline job, returns its id. */
   addPipelineJob(input: {
     jobType: string;
@@ -48,6 +52,8 @@ export function createRagStore(handle: DatabaseHandle): RagStore {
     queries: new QueryLogRepository(db),
     activity: new ActivityRepository(db),
     apiLog: new ApiLogRepository(db),
+    summaries: new SummaryRepository(db),
+    subscriptions: new SubscriptionRepository(db),
     addPipelineJob: (input: { jobType: string; jobData?: Record<string, unknown>; priority?: number }) =>
       pipelineJobs.addPipelineJob(input),
     getPendingJobs: (limit?: number) => pipelineJobs.getPendingJobs(limit),

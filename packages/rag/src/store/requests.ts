@@ -14,6 +14,8 @@ export interface NewRequest {
   runId?: string | null;
   error?: string | null;
   errorPermanent?: boolean;
+  /** Queue order among pending requests (higher first). Hand-sent 0; subscriptions negative. */
+  priority?: number;
 }
 
 export interface RequestPatch {
@@ -59,6 +61,7 @@ export class RequestRepository {
         attempts: 0,
         run_id: input.runId ?? null,
         source: input.source,
+        priority: input.priority ?? 0,
         created_at: now,
         updated_at: now,
         timings: '{}',
@@ -133,12 +136,13 @@ export class RequestRepository {
     return rows.map(toRequest);
   }
 
-  /** Pending requests, oldest first (what the URL sensor turns into runs). */
+  /** Pending requests, highest priority first, then oldest (what the URL sensor turns into runs). */
   async listPending(limit = 50): Promise<YoutubeRequest[]> {
     const rows = await this.db
       .selectFrom('youtube_requests')
       .selectAll()
       .where('status', '=', 'pending')
+      .orderBy('priority', 'desc')
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -245,6 +249,7 @@ function toRequest(r: any): YoutubeRequest {
     attempts: Number(r.attempts),
     runId: r.run_id ?? null,
     source: r.source,
+    priority: Number(r.priority ?? 0),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     timings: parseJson(r.timings, {}),

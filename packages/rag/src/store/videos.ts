@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { TranscriptSegment, VideoMetadata } from '../ports.ts';
+import type { Chapter, TranscriptSegment, VideoMetadata } from '../ports.ts';
 import type { Video } from '../service/types.ts';
 
 export interface VideoPatch {
@@ -83,6 +83,8 @@ export class VideoRepository {
   async delete(videoId: string): Promise<boolean> {
     await this.db.deleteFrom('transcript_segments').where('video_id', '=', videoId).execute();
     await this.db.deleteFrom('transcript_files').where('video_id', '=', videoId).execute();
+    await this.db.deleteFrom('video_chapters').where('video_id', '=', videoId).execute();
+    await this.db.deleteFrom('video_summaries').where('video_id', '=', videoId).execute();
     const res = await this.db.deleteFrom('videos').where('video_id', '=', videoId).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
@@ -113,6 +115,68 @@ export class VideoRepository {
       .orderBy('idx')
       .execute();
     return rows.map((r) => ({ start: Number(r.start), end: Number(r.end), text: r.text }));
+  }
+
+  /** Replaces a video's chapters ('metadata' from the source, or 'description' timestamps). */
+  async replaceChapters(
+    videoId: string,
+    chapters: readonly Chapter[],
+    source: 'metadata' | 'description',
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('video_chapters').where('video_id', '=', videoId).execute();
+      for (let i = 0; i < chapters.length; i += 150) {
+        const batch = chapters.slice(i, i + 150).map((c, j) => ({
+          video_id: videoId,
+          idx: i + j,
+          start: c.start,
+          end: c.end,
+          title: c.title,
+          source,
+        }));
+        await trx.insertInto('video_chapters').values(batch).execute();
+      }
+    });
+  }
+
+  /** A video's chapters in order; [] when it has none. */
+  async chapters(videoId: string): Promise<Chapter[]> {
+    const rows = await this.db
+      .selectFrom('video_chapters')
+      .select(['start', 'end', 'title'])
+      .where('video_id', '=', videoId)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) => ({ start: Number(r.start), end: Number(r.end), title: r.title }));
+  }
+
+  /** Chapters of several videos at once (for citations), keyed by video id. */
+  async chaptersOf(videoIds: readonly string[]): Promise<Map<string, Chapter[]>> {
+    const out = new Map<string, Chapter[]>();
+    if (videoIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('video_chapters')
+      .select(['video_id', 'start', 'end', 'title'])
+      .where('video_id', 'in', [...new Set(videoIds)])
+      .orderBy('video_id')
+      .orderBy('idx')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.video_id) ?? [];
+      list.push({ start: Number(r.start), end: Number(r.end), title: r.title });
+      out.set(r.video_id, list);
+    }
+    return out;
+  }
+
+  /** The stored description (chapters are derived from it when the source has none). */
+  async description(videoId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('videos')
+      .select('description')
+      .where('video_id', '=', videoId)
+      .executeTakeFirst();
+    return row?.description ?? null;
   }
 
   async addTranscriptFile(videoId: string, path: string, format: string, now = Date.now()): Promise<void> {

@@ -97,13 +97,18 @@ export function ragRoutes(opts: AppOptions): Hono {
     const video = await rag().getVideo(videoId);
     if (!video)
       throw new HttpError(404, `Unknown video '${videoId}'. List videos with GET /api/library/videos.`);
-    return c.json({ video });
+    const [chapters, summary] = await Promise.all([rag().chapters(videoId), rag().summary(videoId)]);
+    return c.json({ video, chapters, summary: summary ?? null });
   });
   app.get('/library/videos/:videoId/transcript', async (c) => {
     const videoId = param(c, 'videoId', 100);
     const video = await rag().getVideo(videoId);
     if (!video) throw new HttpError(404, `Unknown video '${videoId}'.`);
-    return c.json({ video, segments: await rag().transcript(videoId) });
+    return c.json({
+      video,
+      segments: await rag().transcript(videoId),
+      chapters: await rag().chapters(videoId),
+    });
   });
   app.post('/library/import', async (c) => {
     const length = Number(c.req.header('content-length') ?? 0);

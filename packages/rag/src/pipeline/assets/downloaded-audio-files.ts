@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { defineAsset, NonRetriableError } from '@llm-rag-yt/orchestrator';
+import { chaptersFor } from '../../chapters/chapters.ts';
 import { safeFileName } from '../../youtube/safe-file-name.ts';
 import { enterStage, forEachVideo, recordTiming, recordVideo } from '../progress.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
@@ -63,6 +64,9 @@ export function downloadedAudioFiles(resources: RagResources) {
             throw new NonRetriableError('The video has neither captions nor an audio track to transcribe.');
           }
           await store.videos.upsert({ ...meta, videoId: work.videoId });
+          const chapters = chaptersFor(meta);
+          // Always replaced: a re-download whose source dropped its chapters must not keep stale ones.
+          await store.videos.replaceChapters(work.videoId, chapters.chapters, chapters.source ?? 'metadata');
           if (result.captions) {
             captionsUsed++;
             await store.videos.addTranscriptFile(work.videoId, result.captions.path, result.captions.format);
@@ -90,6 +94,7 @@ export function downloadedAudioFiles(resources: RagResources) {
               : null,
             audio_bytes: result.audioBytes,
             audio_path: result.audioPath ? { type: 'path', value: result.audioPath } : null,
+            chapters: chapters.chapters.length,
             download_ms: { type: 'duration_ms', value: ms },
           });
           return { ...work, audioFileId, audioPath: result.audioPath, captions: result.captions };

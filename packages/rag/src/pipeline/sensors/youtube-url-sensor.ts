@@ -40,7 +40,7 @@ export const youtubeUrlSensor = defineSensor<RagResources>({
         ...(r.videoId ? { partitionKey: r.videoId } : {}),
         runConfig: { ops: { youtube_urls_to_process: { config: { request_ids: [r.id] } } } },
         tags: { ...requestRunTags(r), source: r.source, ...(r.videoId ? { video_id: r.videoId } : {}) },
-        priority: priorities.get(r.id) ?? 0,
+        priority: priorities.get(r.id) ?? r.priority,
       });
     }
     if (runRequests.length === 0) {
