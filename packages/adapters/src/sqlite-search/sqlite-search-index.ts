@@ -67,7 +67,22 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#handle = handle;
     this.#raw = handle.sqlite;
     loadSqliteVec(this.#raw);
-    this.#vectors = new SqliteVectorStore(this.#raw, opts);
+    this.#vectors = new SqliteVectorStore(this.#raw, (fn) => this.#locked(fn), annDirOf(this.#raw), opts);
+  }
+
+  /** Resolves once the in-memory vector index holds every stored vector (it catches up in the background otherwise). */
+  async vectorIndexReady(): Promise<void> {
+    await this.#vectors.ann.whenReady();
+  }
+
+  /** Whether vector searches currently go through the ANN index, and how many vectors it holds. */
+  async vectorIndexStatus(): Promise<{ approximate: boolean; annVectors: number; storedVectors: number }> {
+    return this.#locked(() => this.#vectors.status());
+  }
+
+  /** Saves the vector index's pending changes to its folder and frees its memory. */
+  async close(): Promise<void> {
+    await this.#vectors.ann.close();
   }
 
   async migrate(): Promise<void> {
@@ -109,26 +124,29 @@ export class SqliteSearchIndex implements SearchIndex {
         'INSERT INTO chunks (video_id, idx, start_seconds, end_seconds, text, token_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
       const insertFts = this.#stmt('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
-      this.#raw.transaction(() => {
-        this.#deleteRows(videoId);
-        const embed = embeddings && embeddingModel && dims !== null && chunks.length > 0;
-        if (embed && this.#vectors.prepareFor(embeddingModel, dims)) {
-          this.#stmt('UPDATE indexed_videos SET embedding_model = NULL').run();
-        }
-        const vectors: { chunkId: number; vector: Float32Array }[] = [];
-        for (let i = 0; i < chunks.length; i++) {
-          const c = chunks[i];
-          const id = Number(
-            insertChunk.run(videoId, c.idx, c.start, c.end, c.text, countWords(c.text), now).lastInsertRowid,
-          );
-          insertFts.run(id, searchText(c.text));
-          if (embed) vectors.push({ chunkId: id, vector: embeddings[i] });
-        }
-        this.#vectors.replaceVideo(videoId, vectors);
-        this.#stmt(
-          'INSERT OR REPLACE INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at) VALUES (?, ?, ?, ?)',
-        ).run(videoId, embed ? embeddingModel : null, chunks.length, now);
-      })();
+      this.#vectors.writing(() =>
+        this.#raw.transaction(() => {
+          this.#deleteRows(videoId);
+          const embed = embeddings && embeddingModel && dims !== null && chunks.length > 0;
+          if (embed && this.#vectors.prepareFor(embeddingModel, dims)) {
+            this.#stmt('UPDATE indexed_videos SET embedding_model = NULL').run();
+          }
+          const vectors: { chunkId: number; vector: Float32Array }[] = [];
+          for (let i = 0; i < chunks.length; i++) {
+            const c = chunks[i];
+            const id = Number(
+              insertChunk.run(videoId, c.idx, c.start, c.end, c.text, countWords(c.text), now)
+                .lastInsertRowid,
+            );
+            insertFts.run(id, searchText(c.text));
+            if (embed) vectors.push({ chunkId: id, vector: embeddings[i] });
+          }
+          this.#vectors.replaceVideo(videoId, vectors);
+          this.#stmt(
+            'INSERT OR REPLACE INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at) VALUES (?, ?, ?, ?)',
+          ).run(videoId, embed ? embeddingModel : null, chunks.length, now);
+        })(),
+      );
       return { chunks: chunks.length, embedded: Boolean(embeddings && chunks.length > 0) };
     });
   }
@@ -136,11 +154,13 @@ export class SqliteSearchIndex implements SearchIndex {
   async deleteVideo(videoId: string): Promise<boolean> {
     return this.#locked(() => {
       let deleted = false;
-      this.#raw.transaction(() => {
-        deleted = this.#deleteRows(videoId) > 0;
-        deleted =
-          this.#stmt('DELETE FROM indexed_videos WHERE video_id = ?').run(videoId).changes > 0 || deleted;
-      })();
+      this.#vectors.writing(() =>
+        this.#raw.transaction(() => {
+          deleted = this.#deleteRows(videoId) > 0;
+          deleted =
+            this.#stmt('DELETE FROM indexed_videos WHERE video_id = ?').run(videoId).changes > 0 || deleted;
+        })(),
+      );
       return deleted;
     });
   }
@@ -322,6 +342,14 @@ function toHit(r: ChunkRow): SearchHit {
     channel: r.channel ?? null,
     url: r.url ?? null,
   };
+}
+
+/** `<database file>.vectors`, the folder of the persisted vector index; null for an in-memory database. */
+function annDirOf(raw: SqliteLike): string | null {
+  const main = (raw.prepare('PRAGMA database_list').all() as { name: string; file: string }[]).find(
+    (d) => d.name === 'main',
+  );
+  return main?.file ? `${main.file}.vectors` : null;
 }
 
 function loadSqliteVec(raw: SqliteLike): void {
