@@ -196,7 +196,8 @@ export class AnnIndex {
             at += batch;
           }
         });
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Unref'd: a one-shot command may exit mid-build (it searched exactly meanwhile).
+        await new Promise<void>((resolve) => setTimeout(resolve, 0).unref());
       }
     };
     this.#building = run()
