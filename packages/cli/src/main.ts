@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBotCommands } from './commands/bot.ts';
 import { registerDagsterCompat } from './commands/dagster-compat.ts';
 import type { CommandEnv } from './commands/env.ts';
+import { registerMcpCommand } from './commands/mcp.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRagCommands } from './commands/rag.ts';
 import { registerServeCommands } from './commands/serve.ts';
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerDagsterCompat(dagster, env);
   registerRagCommands(program, env);
   registerBotCommands(program, env);
+  registerMcpCommand(program, env);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -28,6 +28,8 @@ export { type Chunk, type ChunkOptions, chunkSegments } from './chunking/chunk-s
 export { hybridSearch, type HybridSearchOptions, type HybridSearchResult } from './search/hybrid.ts';
 export { type Answer, type AnswerInput, answerQuestion } from './answer/answer-question.ts';
 
+// — Answers: how citations are shown as text (MCP, OpenAI-compatible endpoint, bot) —
+export { formatRange, formatSources, formatTime } from './answer/citations.ts';
 // — Captions (VTT, SRT, YouTube json3) —
 export {
   type CaptionFormat,

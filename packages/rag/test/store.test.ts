@@ -196,6 +196,46 @@ for (const target of targets) {
       expect(await store.videos.delete('vid00000001')).toBe(false);
     });
 
+    it('lists videos by text in title or channel, any case, with LIKE wildcards taken literally', async () => {
+      const base = {
+        source: 'youtube',
+        channelId: null,
+        durationSeconds: 1,
+        uploadDate: null,
+        description: null,
+        language: null,
+      };
+      await store.videos.upsert({
+        ...base,
+        videoId: 'txt00000001',
+        url: 'u1',
+        title: 'Deep Learning 101',
+        channel: 'Lab',
+      });
+      await store.videos.upsert({
+        ...base,
+        videoId: 'txt00000002',
+        url: 'u2',
+        title: 'Cooking',
+        channel: 'DEEP Kitchen',
+      });
+      await store.videos.upsert({
+        ...base,
+        videoId: 'txt00000003',
+        url: 'u3',
+        title: '100% pure_fun',
+        channel: null,
+      });
+      const ids = async (text: string) => (await store.videos.list({ text })).map((v) => v.videoId).sort();
+      expect(await ids('deep')).toEqual(['txt00000001', 'txt00000002']);
+      expect(await ids('KITCHEN')).toEqual(['txt00000002']);
+      expect(await ids('0% p')).toEqual(['txt00000003']);
+      expect(await ids('%')).toEqual(['txt00000003']);
+      expect(await ids('p_r')).toEqual([]);
+      expect(await ids('pure_')).toEqual(['txt00000003']);
+      for (const id of ['txt00000001', 'txt00000002', 'txt00000003']) await store.videos.delete(id);
+    });
+
     it('returns pending pipeline jobs by priority, FIFO within a priority', async () => {
       const low = await store.addPipelineJob({
         jobType: 'youtube_processing',

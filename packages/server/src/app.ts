@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { apiLogMiddleware } from './api-log.ts';
 import { bearerAuth } from './auth.ts';
 import { HttpError, handleError } from './http-error.ts';
+import { mcpHandler } from './mcp/http.ts';
+import { openAiRoutes } from './openai/routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { requestGuard } from './request-guard.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -81,6 +83,14 @@ export function createApp(opts: AppOptions): Hono {
       'content-type': opts.metricsRegistry.contentType,
     });
   });
+
+  // Model Context Protocol (Streamable HTTP) and the OpenAI-compatible chat endpoint: non-browser
+  // clients with Bearer tokens, each answering errors in its own protocol's shape.
+  const log = apiLogMiddleware(opts.apiLog, opts.logger, now);
+  app.use('/mcp', log);
+  app.use('/v1/*', log);
+  app.all('/mcp', mcpHandler(opts));
+  app.route('/v1', openAiRoutes(opts));
 
   const api = new Hono();
   api.use('*', apiLogMiddleware(opts.apiLog, opts.logger, now));

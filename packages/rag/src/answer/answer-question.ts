@@ -1,6 +1,6 @@
 import type { Chapter, ChatModel } from '../ports.ts';
 import type { SearchHit } from '../search/types.ts';
-import type { Citation } from '../service/types.ts';
+import type { Citation, ConversationTurn } from '../service/types.ts';
 import { toCitation } from './citations.ts';
 import { extractiveAnswer } from './extractive.ts';
 import { groundedPrompt } from './prompt.ts';
@@ -15,6 +15,8 @@ export interface AnswerInput {
   retrievalNotice?: string | null;
   /** Chapters by video id, so each citation names its chapter. */
   chapters?: ReadonlyMap<string, readonly Chapter[]>;
+  /** Earlier conversation turns, oldest first; the chat model sees them before the grounded question. */
+  history?: readonly ConversationTurn[];
   signal?: AbortSignal;
 }
 
@@ -55,6 +57,7 @@ export async function answerQuestion(input: AnswerInput): Promise<Answer> {
         input.question,
         citations,
         input.hits.map((h) => h.text),
+        input.history,
       );
       const text = await input.chat.complete(messages, { signal: input.signal });
       return { answer: withNotice(text, notice), mode: `llm:${input.chat.model}`, citations };

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../ports.ts';
-import type { Citation } from '../service/types.ts';
+import type { Citation, ConversationTurn } from '../service/types.ts';
 import { formatRange } from './citations.ts';
 
 /** Passage text sent to the model per source; keeps five sources well inside small context windows. */
@@ -12,12 +12,21 @@ const SYSTEM = [
   'Answer in the language of the question, concisely (at most a short paragraph or a few bullet points).',
 ].join(' ');
 
-/** The grounded prompt: numbered sources with title and time range, then the question. */
+/** Earlier turns kept for the model: the last few, each cut, so sources keep most of the context window. */
+const MAX_HISTORY_TURNS = 6;
+const MAX_TURN_CHARS = 1000;
+
+/** The grounded prompt: earlier turns (if any), then numbered sources with title and time range, then the question. */
 export function groundedPrompt(
   question: string,
   citations: readonly Citation[],
   texts: readonly string[],
+  history: readonly ConversationTurn[] = [],
 ): ChatMessage[] {
+  const turns: ChatMessage[] = history.slice(-MAX_HISTORY_TURNS).map((t) => ({
+    role: t.role,
+    content: t.content.length > MAX_TURN_CHARS ? `${t.content.slice(0, MAX_TURN_CHARS)}…` : t.content,
+  }));
   const sources = citations
     .map((c, i) => {
       const text = texts[i].length > MAX_SOURCE_CHARS ? `${texts[i].slice(0, MAX_SOURCE_CHARS)}…` : texts[i];
@@ -27,6 +36,7 @@ export function groundedPrompt(
     .join('\n\n');
   return [
     { role: 'system', content: SYSTEM },
+    ...turns,
     { role: 'user', content: `Sources:\n\n${sources}\n\nQuestion: ${question}` },
   ];
 }

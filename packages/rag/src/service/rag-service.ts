@@ -10,6 +10,7 @@ import {
 } from '@llm-rag-yt/orchestrator';
 import * as alerts from '../alerts/alert-store.ts';
 import { answerQuestion } from '../answer/answer-question.ts';
+import { toCitation } from '../answer/citations.ts';
 import type { RagResources } from '../pipeline/resources.ts';
 import { requestRunTags } from '../pipeline/sensors/youtube-url-sensor.ts';
 import { hybridSearch } from '../search/hybrid.ts';
@@ -21,6 +22,8 @@ import type {
   AskResult,
   RagService,
   RequestStatus,
+  SearchOptions,
+  SearchResult,
   SubmitResult,
   YoutubeRequest,
 } from './types.ts';
@@ -41,6 +44,29 @@ export interface RagServiceDeps {
 
 const MAX_QUESTION_CHARS = 2000;
 const MAX_TOP_K = 50;
+
+function checkQuestion(question: string): string {
+  const q = (question ?? '').trim();
+  if (q.length > MAX_QUESTION_CHARS) {
+    throw new InvalidInputError(
+      `The question is ${q.length} characters long; ask in at most ${MAX_QUESTION_CHARS}.`,
+    );
+  }
+  return q;
+}
+
+function clampTopK(topK: number | undefined): number {
+  return Math.min(Math.max(1, Math.floor(topK ?? 5)), MAX_TOP_K);
+}
+
+function searchFilter(k: number, opts: SearchOptions) {
+  return {
+    k,
+    ...(opts.videoId ? { videoIds: [opts.videoId] } : {}),
+    ...(opts.channel ? { channel: opts.channel } : {}),
+    signal: opts.signal,
+  };
+}
 
 /**
  * The RAG use cases behind the CLI, the HTTP API and the Telegram bot.
@@ -136,20 +162,16 @@ export function createRagService(deps: RagServiceDeps): RagService {
 
     async ask(question: string, opts: AskOptions = {}): Promise<AskResult> {
       const started = now();
-      const q = (question ?? '').trim();
-      if (q.length > MAX_QUESTION_CHARS) {
-        throw new InvalidInputError(
-          `The question is ${q.length} characters long; ask in at most ${MAX_QUESTION_CHARS}.`,
-        );
-      }
-      const k = Math.min(Math.max(1, Math.floor(opts.topK ?? 5)), MAX_TOP_K);
+      const q = checkQuestion(question);
+      const k = clampTopK(opts.topK);
       // Throws EmptyQuestionError (clear message) for empty or symbol-only questions; user text never reaches FTS syntax.
-      const search = await hybridSearch(searchIndex, resources.embedder, q, {
-        k,
-        ...(opts.videoId ? { videoIds: [opts.videoId] } : {}),
-        ...(opts.channel ? { channel: opts.channel } : {}),
-        signal: opts.signal,
-      });
+      let search = await hybridSearch(searchIndex, resources.embedder, q, searchFilter(k, opts));
+      const earlier = (opts.history ?? []).filter((t) => t.role === 'user').map((t) => t.content.trim());
+      if (search.hits.length === 0 && earlier.length > 0) {
+        // A follow-up ("and why?") names nothing itself: search again with what the user asked before.
+        const context = `${earlier.slice(-2).join(' ')} ${q}`.slice(-MAX_QUESTION_CHARS);
+        search = await hybridSearch(searchIndex, resources.embedder, context, searchFilter(k, opts));
+      }
       const answer = await answerQuestion({
         question: q,
         hits: search.hits,
@@ -157,6 +179,7 @@ export function createRagService(deps: RagServiceDeps): RagService {
         retrieval: search.retrieval,
         retrievalNotice: search.notice,
         chapters: await store.videos.chaptersOf(search.hits.map((h) => h.videoId)),
+        history: opts.history,
         signal: opts.signal,
       });
       const latencyMs = now() - started;
@@ -185,6 +208,23 @@ export function createRagService(deps: RagServiceDeps): RagService {
         citations: answer.citations,
         latencyMs,
         queryId,
+      };
+    },
+
+    async search(query, opts = {}): Promise<SearchResult> {
+      const q = checkQuestion(query);
+      const result = await hybridSearch(
+        searchIndex,
+        resources.embedder,
+        q,
+        searchFilter(clampTopK(opts.topK), opts),
+      );
+      const chapters = await store.videos.chaptersOf(result.hits.map((h) => h.videoId));
+      return {
+        query: q,
+        retrieval: result.retrieval,
+        notice: result.notice,
+        moments: result.hits.map((h) => toCitation(h, chapters.get(h.videoId))),
       };
     },
 

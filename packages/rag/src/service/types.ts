@@ -96,13 +96,41 @@ export interface AskResult {
   queryId: number;
 }
 
+/** One earlier turn of a conversation (chat front ends send the whole conversation). */
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
 export interface AskOptions {
+  /**
+   * Earlier turns, oldest first: the chat model sees them as the conversation, and when the question
+   * alone finds nothing (a follow-up like "and why?") the previous user turns join the search query.
+   */
+  history?: readonly ConversationTurn[];
   topK?: number;
   videoId?: string;
   channel?: string;
   userId?: number;
   source?: 'cli' | 'api' | 'bot' | 'web';
   signal?: AbortSignal;
+}
+
+export interface SearchOptions {
+  topK?: number;
+  videoId?: string;
+  channel?: string;
+  signal?: AbortSignal;
+}
+
+/** Moments of videos matching a query (no answer is composed): what an assistant's `search` tool returns. */
+export interface SearchResult {
+  query: string;
+  retrieval: 'hybrid' | 'lexical';
+  /** Why search is lexical although an embedder exists; null otherwise. */
+  notice: string | null;
+  /** Best first; the same shape as an answer's citations (title, time range, deep link, snippet, score). */
+  moments: Citation[];
 }
 
 export interface SubmitOptions {
@@ -147,8 +175,11 @@ export interface RagService {
   /** Cancels the user's pending/processing requests and their runs; returns how many. */
   cancelRequests(opts: { userId?: number; requestIds?: number[] }): Promise<number>;
   ask(question: string, opts?: AskOptions): Promise<AskResult>;
+  /** Hybrid search without composing an answer (nothing is recorded in the query log). */
+  search(query: string, opts?: SearchOptions): Promise<SearchResult>;
   feedback(input: { queryId: number; userId?: number; rating: 1 | -1; comment?: string }): Promise<void>;
-  listVideos(opts?: { limit?: number; channel?: string }): Promise<Video[]>;
+  /** Newest first; `text` matches title or channel, case-insensitively. */
+  listVideos(opts?: { limit?: number; channel?: string; text?: string }): Promise<Video[]>;
   getVideo(videoId: string): Promise<Video | undefined>;
   removeVideo(videoId: string): Promise<boolean>;
   transcript(videoId: string): Promise<TranscriptSegment[]>;

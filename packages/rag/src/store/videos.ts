@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Chapter, TranscriptSegment, VideoMetadata } from '../ports.ts';
 import type { Video } from '../service/types.ts';
 
@@ -48,10 +48,25 @@ export class VideoRepository {
   }
 
   /** Newest first. */
-  async list(opts: { limit?: number; channel?: string; status?: Video['status'] } = {}): Promise<Video[]> {
+  async list(
+    opts: { limit?: number; channel?: string; status?: Video['status']; text?: string } = {},
+  ): Promise<Video[]> {
     let q = this.db.selectFrom('videos').selectAll();
     if (opts.channel) q = q.where('channel', '=', opts.channel);
     if (opts.status) q = q.where('status', '=', opts.status);
+    if (opts.text?.trim()) {
+      // Case-insensitive substring of title or channel on both dialects (Postgres LIKE is case-sensitive).
+      const pattern = `%${opts.text
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      q = q.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(title) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(coalesce(channel, '')) like ${pattern} escape '\\'`,
+        ]),
+      );
+    }
     const rows = await q
       .orderBy('created_at', 'desc')
       .orderBy('video_id')

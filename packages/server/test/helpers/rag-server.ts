@@ -14,7 +14,7 @@ import { silentLogger } from './fixture.ts';
 
 export async function startRagServer(opts: { tokens?: readonly string[] } = {}) {
   const env = await startRagEnv({ monitoring: true });
-  const { dir, handle, storage, store, instance, service: rag } = env;
+  const { dir, handle, storage, store, instance, resources, service: rag } = env;
   const app = createApp({
     instance,
     rag,
@@ -32,6 +32,8 @@ export async function startRagServer(opts: { tokens?: readonly string[] } = {}) 
     storage,
     store,
     instance,
+    /** The service's resources (tests may swap in a chat model: the service reads it per call). */
+    resources,
     rag,
     app,
     server,

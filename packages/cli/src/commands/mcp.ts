@@ -1,0 +1,32 @@
+import { serveMcpStdio } from '@llm-rag-yt/server';
+import type { Command } from 'commander';
+import { openApp } from '../app.ts';
+import type { CommandEnv } from './env.ts';
+
+/**
+ * `llm-rag-yt mcp`: the knowledge base as a Model Context Protocol server on stdio, for assistants
+ * that start it themselves (Claude Desktop, Cursor, …). stdout carries only JSON-RPC; logs go to stderr.
+ */
+export function registerMcpCommand(program: Command, env: CommandEnv): void {
+  program
+    .command('mcp')
+    .description('Model Context Protocol server on stdio (for Claude Desktop, Cursor and other MCP clients)')
+    .option('--no-executor', 'do not run queued work here even when no daemon is running')
+    .action(async (o: { executor?: boolean }) => {
+      const app = await openApp(env.config(), { role: 'cli', io: env.io });
+      // Without a running daemon, `ingest` would queue work nobody does: run it in this process then.
+      const stopExecutor = o.executor === false ? async () => {} : await app.ensureExecutor();
+      try {
+        const mcp = await serveMcpStdio({ rag: app.rag, logger: app.logger, source: 'cli' });
+        const onSignal = () => void mcp.close();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        await mcp.closed;
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      } finally {
+        await stopExecutor();
+        await app.close();
+      }
+    });
+}
