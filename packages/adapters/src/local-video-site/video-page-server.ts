@@ -28,7 +28,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,8 @@ export interface TestVideo {
   silenceSeconds?: number;
   /** Serve an .mp4 with a video track and NO audio track (for "no audio" tests). */
   videoOnly?: boolean;
+  /** Stream the media over about this many seconds (a download that can be interrupted). */
+  mediaSeconds?: number;
   /** The page's `og:description` (yt-dlp reads it as the video's description). */
   description?: string;
   /**
@@ -110,8 +112,11 @@ export async function startVideoPageServer(opts: { videos: readonly TestVideo[] 
     const ext = video.audioOnly ? 'm4a' : 'mp4';
     if (m[1] === 'videos' && m[3] === 'html')
       return send(200, 'text/html; charset=utf-8', pageHtml(video, ext, `http://${req.headers.host}`));
-    if (m[1] === 'media' && m[3] === ext)
-      return send(200, video.audioOnly ? 'audio/mp4' : 'video/mp4', readFileSync(media));
+    if (m[1] === 'media' && m[3] === ext) {
+      const type = video.audioOnly ? 'audio/mp4' : 'video/mp4';
+      if (!video.mediaSeconds || req.method === 'HEAD') return send(200, type, readFileSync(media));
+      return sendSlowly(res, type, readFileSync(media), video.mediaSeconds * 1000);
+    }
     if (m[1] === 'subs' && m[3] === 'vtt' && video.vttText !== undefined)
       return send(200, 'text/vtt; charset=utf-8', video.vttText);
     return send(404, 'text/plain', 'Not found');
@@ -305,4 +310,21 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections?.();
     server.close(() => resolve());
   });
+}
+
+/** Sends `body` in 20 pieces spread over `ms` (the connection closing stops it). */
+function sendSlowly(res: ServerResponse, type: string, body: Buffer, ms: number): void {
+  res.writeHead(200, { 'content-type': type, 'content-length': body.length });
+  const pieces = 20;
+  const size = Math.ceil(body.length / pieces);
+  let i = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    res.write(body.subarray(i * size, (i + 1) * size));
+    if (++i >= pieces) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, ms / pieces);
+  res.on('close', () => clearInterval(timer));
 }
