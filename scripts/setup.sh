@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for llm-rag-yt: system tools, local services for the
-# tests (when installed), npm dependencies and the web UI build. Safe to run again.
+# tests (when installed), npm dependencies, the compiled CLI and the web UI build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip   # onnxruntime-node's postinstall would download CUDA files
@@ -35,5 +35,5 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-npm run build:web --if-present >/dev/null
+npm run build >/dev/null   # the compiled CLI (packages/cli/dist) and the web UI
 echo "Setup complete."

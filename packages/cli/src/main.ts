@@ -1,14 +1,19 @@
-import { InvalidConfigError, OrchestratorError, UnknownNameError } from '@llm-rag-yt/orchestrator';
 import { Command, CommanderError } from 'commander';
 import { registerBotCommands } from './commands/bot.ts';
 import { registerDagsterCompat } from './commands/dagster-compat.ts';
-import type { CommandEnv } from './commands/env.ts';
+import { type CommandEnv, loadOrchestrator } from './commands/env.ts';
 import { registerMcpCommand } from './commands/mcp.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRagCommands } from './commands/rag.ts';
 import { registerServeCommands } from './commands/serve.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import type * as ConfigModule from './config.ts';
 import { EXIT, type Io, UsageError } from './io.ts';
+
+/*
+ * Startup cost matters (`--help` should take a fraction of a second): this module and the command
+ * registrations import only commander and our own small modules. Config (zod), the orchestrator
+ * (kysely, storage) and the composition root are imported when a command runs.
+ */
 
 /**
  * The `llm-rag-yt` command. Returns the exit code instead of exiting so tests can call it:
@@ -16,9 +21,13 @@ import { EXIT, type Io, UsageError } from './io.ts';
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
+  let configModule: typeof ConfigModule | null = null;
   const env: CommandEnv = {
     io,
-    config: () => loadConfig(io.env, io.cwd),
+    config: () => {
+      if (!configModule) throw new Error('config read before the command started');
+      return configModule.loadConfig(io.env, io.cwd);
+    },
     setExitCode: (c) => {
       exitCode = Math.max(exitCode, c);
     },
@@ -31,6 +40,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+    })
+    .hook('preAction', async () => {
+      configModule ??= await import('./config.ts');
     });
 
   registerServeCommands(program, env);
@@ -47,18 +59,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
-    return reportError(e, io);
+    return await reportError(e, io);
   }
   return exitCode;
 }
 
-function reportError(e: unknown, io: Io): number {
+async function reportError(e: unknown, io: Io): Promise<number> {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
       return EXIT.OK;
     // commander already printed its message (with a suggestion for unknown commands).
     return EXIT.USAGE;
   }
+  const { InvalidConfigError, OrchestratorError, UnknownNameError } = await loadOrchestrator();
+  const { ConfigError } = await import('./config.ts');
   if (
     e instanceof UsageError ||
     e instanceof ConfigError ||

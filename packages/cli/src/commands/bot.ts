@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { type AppContext, openApp } from '../app.ts';
+import type { AppContext } from '../app.ts';
 import { EXIT, formatTime, table, UsageError } from '../io.ts';
-import { appRunner, type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, openAppLazy, out } from './env.ts';
 
 /** What the CLI needs of packages/bot (loaded lazily so other commands never load grammY). */
 interface BotModule {
@@ -63,7 +63,7 @@ export function registerBotCommands(program: Command, env: CommandEnv): void {
     .description('Run the Telegram bot (long polling; webhook when BOT_WEBHOOK_URL is set)')
     .option('--token <token>', 'bot token (default BOT_TOKEN)')
     .action(async (o) => {
-      const app = await openApp(env.config(), { role: 'bot', io: env.io });
+      const app = await openAppLazy(env, 'bot');
       try {
         const stop = await startBotForApp(env, app, o.token);
         if (!(await app.daemonIsLive()))

@@ -1,7 +1,6 @@
 import { startVideoPageServer } from '@llm-rag-yt/adapters';
-import { openApp } from '../app.ts';
 import { EXIT } from '../io.ts';
-import { type CommandEnv, out } from './env.ts';
+import { type CommandEnv, openAppLazy, out } from './env.ts';
 import { clock } from './rag.ts';
 
 const SPEECH = [
@@ -28,7 +27,7 @@ export async function runDemo(env: CommandEnv): Promise<void> {
       },
     ],
   });
-  const app = await openApp(env.config(), { role: 'cli', io: env.io });
+  const app = await openAppLazy(env, 'cli');
   try {
     const url = site.pageUrl('llm-rag-yt-demo');
     out(env, `Ingesting ${url} with youtube_processing_job (database: ${app.config.databaseUrl})`);

@@ -1,7 +1,5 @@
-import { serveMcpStdio } from '@llm-rag-yt/server';
 import type { Command } from 'commander';
-import { openApp } from '../app.ts';
-import type { CommandEnv } from './env.ts';
+import { type CommandEnv, openAppLazy } from './env.ts';
 
 /**
  * `llm-rag-yt mcp`: the knowledge base as a Model Context Protocol server on stdio, for assistants
@@ -13,7 +11,8 @@ export function registerMcpCommand(program: Command, env: CommandEnv): void {
     .description('Model Context Protocol server on stdio (for Claude Desktop, Cursor and other MCP clients)')
     .option('--no-executor', 'do not run queued work here even when no daemon is running')
     .action(async (o: { executor?: boolean }) => {
-      const app = await openApp(env.config(), { role: 'cli', io: env.io });
+      const app = await openAppLazy(env, 'cli');
+      const { serveMcpStdio } = await import('@llm-rag-yt/server'); // loaded only for this command
       // Without a running daemon, `ingest` would queue work nobody does: run it in this process then.
       const stopExecutor = o.executor === false ? async () => {} : await app.ensureExecutor();
       try {

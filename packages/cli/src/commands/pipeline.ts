@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Run } from '@llm-rag-yt/orchestrator';
-import { parseRunConfig } from '@llm-rag-yt/orchestrator';
 import type { Command } from 'commander';
 import type { AppContext } from '../app.ts';
 import { EXIT, formatTime, table, UsageError } from '../io.ts';
-import { appRunner, type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, loadOrchestrator, out } from './env.ts';
 import { formatEvent, registerRunsCommands } from './runs.ts';
 
 /** Registers the orchestrator commands on `parent` (`pipeline` or the seed's `dagster` alias). */
@@ -63,7 +62,7 @@ export function registerPipelineCommands(
     .option('--json', 'machine-readable output')
     .action((name: string, o) =>
       withApp(async (app) => {
-        const runConfig = o.config ? readRunConfig(env, o.config) : undefined;
+        const runConfig = o.config ? await readRunConfig(env, o.config) : undefined;
         const run = await app.instance.submitRun({
           jobName: name,
           runConfig,
@@ -94,7 +93,7 @@ export function registerPipelineCommands(
       withApp(async (app) => {
         const run = await app.instance.materialize(selection, {
           partitionKey: o.partition ?? null,
-          runConfig: o.config ? readRunConfig(env, o.config) : undefined,
+          runConfig: o.config ? await readRunConfig(env, o.config) : undefined,
           origin: 'cli',
         });
         await finishLaunch(env, app, run, o.wait !== false, !!o.json);
@@ -205,7 +204,7 @@ export async function finishLaunch(
   }
 }
 
-function readRunConfig(env: CommandEnv, file: string) {
+async function readRunConfig(env: CommandEnv, file: string) {
   const path = resolve(env.io.cwd, file);
   let text: string;
   try {
@@ -213,6 +212,7 @@ function readRunConfig(env: CommandEnv, file: string) {
   } catch (e) {
     throw new UsageError(`Cannot read run config file '${file}': ${(e as Error).message}`);
   }
+  const { parseRunConfig } = await loadOrchestrator();
   return parseRunConfig(text, file);
 }
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import type { Chapter, TranscriptSegment } from '@llm-rag-yt/rag';
-import { STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag';
-import { MultiBar, Presets } from 'cli-progress';
+import type { Chapter, TranscriptSegment, YoutubeRequest } from '@llm-rag-yt/rag';
+import type { MultiBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { AppContext } from '../app.ts';
 import { EXIT, formatDuration, formatTime, table, UsageError } from '../io.ts';
@@ -238,9 +237,14 @@ async function followRequests(
   ids: number[],
   show: boolean,
 ): Promise<YoutubeRequest[]> {
+  const { STAGE_PERCENT } = await import('@llm-rag-yt/rag'); // loaded with the app already
   const tty = show && !!env.io.stderr.isTTY;
+  // Loaded only when bars are drawn.
+  const { MultiBar: Bars, Presets } = tty
+    ? await import('cli-progress')
+    : ({} as typeof import('cli-progress'));
   const bars = tty
-    ? new MultiBar(
+    ? new Bars(
         {
           format: ' {bar} {percentage}% | {name} | {stage}',
           hideCursor: true,

@@ -1,9 +1,8 @@
 import type { Run, RunEvent, RunStatus } from '@llm-rag-yt/orchestrator';
-import { RUN_STATUSES, UnknownNameError } from '@llm-rag-yt/orchestrator';
 import type { Command } from 'commander';
 import type { AppContext } from '../app.ts';
 import { formatDuration, formatTime, table } from '../io.ts';
-import { appRunner, type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, loadOrchestrator, out } from './env.ts';
 import { finishLaunch, parseIntStrict } from './pipeline.ts';
 
 /** `runs list|show|logs|cancel|reexecute` under `pipeline` (and the `dagster` alias). */
@@ -12,14 +11,14 @@ export function registerRunsCommands(parent: Command, env: CommandEnv): void {
   const runs = parent.command('runs').description('Inspect and cancel runs');
   runs
     .command('list')
-    .option('-s, --status <status>', `filter: ${RUN_STATUSES.join(', ')}`, (v) => parseStatus(v))
+    .option('-s, --status <status>', 'filter by status: QUEUED, STARTED, SUCCESS, FAILURE, CANCELED, …')
     .option('-j, --job <name>', 'filter by job')
     .option('-n, --limit <n>', 'how many (newest first)', (v) => parseIntStrict(v, '--limit'), 20)
     .option('--json', 'machine-readable output')
     .action((o) =>
       withApp(async (app) => {
         const list = await app.storage.runs.listRuns({
-          statuses: o.status ? [o.status] : undefined,
+          statuses: o.status ? [await parseStatus(o.status)] : undefined,
           jobName: o.job,
           limit: o.limit,
         });
@@ -124,6 +123,7 @@ async function getRun(app: AppContext, id: string): Promise<Run> {
   const recent = await app.storage.runs.listRuns({ limit: 500 });
   const matches = recent.filter((r) => r.runId.startsWith(id));
   if (matches.length === 1) return matches[0]!;
+  const { UnknownNameError } = await loadOrchestrator();
   throw new UnknownNameError(
     'run',
     id,
@@ -131,13 +131,15 @@ async function getRun(app: AppContext, id: string): Promise<Run> {
   );
 }
 
-function parseStatus(v: string): RunStatus {
+async function parseStatus(v: string): Promise<RunStatus> {
+  const { RUN_STATUSES, UnknownNameError } = await loadOrchestrator();
   const s = v.toUpperCase() as RunStatus;
   if (!RUN_STATUSES.includes(s)) throw new UnknownNameError('run status', v, RUN_STATUSES);
   return s;
 }
 
-function levelsFrom(min: string): ('debug' | 'info' | 'warn' | 'error')[] {
+async function levelsFrom(min: string): Promise<('debug' | 'info' | 'warn' | 'error')[]> {
+  const { UnknownNameError } = await loadOrchestrator();
   const all = ['debug', 'info', 'warn', 'error'] as const;
   const i = all.indexOf(min as (typeof all)[number]);
   if (i < 0) throw new UnknownNameError('log level', min, all);
@@ -151,7 +153,7 @@ export async function printRunLogs(
   runId: string,
   o: { level: string; follow: boolean; json: boolean },
 ): Promise<void> {
-  const levels = levelsFrom(o.level);
+  const levels = await levelsFrom(o.level);
   const print = (e: RunEvent) => out(env, o.json ? JSON.stringify(e) : formatEvent(e));
   let afterId = 0;
   for (;;) {

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeDaemonHealth } from '@llm-rag-yt/orchestrator';
-import {
-  createApp,
-  createMetricsHistory,
-  createSqlApiLog,
-  type RunningServer,
-  startServer,
-} from '@llm-rag-yt/server';
+import type { RunningServer } from '@llm-rag-yt/server';
 import type { Command } from 'commander';
-import { type AppContext, type AppRole, openApp } from '../app.ts';
+import type { AppContext, AppRole } from '../app.ts';
 import { EXIT, formatTime, table, UsageError } from '../io.ts';
-import { type CommandEnv, json, out } from './env.ts';
+import { type CommandEnv, json, loadOrchestrator, openAppLazy, out } from './env.ts';
 
-const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+/**
+ * The built web UI: packages/web/dist in a checkout (from src/commands or the compiled
+ * dist/chunks alike), `<package>/web` in the packed release (scripts/pack.mjs).
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const WEB_DIST = [resolve(here, '../../../web/dist'), resolve(here, '../../web')].find((d) =>
+  existsSync(resolve(d, 'index.html')),
+);
 
 export function registerServeCommands(program: Command, env: CommandEnv): void {
   program
@@ -43,8 +43,9 @@ export function registerServeCommands(program: Command, env: CommandEnv): void {
     .description('Heartbeats of daemons, workers and web servers')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const app = await openApp(env.config(), { role: 'cli', io: env.io });
+      const app = await openAppLazy(env, 'cli');
       try {
+        const { describeDaemonHealth } = await loadOrchestrator();
         const health = await describeDaemonHealth(app.storage, Date.now());
         if (o.json) return json(env, health);
         out(env, health.summary);
@@ -165,6 +166,10 @@ async function startHttp(
     throw new UsageError(`--port must be 0..65535, got '${o.port}'.`);
   const host = o.host ?? app.config.server.host;
   const metricsRegistry = metrics === undefined ? await createMetrics(app) : metrics;
+  // Hono and the API routes load only for the commands that serve HTTP.
+  const { createApp, createMetricsHistory, createSqlApiLog, startServer } = await import(
+    '@llm-rag-yt/server'
+  );
   const http = createApp({
     instance: app.instance,
     rag: app.rag,
@@ -174,7 +179,7 @@ async function startHttp(
     allowedHosts: [...app.config.server.allowedHosts, ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
     logger: app.logger,
     apiLog: createSqlApiLog(app.handle.db),
-    webDist: existsSync(WEB_DIST) ? WEB_DIST : null,
+    webDist: WEB_DIST ?? null,
   });
   void env;
   return startServer(http, { host, port });
@@ -190,7 +195,7 @@ async function serveUntilSignal(
   role: AppRole,
   start: (app: AppContext) => Promise<void | (() => Promise<void>)>,
 ): Promise<void> {
-  const app = await openApp(env.config(), { role, io: env.io });
+  const app = await openAppLazy(env, role);
   let stop: void | (() => Promise<void>);
   try {
     stop = await start(app);

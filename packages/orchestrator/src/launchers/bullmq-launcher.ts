@@ -1,10 +1,11 @@
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Run } from '../runs/types.ts';
 import {
   connectRedis,
   type RunJobData,
   type RunQueueAddress,
+  requireLazily,
   resolveAddress,
   runIdOfJob,
   runJobId,
@@ -29,6 +30,7 @@ export class BullMQLauncher implements RunLauncher {
 
   constructor(address: RunQueueAddress) {
     const a = resolveAddress(address);
+    const { Queue, QueueEvents } = requireLazily('bullmq') as typeof import('bullmq');
     this.connection = connectRedis(a.redisUrl);
     this.queue = new Queue<RunJobData>(a.queueName, { connection: this.connection, prefix: a.prefix });
     // QueueEvents blocks on XREAD, so it needs a connection of its own.

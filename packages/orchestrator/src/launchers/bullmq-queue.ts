@@ -1,4 +1,11 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+
+/**
+ * BullMQ and ioredis are loaded on first use, synchronously through their CommonJS builds: embedded
+ * mode (no REDIS_URL) never pays for loading them, which keeps CLI commands quick to start.
+ */
+export const requireLazily = createRequire(import.meta.url);
 
 /** Where runs are queued in Redis. Tests pass a random `prefix` so they never see each other's jobs. */
 export interface RunQueueAddress {
@@ -46,5 +53,6 @@ export function resolveAddress(a: RunQueueAddress): {
 
 /** BullMQ needs `maxRetriesPerRequest: null` on its connections (blocking commands must not give up). */
 export function connectRedis(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const { Redis: RedisClient } = requireLazily('ioredis') as typeof import('ioredis');
+  return new RedisClient(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 }

@@ -1,11 +1,16 @@
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
 import type { Definitions } from '../definitions/definitions.ts';
 import { serializeError } from '../errors.ts';
 import { executeRun } from '../execution/executor.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
 import type { Storage } from '../storage/types.ts';
-import { connectRedis, type RunJobData, type RunQueueAddress, resolveAddress } from './bullmq-queue.ts';
+import {
+  connectRedis,
+  type RunJobData,
+  type RunQueueAddress,
+  requireLazily,
+  resolveAddress,
+} from './bullmq-queue.ts';
 
 export interface StartWorkerOptions extends RunQueueAddress {
   storage: Storage;
@@ -39,6 +44,7 @@ export interface RunWorker {
  */
 export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> {
   const a = resolveAddress(opts);
+  const { Worker } = requireLazily('bullmq') as typeof import('bullmq');
   const log = opts.logger?.child({ workerId: opts.workerId });
   const controllers = new Map<string, AbortController>();
   const connection = connectRedis(a.redisUrl);

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { errorMessage, OrchestratorError } from '../errors.ts';
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
 import {
@@ -161,6 +161,8 @@ async function openPostgres(
   target: Extract<DatabaseTarget, { dialect: 'postgres' }>,
   opts: OpenDatabaseOptions,
 ): Promise<DatabaseHandle> {
+  // Loaded only for PostgreSQL, so SQLite (the default) never pays for loading the driver.
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
   // Counts and bigint timestamps arrive as strings by default; our ms timestamps fit in a double.
   const types = new pg.TypeOverrides();
   types.setTypeParser(20, (v: string) => Number(v));
