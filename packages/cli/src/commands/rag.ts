@@ -257,7 +257,8 @@ async function followRequests(
   const bar = new Map<number, ReturnType<MultiBar['create']>>();
   const lastStage = new Map<number, string>();
   try {
-    for (;;) {
+    // Poll quickly at first (an import finishes in a fraction of a second), then every 250 ms.
+    for (let poll = 0; ; poll++) {
       const current = await Promise.all(ids.map((id) => app.rag.getRequest(id)));
       for (const r of current) {
         if (!r) continue;
@@ -273,7 +274,7 @@ async function followRequests(
       }
       if (current.every((r) => !r || r.status === 'completed' || r.status === 'failed'))
         return current.filter((r): r is YoutubeRequest => !!r);
-      await new Promise((res) => setTimeout(res, 250));
+      await new Promise((res) => setTimeout(res, Math.min(250, 20 * 2 ** poll)));
     }
   } finally {
     bars?.stop();
