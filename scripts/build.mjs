@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 export const EXTERNAL = [
   'better-sqlite3', // native addon
   'sqlite-vec', // loads its .so from its package folder
+  'usearch', // native addon
   'pino', // transports run in worker threads from files
   'pino-pretty',
   'bullmq', // distributed mode only: required lazily (orchestrator launchers)
