@@ -2,6 +2,16 @@
 // Public entry point of the adapters package: one implementation per vendor, grouped by port.
 // The only door into this package.
 
+// — Outbound connections to user-named hosts (SSRF fence) —
+export {
+  EgressPolicy,
+  type EgressPolicyOptions,
+  type EgressProxy,
+  EgressRefusedError,
+  type GuardedFetchInit,
+  guardedFetch,
+  startEgressProxy,
+} from './egress/index.ts';
 export { FakeTranscriber, type FakeTranscriberConfig } from './fake-asr/index.ts';
 // — Download, audio and transcription (getting text out of videos) —
 export {

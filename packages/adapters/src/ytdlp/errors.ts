@@ -12,7 +12,9 @@ export type DownloadFailure =
   | 'not_found'
   | 'no_audio'
   | 'too_long'
-  | 'not_installed';
+  | 'not_installed'
+  /** The URL, a redirect or a media URL pointed at a non-public address (egress policy). */
+  | 'blocked_address';
 
 /** A download that retrying will not fix. `reason` is a stable code; `message` is for people. */
 export class DownloadFailedError extends NonRetriableError {

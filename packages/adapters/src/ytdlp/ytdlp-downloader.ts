@@ -9,6 +9,8 @@ import type {
   VideoMetadata,
 } from '@llm-rag-yt/rag';
 import { parseCaptions, parseVideoUrl } from '@llm-rag-yt/rag';
+import { EgressPolicy, EgressRefusedError } from '../egress/policy.ts';
+import { startEgressProxy } from '../egress/proxy.ts';
 import { MediaError } from '../ffmpeg/errors.ts';
 import { ProcessError, runProcess } from '../process.ts';
 import { classifyYtDlpError, DownloadFailedError } from './errors.ts';
@@ -42,6 +44,13 @@ export interface YtDlpConfig {
   metadataTimeoutMs?: number;
   /** Called with yt-dlp's warnings and fallbacks (captions that failed, etc.). */
   onLog?: (message: string) => void;
+  /**
+   * Which hosts yt-dlp may connect to, on every hop (redirects, meta-refresh, media URLs): every
+   * call runs through a filtering proxy on 127.0.0.1. Default: public addresses only.
+   */
+  egressPolicy?: EgressPolicy;
+  /** An HTTP proxy that allowed traffic is forwarded through (YTDLP_PROXY). */
+  upstreamProxy?: string | null;
 }
 
 /**
@@ -61,8 +70,12 @@ export class YtDlpDownloader implements Downloader {
   private readonly extraArgs: readonly string[];
   private readonly metadataTimeoutMs: number;
   private readonly log: (message: string) => void;
+  private readonly egress: EgressPolicy;
+  private readonly upstreamProxy: string | null;
 
   constructor(config: YtDlpConfig) {
+    this.egress = config.egressPolicy ?? new EgressPolicy();
+    this.upstreamProxy = config.upstreamProxy ?? null;
     this.path = config.ytDlpPath ?? 'yt-dlp';
     this.converter = config.converter;
     this.minVersion = config.minVersion ?? DEFAULT_MIN_YTDLP_VERSION;
@@ -321,12 +334,18 @@ export class YtDlpDownloader implements Downloader {
     onLine?: (line: string) => void,
     timeoutMs?: number,
   ): Promise<{ stdout: string; stderr: string }> {
+    // The URL we were given is checked here for a clear error; every later hop by the proxy.
+    if (!args.includes('--load-info-json')) await this.assertFetchable(target);
+    const proxy = await startEgressProxy({ policy: this.egress, upstream: this.upstreamProxy });
     // --ignore-config: a user's yt-dlp.conf must not change our output names or formats.
+    // --proxy last: it wins over any --proxy in extraArgs (that one is the upstream's job).
     const full = [
       '--ignore-config',
       '--no-warnings',
       '--no-color',
       ...this.extraArgs,
+      '--proxy',
+      proxy.url,
       ...args,
       ...(args.includes('--load-info-json') ? [] : ['--', target]),
     ];
@@ -338,6 +357,10 @@ export class YtDlpDownloader implements Downloader {
         maxOutputBytes: 64 * 1024 * 1024,
       });
     } catch (e) {
+      const refused = proxy.refusals[0];
+      if (refused && !signal?.aborted) {
+        throw new DownloadFailedError('blocked_address', target, refused.message, { cause: e });
+      }
       if (!(e instanceof ProcessError)) throw e;
       if (e.kind === 'spawn') {
         throw new DownloadFailedError('not_installed', target, `${e.message} ${YTDLP_INSTALL_HINT}`, {
@@ -346,6 +369,19 @@ export class YtDlpDownloader implements Downloader {
       }
       if (e.kind === 'exit') throw classifyYtDlpError(e.stderrTail, target, e);
       throw e; // aborted or timed out: the run machinery decides
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  private async assertFetchable(target: string): Promise<void> {
+    try {
+      await this.egress.assertPublicUrl(target);
+    } catch (e) {
+      if (e instanceof EgressRefusedError) throw new DownloadFailedError('blocked_address', target, e.message);
+      if (e instanceof TypeError)
+        throw new DownloadFailedError('unsupported_url', target, `'${target.slice(0, 200)}' is not a valid URL.`);
+      throw e;
     }
   }
 }
