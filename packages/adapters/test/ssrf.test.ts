@@ -4,9 +4,10 @@
  * nor through redirects, meta-refresh or media URLs that the real yt-dlp follows itself.
  * A canary HTTP server on loopback records every request; it must receive nothing.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,9 @@ beforeAll(async () => {
     else if (url === '/refresh.html')
       res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end(`<html><head><meta http-equiv="refresh" content="0; url=${inward}/from-refresh.html"></head></html>`);
+        .end(
+          `<html><head><meta http-equiv="refresh" content="0; url=${inward}/from-refresh.html"></head></html>`,
+        );
     else if (url === '/media.html')
       res
         .writeHead(200, { 'content-type': 'text/html' })
@@ -128,7 +131,13 @@ describe('direct URLs to the inside are refused before anything connects', () =>
 
 describe('every hop is checked: redirects, meta-refresh and media URLs that yt-dlp follows', () => {
   it('yt-dlp through the egress proxy never reaches the canary', async () => {
-    for (const path of ['/redirect', '/redirect-localhost', '/redirect-decimal', '/refresh.html', '/media.html']) {
+    for (const path of [
+      '/redirect',
+      '/redirect-localhost',
+      '/redirect-decimal',
+      '/refresh.html',
+      '/media.html',
+    ]) {
       const err = await downloadError(`${outsideUrl}${path}`);
       expect(err.reason, `${path}: ${err.message}`).toBe('blocked_address');
       expect(err.message).toMatch(/Refused to fetch/);
@@ -138,7 +147,9 @@ describe('every hop is checked: redirects, meta-refresh and media URLs that yt-d
 
   it('guardedFetch re-checks each redirect and fetches allowed hosts', async () => {
     for (const path of ['/redirect', '/redirect-localhost', '/redirect-decimal']) {
-      await expect(guardedFetch(`${outsideUrl}${path}`, {}, policy), path).rejects.toThrow(/Refused to fetch/);
+      await expect(guardedFetch(`${outsideUrl}${path}`, {}, policy), path).rejects.toThrow(
+        /Refused to fetch/,
+      );
     }
     const ok = await guardedFetch(`${outsideUrl}/refresh.html`, {}, policy);
     expect(ok.status).toBe(200);
@@ -159,8 +170,17 @@ describe('every hop is checked: redirects, meta-refresh and media URLs that yt-d
         setTimeout(() => s.destroy(), 3000);
       });
     try {
-      for (const host of ['127.0.0.1', '0x7f000001', '2130706433', 'localhost', '[::1]', '[::ffff:127.0.0.1]']) {
-        const connectReply = await ask(`CONNECT ${host}:${canaryPort} HTTP/1.1\r\nHost: ${host}:${canaryPort}\r\n\r\n`);
+      for (const host of [
+        '127.0.0.1',
+        '0x7f000001',
+        '2130706433',
+        'localhost',
+        '[::1]',
+        '[::ffff:127.0.0.1]',
+      ]) {
+        const connectReply = await ask(
+          `CONNECT ${host}:${canaryPort} HTTP/1.1\r\nHost: ${host}:${canaryPort}\r\n\r\n`,
+        );
         expect(connectReply, host).toMatch(/^HTTP\/1\.1 403/);
         const getReply = await ask(
           `GET http://${host}:${canaryPort}/x HTTP/1.1\r\nHost: ${host}:${canaryPort}\r\nConnection: close\r\n\r\n`,
@@ -189,7 +209,9 @@ describe('FETCH_ALLOW_HOSTS', () => {
     expect(allowNet.addressProblem('192.168.0.1')).toMatch(/private/);
     expect(allowNet.hostAllowed('media.corp.example')).toBe(true);
     expect(allowNet.hostAllowed('corp.example.evil')).toBe(false);
-    expect(() => new EgressPolicy({ allow: ['10.0.0.0/99'] })).toThrow(/FETCH_ALLOW_HOSTS entry '10.0.0.0\/99'/);
+    expect(() => new EgressPolicy({ allow: ['10.0.0.0/99'] })).toThrow(
+      /FETCH_ALLOW_HOSTS entry '10.0.0.0\/99'/,
+    );
     expect(() => new EgressPolicy({ allow: ['bad host!'] })).toThrow(/not a host name/);
     expect(new EgressPolicy().addressProblem('8.8.8.8')).toBeNull();
     expect(new EgressPolicy().addressProblem('2606:4700::1111')).toBeNull();

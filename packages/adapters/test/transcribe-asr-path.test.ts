@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EgressPolicy } from '../src/egress/index.ts';
 import { FfmpegAudioConverter } from '../src/ffmpeg/index.ts';
 import { OpenAiTranscriber } from '../src/openai-transcribe/index.ts';
 import { YtDlpDownloader } from '../src/ytdlp/index.ts';
@@ -29,7 +30,10 @@ afterAll(async () => {
 describe('ASR path: a video without captions is downloaded and transcribed', () => {
   it('yt-dlp → ffmpeg 16 kHz mono → OpenAI-compatible transcription with timed segments', async () => {
     const converter = new FfmpegAudioConverter();
-    const downloaded = await new YtDlpDownloader({ converter }).download(site.pageUrl('talk'), {
+    const downloaded = await new YtDlpDownloader({
+      converter,
+      egressPolicy: new EgressPolicy({ allow: ['127.0.0.1'] }),
+    }).download(site.pageUrl('talk'), {
       languages: ['auto'],
       forceAudio: false,
       maxDurationSeconds: 600,

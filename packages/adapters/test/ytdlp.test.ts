@@ -6,6 +6,7 @@ import { NonRetriableError } from '@llm-rag-yt/orchestrator';
 import type { DownloadOptions, ProgressEvent } from '@llm-rag-yt/rag';
 import { parseCaptions } from '@llm-rag-yt/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EgressPolicy } from '../src/egress/index.ts';
 import { FfmpegAudioConverter } from '../src/ffmpeg/index.ts';
 import { DownloadFailedError, YtDlpDownloader } from '../src/ytdlp/index.ts';
 import { startVideoPageServer, type VideoPageServer } from './helpers/video-page-server.ts';
@@ -21,7 +22,11 @@ Matrices &amp; friends.
 
 let site: VideoPageServer;
 let dir: string;
-const dl = new YtDlpDownloader({ converter: new FfmpegAudioConverter() });
+// The local pages are on 127.0.0.1: allowed past the SSRF fence for these tests.
+const dl = new YtDlpDownloader({
+  converter: new FfmpegAudioConverter(),
+  egressPolicy: new EgressPolicy({ allow: ['127.0.0.1'] }),
+});
 const opts = (extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
   languages: ['en'],
   forceAudio: false,

@@ -54,6 +54,10 @@ const schema = z.object({
   /** Host names the web server answers to besides loopback and its own address (reverse proxies). */
   ALLOWED_HOSTS: list.default([]),
   YTDLP_PATH: z.string().default('yt-dlp'),
+  /** Hosts and CIDRs user-supplied URLs may reach although they are not public addresses. */
+  FETCH_ALLOW_HOSTS: list.default([]),
+  /** An HTTP proxy yt-dlp's (already filtered) traffic is forwarded through. */
+  YTDLP_PROXY: z.string().url('must be a URL such as http://proxy:3128').optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
   LANGUAGES: list.default(['auto']),
@@ -127,6 +131,13 @@ export interface Config {
     readonly allowedHosts: readonly string[];
   };
   readonly tools: { readonly ytdlp: string; readonly ffmpeg: string; readonly ffprobe: string };
+  /** Outbound fetches of user-supplied URLs (SSRF fence). */
+  readonly fetch: {
+    /** FETCH_ALLOW_HOSTS: non-public hosts/CIDRs that may be fetched anyway. */
+    readonly allowHosts: readonly string[];
+    /** YTDLP_PROXY: upstream proxy behind the filtering proxy. */
+    readonly ytdlpProxy: string | null;
+  };
   readonly pipeline: {
     readonly audioDir: string;
     readonly transcriptDir: string;
@@ -237,6 +248,7 @@ function buildConfig(e: Env, cwd: string): Config {
     },
     server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS, allowedHosts: e.ALLOWED_HOSTS },
     tools: { ytdlp: e.YTDLP_PATH, ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
+    fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, ytdlpProxy: e.YTDLP_PROXY ?? null },
     pipeline: {
       audioDir: resolve(dataDir, 'audio'),
       transcriptDir: resolve(dataDir, 'transcripts'),

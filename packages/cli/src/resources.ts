@@ -3,6 +3,7 @@ import {
   createSlackNotifier,
   createTelegramNotifier,
   createWebhookNotifier,
+  EgressPolicy,
   FfmpegAudioConverter,
   OpenAiChatModel,
   PostgresSearchIndex,
@@ -21,7 +22,7 @@ import type {
   SearchIndex,
   Transcriber,
 } from '@llm-rag-yt/rag';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { buildEmbedder, buildTranscriber } from './models.ts';
 
 export interface Adapters {
@@ -45,7 +46,12 @@ export async function buildAdapters(
     ffmpegPath: config.tools.ffmpeg,
     ffprobePath: config.tools.ffprobe,
   });
-  const downloader = new YtDlpDownloader({ converter, ytDlpPath: config.tools.ytdlp });
+  const downloader = new YtDlpDownloader({
+    converter,
+    ytDlpPath: config.tools.ytdlp,
+    egressPolicy: egressPolicy(config),
+    upstreamProxy: config.fetch.ytdlpProxy,
+  });
   const searchIndex: SearchIndex =
     handle.dialect === 'sqlite' ? new SqliteSearchIndex(handle) : new PostgresSearchIndex(handle);
   const transcriber = buildTranscriber(config, converter, logger);
@@ -157,4 +163,15 @@ export function buildMonitoringDeps(
       runRetentionDays: config.execution.retentionDays,
     },
   };
+}
+
+/** The SSRF fence for user-supplied URLs; a malformed FETCH_ALLOW_HOSTS entry is a config error. */
+export function egressPolicy(config: Config): EgressPolicy {
+  try {
+    return new EgressPolicy({ allow: config.fetch.allowHosts });
+  } catch (e) {
+    throw new ConfigError(
+      `${(e as Error).message} Use host names (media.lan, *.corp.example), IPs or CIDRs (10.0.0.0/8).`,
+    );
+  }
 }

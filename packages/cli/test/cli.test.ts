@@ -13,7 +13,15 @@ function cli(dir: string, extraEnv: Record<string, string> = {}) {
     const code = await main(argv, {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
-      env: { LLM_RAG_YT_HOME: dir, EMBEDDER: 'none', ASR_BACKEND: 'fake', LOG_LEVEL: 'error', ...extraEnv },
+      env: {
+        LLM_RAG_YT_HOME: dir,
+        // The local video pages are on 127.0.0.1 (refused for user URLs unless allowed).
+        FETCH_ALLOW_HOSTS: '127.0.0.1',
+        EMBEDDER: 'none',
+        ASR_BACKEND: 'fake',
+        LOG_LEVEL: 'error',
+        ...extraEnv,
+      },
       cwd: dir,
     });
     return { code, stdout, stderr };

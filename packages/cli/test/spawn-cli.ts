@@ -15,7 +15,8 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
-  return { ...env, LOG_FORMAT: 'json', ...extra };
+  // The local video pages are on 127.0.0.1 (refused for user URLs unless allowed).
+  return { ...env, LOG_FORMAT: 'json', FETCH_ALLOW_HOSTS: '127.0.0.1', ...extra };
 }
 
 export interface CliProcess {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FfmpegAudioConverter, SqliteSearchIndex, YtDlpDownloader } from '@llm-rag-yt/adapters';
+import { EgressPolicy, FfmpegAudioConverter, SqliteSearchIndex, YtDlpDownloader } from '@llm-rag-yt/adapters';
 import {
   createInstance,
   createSqlStorage,
@@ -45,7 +45,12 @@ export async function startRagEnv(
   const searchIndex = new SqliteSearchIndex(handle);
   await searchIndex.migrate();
   const converter = new FfmpegAudioConverter();
-  const downloader = new YtDlpDownloader({ converter, ytDlpPath: '/usr/bin/yt-dlp' });
+  // The local video pages are on 127.0.0.1, which the SSRF fence refuses unless allowed.
+  const downloader = new YtDlpDownloader({
+    converter,
+    ytDlpPath: '/usr/bin/yt-dlp',
+    egressPolicy: new EgressPolicy({ allow: ['127.0.0.1'] }),
+  });
   const resources: RagResources = {
     store,
     searchIndex,

@@ -37,7 +37,10 @@ export async function guardedFetch(
       res.resume();
       if (hop >= (init.maxRedirects ?? 5)) throw new Error(`Too many redirects fetching ${String(url)}.`);
       current = await policy.assertPublicUrl(new URL(location, current));
-      if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+      if (
+        res.statusCode === 303 ||
+        ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+      ) {
         method = 'GET';
         body = undefined;
       }

@@ -36,7 +36,9 @@ export interface EgressPolicyOptions {
 
 const systemResolve = (host: string): Promise<LookupAddress[]> =>
   new Promise((resolve, reject) =>
-    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses),
+    ),
   );
 
 function describeRange(range: string): string {
@@ -66,7 +68,8 @@ function parseAllowEntry(entry: string): { cidr: [ipaddr.IPv4 | ipaddr.IPv6, num
     const a = ipaddr.parse(bare);
     return { cidr: [a, a.kind() === 'ipv4' ? 32 : 128] };
   }
-  if (!/^(\*\.)?[a-z0-9_.-]+$/.test(e)) throw new Error(`FETCH_ALLOW_HOSTS entry '${entry}' is not a host name.`);
+  if (!/^(\*\.)?[a-z0-9_.-]+$/.test(e))
+    throw new Error(`FETCH_ALLOW_HOSTS entry '${entry}' is not a host name.`);
   return { host: e };
 }
 
@@ -147,9 +150,11 @@ export class EgressPolicy {
     this.resolve(hostname).then(
       (addresses) => {
         const family = typeof options === 'object' ? options.family : undefined;
-        const wanted = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+        const wanted =
+          family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
         const list = wanted.length ? wanted : addresses;
-        if (typeof options === 'object' && options.all) (callback as (e: null, a: LookupAddress[]) => void)(null, list);
+        if (typeof options === 'object' && options.all)
+          (callback as (e: null, a: LookupAddress[]) => void)(null, list);
         else callback(null, list[0]!.address, list[0]!.family);
       },
       (err: Error) => callback(err as NodeJS.ErrnoException, '', 0),

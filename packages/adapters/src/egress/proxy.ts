@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type EgressPolicy, EgressRefusedError } from './policy.ts';
@@ -47,7 +47,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
       const [first] = await policy.resolve(host);
       return first!.address;
     } catch (e) {
-      const refused = e instanceof EgressRefusedError ? e : new EgressRefusedError(host, 'it could not be checked');
+      const refused =
+        e instanceof EgressRefusedError ? e : new EgressRefusedError(host, 'it could not be checked');
       refusals.push(refused);
       throw refused;
     }
@@ -75,7 +76,13 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
       delete headers['proxy-authorization'];
       const forward = httpRequest(
         upstream
-          ? { host: upstream.hostname, port: Number(upstream.port || 80), path: target.href, method: req.method, headers }
+          ? {
+              host: upstream.hostname,
+              port: Number(upstream.port || 80),
+              path: target.href,
+              method: req.method,
+              headers,
+            }
           : {
               host: address,
               port: Number(target.port || 80),

@@ -378,9 +378,14 @@ export class YtDlpDownloader implements Downloader {
     try {
       await this.egress.assertPublicUrl(target);
     } catch (e) {
-      if (e instanceof EgressRefusedError) throw new DownloadFailedError('blocked_address', target, e.message);
+      if (e instanceof EgressRefusedError)
+        throw new DownloadFailedError('blocked_address', target, e.message);
       if (e instanceof TypeError)
-        throw new DownloadFailedError('unsupported_url', target, `'${target.slice(0, 200)}' is not a valid URL.`);
+        throw new DownloadFailedError(
+          'unsupported_url',
+          target,
+          `'${target.slice(0, 200)}' is not a valid URL.`,
+        );
       throw e;
     }
   }

@@ -27,7 +27,14 @@ export async function runDemo(env: CommandEnv): Promise<void> {
       },
     ],
   });
-  const app = await openAppLazy(env, 'cli');
+  // The demo's own page is on loopback, which the SSRF fence refuses for user URLs: allow it here.
+  const cfg = env.config();
+  const demoEnv: CommandEnv = {
+    io: env.io,
+    setExitCode: (code) => env.setExitCode(code),
+    config: () => ({ ...cfg, fetch: { ...cfg.fetch, allowHosts: [...cfg.fetch.allowHosts, '127.0.0.1'] } }),
+  };
+  const app = await openAppLazy(demoEnv, 'cli');
   try {
     const url = site.pageUrl('llm-rag-yt-demo');
     out(env, `Ingesting ${url} with youtube_processing_job (database: ${app.config.databaseUrl})`);
