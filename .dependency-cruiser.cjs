@@ -7,6 +7,7 @@
 //   rag ──► orchestrator
 //   orchestrator ──► (none of ours)
 //   web ──► (none of ours: it talks to the server over HTTP)
+//   testing ──► orchestrator                                 (test helpers; only tests import it)
 
 /** Every package but the named ones, as a path pattern. */
 const otherThan = (...names) => `^packages/(?!(?:${names.join('|')})/)[^/]+/`;
@@ -111,6 +112,13 @@ module.exports = {
       severity: 'error',
       from: {},
       to: { path: '^@llm-rag-yt/[^/]+/.' },
+    },
+    {
+      name: 'testing-is-for-tests',
+      comment: '@llm-rag-yt/testing (temp databases for tests) is for test code only.',
+      severity: 'error',
+      from: { path: '^packages/(?!testing/)[^/]+/src/' },
+      to: { path: '^packages/testing/' },
     },
     {
       name: 'not-to-unresolvable',

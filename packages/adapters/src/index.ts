@@ -30,8 +30,10 @@ export {
   TranscriptionServiceError,
 } from './openai-transcribe/index.ts';
 export { PostgresSearchIndex } from './postgres-search/postgres-search-index.ts';
+export { POSTGRES_SEARCH_MIGRATIONS } from './postgres-search/migrations.ts';
 // — Search index and retrieval models —
 export { SqliteSearchIndex } from './sqlite-search/sqlite-search-index.ts';
+export { SQLITE_SEARCH_MIGRATIONS } from './sqlite-search/migrations.ts';
 export {
   TransformersEmbedder,
   type TransformersEmbedderOptions,

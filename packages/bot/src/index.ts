@@ -7,5 +7,6 @@ export { escapeHtml, packMessages, progressBar } from './format.ts';
 export { BOT_COMMANDS } from './handlers/commands.ts';
 export type { BotHost, BotMetrics, BotSettings } from './host.ts';
 export { extractLinks } from './links.ts';
+export { BOT_MIGRATIONS } from './progress-store.ts';
 // — Running the bot (CLI) —
 export { BotStartupError, checkBotToken, type RunningBot, startTelegramBot } from './start.ts';

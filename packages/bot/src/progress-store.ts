@@ -1,5 +1,5 @@
-import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { applyMigrationSet, type DatabaseHandle, type MigrationSet } from '@llm-rag-yt/orchestrator';
+import type { Kysely, Migration } from 'kysely';
 
 /*
  * Where each request's progress message lives in Telegram, kept in the database so a restarted
@@ -51,23 +51,14 @@ function init(): Migration {
   };
 }
 
-async function migrateBotStore(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => ({ '0001_bot_progress_messages': init() }) },
-    migrationTableName: 'bot_migrations',
-    migrationLockTableName: 'bot_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(
-      `Telegram bot migration '${failed}' failed: ${(error as Error).message ?? String(error)}. ` +
-        'The database may be from a newer version or partly migrated; check the bot_migrations table.',
-      { cause: error },
-    );
-  }
-}
+/** The bot's table: where each request's progress message lives in Telegram. */
+export const BOT_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'Telegram bot',
+  migrationTable: 'bot_migrations',
+  tables: [TABLE],
+  hint: 'The database may be from a newer version or partly migrated; check the bot_migrations table.',
+  migrations: () => ({ '0001_bot_progress_messages': init() }),
+});
 
 interface Row {
   request_id: number | string;
@@ -98,7 +89,7 @@ export function createProgressMessageStore(handle: DatabaseHandle, now = Date.no
   const db = handle.db;
   let ready: Promise<void> | null = null;
   const migrate = (): Promise<void> => {
-    ready ??= migrateBotStore(db).catch((e) => {
+    ready ??= applyMigrationSet(handle, BOT_MIGRATIONS).catch((e) => {
       ready = null; // let a later call try again (e.g. the database was briefly unreachable)
       throw e;
     });

@@ -25,7 +25,6 @@ import {
   createRagDefinitions,
   createRagService,
   createRagStore,
-  migrateMonitoring,
   type RagResources,
   type RagStore,
   REEMBED_TAG,
@@ -33,6 +32,7 @@ import {
 import type { Config } from './config.ts';
 import type { Io } from './io.ts';
 import { buildAdapters, buildMonitoringDeps } from './resources.ts';
+import { migrateAll } from './schema.ts';
 
 export type AppRole = 'cli' | 'dev' | 'daemon' | 'webserver' | 'worker' | 'bot';
 
@@ -71,14 +71,13 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
   const handle = await openDatabase(config.databaseUrl);
   const closers: (() => Promise<void>)[] = [() => handle.close()];
   try {
+    // Every table of the installation, from the one registry (schema.ts).
+    await migrateAll(handle, { bot: opts.role === 'bot' || opts.role === 'dev' });
     const storage = createSqlStorage(handle);
-    await storage.migrate();
     const store = createRagStore(handle);
-    await store.migrate();
-    await migrateMonitoring(handle);
     const wakeRequests = createWakeRequests(handle);
-    await wakeRequests.migrate?.();
     const adapters = await buildAdapters(config, handle, logger);
+    // Upkeep beyond its migration set (stale FTS rebuild, vector table upgrade).
     await adapters.searchIndex.migrate();
     const resources: RagResources = {
       store,

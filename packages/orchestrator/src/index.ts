@@ -34,6 +34,9 @@ export type {
   SqliteStatementLike,
 } from './storage/database.ts';
 export { createSqlStorage } from './storage/sql/sql-storage.ts';
+export { applyMigrationSet } from './storage/migration-set.ts';
+export type { MigrationSet } from './storage/migration-set.ts';
+export { ORCHESTRATOR_MIGRATIONS } from './storage/sql/migrations.ts';
 
 // — Execution (workers, daemon, adapters) —
 export { executeRun, DEFAULT_RUN_TIMEOUT_MS } from './execution/executor.ts';
@@ -58,7 +61,7 @@ export type { OrchestratorLogger, CreateLoggerOptions, LoggerLevel } from './log
 // — Daemon, run queue and the Instance facade —
 export { Daemon } from './daemon/daemon.ts';
 export type { DaemonOptions, DaemonTiming, IterationReport } from './daemon/daemon.ts';
-export { createWakeRequests } from './daemon/wake-requests.ts';
+export { createWakeRequests, WAKE_REQUEST_MIGRATIONS } from './daemon/wake-requests.ts';
 export type { WakeRequests } from './daemon/wake-requests.ts';
 export { DEFAULT_SETTINGS, resolveSettings } from './daemon/settings.ts';
 export type { InstanceSettings } from './daemon/settings.ts';

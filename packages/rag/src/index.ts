@@ -50,8 +50,8 @@ export { ALERT_DELIVERY_TAG, type MonitoringDeps } from './pipeline/monitoring/d
 export { createRagService, type RagServiceDeps, type RagSubmitResult } from './service/rag-service.ts';
 export * from './service/types.ts';
 export { createRagStore, type RagStore } from './store/rag-store.ts';
-export { migrateRagStore } from './store/migrations.ts';
-export { type MonitoringDb, migrateMonitoring } from './monitoring/migrations.ts';
+export { migrateRagStore, RAG_STORE_MIGRATIONS } from './store/migrations.ts';
+export { MONITORING_MIGRATIONS, type MonitoringDb, migrateMonitoring } from './monitoring/migrations.ts';
 
 // — Monitoring read models (server, bot) and alert tools (tests) —
 export { latestMetricsSnapshot, listMetricsHistory } from './monitoring/metrics-history.ts';

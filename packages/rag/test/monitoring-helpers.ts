@@ -14,7 +14,7 @@ export async function openTestDb(): Promise<{
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'monitoring-'));
   const handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
-  await migrateRagStore(handle.db, handle.dialect);
+  await migrateRagStore(handle);
   await migrateMonitoring(handle);
   return {
     handle,

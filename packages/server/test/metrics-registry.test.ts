@@ -20,7 +20,7 @@ let handle: Awaited<ReturnType<typeof openDatabase>>;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'metrics-'));
   handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
-  await migrateRagStore(handle.db, handle.dialect);
+  await migrateRagStore(handle);
   await migrateMonitoring(handle);
 });
 afterEach(async () => {

@@ -1,5 +1,5 @@
-import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { applyMigrationSet, type DatabaseHandle, type MigrationSet } from '@llm-rag-yt/orchestrator';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /*
  * The search tables on Postgres (migration set 'search_migrations'). Full text is a tsvector of
@@ -32,25 +32,14 @@ const initial: Migration = {
   },
 };
 
-export async function migratePostgresSearch(handle: DatabaseHandle): Promise<void> {
-  // Kysely's existence check scans every schema; pin ours so another schema's table does not count.
-  const schema =
-    handle.schema ??
-    (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]?.s ??
-    'public';
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: { getMigrations: async () => ({ '0001_chunks_tsv': initial }) },
-    migrationTableName: 'search_migrations',
-    migrationLockTableName: 'search_migrations_lock',
-    migrationTableSchema: schema,
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration)';
-    throw new Error(
-      `Search index migration ${failed} failed on Postgres: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
+/** The Postgres search index's tables. */
+export const POSTGRES_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'Search index (PostgreSQL)',
+  migrationTable: 'search_migrations',
+  tables: ['chunks', 'index_meta', 'indexed_videos'],
+  migrations: () => ({ '0001_chunks_tsv': initial }),
+});
+
+export function migratePostgresSearch(handle: DatabaseHandle): Promise<void> {
+  return applyMigrationSet(handle, POSTGRES_SEARCH_MIGRATIONS);
 }

@@ -1,5 +1,5 @@
-import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { applyMigrationSet, type DatabaseHandle, type MigrationSet } from '@llm-rag-yt/orchestrator';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /*
  * The search tables on SQLite (migration set 'search_migrations'). The vector tables depend on
@@ -43,20 +43,15 @@ const vocab: Migration = {
   },
 };
 
-export async function migrateSqliteSearch(handle: DatabaseHandle): Promise<void> {
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: { getMigrations: async () => ({ '0001_chunks_fts': initial, '0002_chunks_vocab': vocab }) },
-    migrationTableName: 'search_migrations',
-    migrationLockTableName: 'search_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration)';
-    throw new Error(
-      `Search index migration ${failed} failed on SQLite: ${error instanceof Error ? error.message : String(error)}. ` +
-        'Check that the SQLite build has FTS5 (better-sqlite3 bundles it).',
-      { cause: error },
-    );
-  }
+/** The SQLite search index's tables (the vector tables come later, see above). */
+export const SQLITE_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'Search index (SQLite)',
+  migrationTable: 'search_migrations',
+  tables: ['chunks', 'chunks_fts', 'chunks_vocab', 'index_meta', 'indexed_videos'],
+  hint: 'Check that the SQLite build has FTS5 (better-sqlite3 bundles it).',
+  migrations: () => ({ '0001_chunks_fts': initial, '0002_chunks_vocab': vocab }),
+});
+
+export function migrateSqliteSearch(handle: DatabaseHandle): Promise<void> {
+  return applyMigrationSet(handle, SQLITE_SEARCH_MIGRATIONS);
 }

@@ -1,5 +1,6 @@
-import { type Generated, type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type Generated, type Kysely, sql } from 'kysely';
 import type { DatabaseHandle } from '../storage/database.ts';
+import { applyMigrationSet, type MigrationSet } from '../storage/migration-set.ts';
 
 /**
  * Cross-process wake-ups: the CLI, web server or bot insert a row, the leading daemon polls the
@@ -21,24 +22,31 @@ interface WakeTables {
   daemon_wake_requests: { id: Generated<number>; sensor_name: string | null; created_at: number };
 }
 
-/** @example const wakes = createWakeRequests(handle); await wakes.migrate(); */
-export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
-  const db = handle.db as Kysely<WakeTables>;
-  const migrations: Record<string, Migration> = {
+/** The daemon's wake-up table (its own set, so it can be added to any installation). */
+export const WAKE_REQUEST_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'Daemon wake-ups',
+  migrationTable: 'daemon_migrations',
+  tables: ['daemon_wake_requests'],
+  migrations: (dialect: DatabaseHandle['dialect']) => ({
     '0001_wake_requests': {
       async up(k: Kysely<any>) {
         await k.schema
           .createTable('daemon_wake_requests')
           .ifNotExists()
-          .addColumn('id', handle.dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
-            handle.dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
           )
           .addColumn('sensor_name', 'text')
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .execute();
       },
     },
-  };
+  }),
+});
+
+/** @example const wakes = createWakeRequests(handle); await wakes.migrate(); */
+export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
+  const db = handle.db as Kysely<WakeTables>;
   let migrated: Promise<void> | undefined;
   return {
     async request(sensorName, now) {
@@ -65,16 +73,7 @@ export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
       return rows.map((r) => ({ sensorName: r.sensor_name, createdAt: Number(r.created_at) }));
     },
     migrate() {
-      migrated ??= (async () => {
-        const migrator = new Migrator({
-          db: handle.db,
-          provider: { getMigrations: async () => migrations },
-          migrationTableName: 'daemon_migrations',
-          migrationLockTableName: 'daemon_migrations_lock',
-        });
-        const { error } = await migrator.migrateToLatest();
-        if (error) throw error;
-      })();
+      migrated ??= applyMigrationSet(handle, WAKE_REQUEST_MIGRATIONS);
       return migrated;
     },
   };

@@ -180,7 +180,11 @@ async function openPostgres(
   try {
     const client = await pool.connect();
     try {
-      if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+      if (target.schema)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`).catch((e: { code?: string }) => {
+          // Processes starting together race on IF NOT EXISTS; the loser sees the winner's schema.
+          if (e?.code !== '23505' && e?.code !== '42P06') throw e;
+        });
     } finally {
       client.release();
     }

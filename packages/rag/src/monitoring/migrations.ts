@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { applyMigrationSet, type DatabaseHandle, type MigrationSet } from '@llm-rag-yt/orchestrator';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /** The slice of the shared DatabaseHandle that monitoring code needs. */
 export interface MonitoringDb {
@@ -111,24 +112,16 @@ function migrations(dialect: MonitoringDb['dialect']): Record<string, Migration>
   };
 }
 
-/**
- * Creates or upgrades the monitoring tables (system_alerts, alert_deliveries, metrics_snapshots,
- * health_checks). Idempotent; uses its own migration table so it never collides with other modules.
- */
-export async function migrateMonitoring(handle: MonitoringDb): Promise<void> {
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: { getMigrations: async () => migrations(handle.dialect) },
-    migrationTableName: 'monitoring_migrations',
-    migrationLockTableName: 'monitoring_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(
-      `Monitoring migration '${failed}' failed on ${handle.dialect}: ${error instanceof Error ? error.message : String(error)}. ` +
-        'Check that the database user may create tables.',
-      { cause: error },
-    );
-  }
+/** Monitoring's tables: alerts, their deliveries, metrics snapshots, health checks. */
+export const MONITORING_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'Monitoring',
+  migrationTable: 'monitoring_migrations',
+  tables: ['system_alerts', 'alert_deliveries', 'metrics_snapshots', 'health_checks'],
+  hint: 'Check that the database user may create tables.',
+  migrations,
+});
+
+/** Creates or upgrades the monitoring tables. Idempotent; safe from several processes at once. */
+export function migrateMonitoring(handle: DatabaseHandle): Promise<void> {
+  return applyMigrationSet(handle, MONITORING_MIGRATIONS);
 }

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { applyMigrationSet, type DatabaseHandle, type MigrationSet } from '@llm-rag-yt/orchestrator';
+import { type Kysely, type Migration, sql } from 'kysely';
 import { subscriptionsMigration } from './migrations-subscriptions.ts';
 
 /*
@@ -212,29 +213,38 @@ const requestsByUrl: Migration = {
   },
 };
 
-/** Applies the RAG store's migrations. Idempotent; safe to call from several processes. */
-export async function migrateRagStore(db: Kysely<any>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: {
-      getMigrations: async () => ({
-        '0001_rag_init': init(dialect),
-        '0002_requests_url': requestsByUrl,
-        '0003_subscriptions_chapters_summaries': subscriptionsMigration(dialect),
-      }),
-    },
-    migrationTableName: 'rag_migrations',
-    migrationLockTableName: 'rag_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(
-      `RAG store migration '${failed}' failed: ${(error as Error).message ?? String(error)}. ` +
-        'The database may be from a newer version or partly migrated; check the rag_migrations table.',
-      { cause: error },
-    );
-  }
+/** The RAG store's tables. */
+export const RAG_STORE_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'RAG store',
+  migrationTable: 'rag_migrations',
+  tables: [
+    'youtube_requests',
+    'videos',
+    'audio_files',
+    'transcript_segments',
+    'transcript_files',
+    'pipeline_jobs',
+    'users',
+    'user_queries',
+    'feedback',
+    'user_activity',
+    'api_log',
+    'video_chapters',
+    'video_summaries',
+    'subscriptions',
+    'subscription_entries',
+  ],
+  hint: 'The database may be from a newer version or partly migrated; check the rag_migrations table.',
+  migrations: (dialect: Dialect) => ({
+    '0001_rag_init': init(dialect),
+    '0002_requests_url': requestsByUrl,
+    '0003_subscriptions_chapters_summaries': subscriptionsMigration(dialect),
+  }),
+});
+
+/** Applies the RAG store's migrations. Idempotent; safe to call from several processes at once. */
+export function migrateRagStore(handle: DatabaseHandle): Promise<void> {
+  return applyMigrationSet(handle, RAG_STORE_MIGRATIONS);
 }
 
 /** Now as epoch ms; one place so tests can reason about it. */

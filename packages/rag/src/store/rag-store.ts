@@ -57,6 +57,6 @@ export function createRagStore(handle: DatabaseHandle): RagStore {
     addPipelineJob: (input: { jobType: string; jobData?: Record<string, unknown>; priority?: number }) =>
       pipelineJobs.addPipelineJob(input),
     getPendingJobs: (limit?: number) => pipelineJobs.getPendingJobs(limit),
-    migrate: () => migrateRagStore(db, handle.dialect),
+    migrate: () => migrateRagStore(handle),
   });
 }

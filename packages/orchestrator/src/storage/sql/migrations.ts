@@ -1,6 +1,6 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import { errorMessage, OrchestratorError } from '../../errors.ts';
+import { type Kysely, type Migration, sql } from 'kysely';
 import type { DatabaseHandle } from '../database.ts';
+import { applyMigrationSet, type MigrationSet } from '../migration-set.ts';
 
 /*
  * Versioned schema of the orchestrator. Append new migrations; never edit a shipped one.
@@ -206,30 +206,25 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return { '0001_initial': initial(dialect), '0002_run_tags_created_at': runTagsCreatedAt };
 }
 
-/** Applies pending orchestrator migrations. Idempotent; safe to call from several processes (Postgres locks). */
-export async function migrateOrchestrator(handle: DatabaseHandle): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(handle.dialect) };
-  // Kysely's existence check scans every schema; pin ours so another schema's table does not count.
-  const schema =
-    handle.dialect === 'postgres'
-      ? (handle.schema ??
-        (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]?.s ??
-        'public')
-      : undefined;
-  const migrator = new Migrator({
-    db: handle.db,
-    provider,
-    migrationTableName: 'orchestrator_migrations',
-    migrationLockTableName: 'orchestrator_migrations_lock',
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration)';
-    throw new OrchestratorError(
-      'STORAGE_ERROR',
-      `Orchestrator migration ${failed} failed on ${handle.dialect}: ${errorMessage(error)}`,
-      { cause: error },
-    );
-  }
+/** The orchestrator's tables: runs, their events and tags, schedules/sensors state, daemons. */
+export const ORCHESTRATOR_MIGRATIONS: MigrationSet = Object.freeze({
+  owner: 'Orchestrator',
+  migrationTable: 'orchestrator_migrations',
+  tables: [
+    'runs',
+    'run_tags',
+    'events',
+    'materializations',
+    'instigator_state',
+    'ticks',
+    'dynamic_partitions',
+    'daemon_heartbeats',
+    'leases',
+  ],
+  migrations: migrationsFor,
+});
+
+/** Applies pending orchestrator migrations. Idempotent; safe to call from several processes at once. */
+export function migrateOrchestrator(handle: DatabaseHandle): Promise<void> {
+  return applyMigrationSet(handle, ORCHESTRATOR_MIGRATIONS);
 }
