@@ -12,7 +12,12 @@ export { RUN_STATUSES, TERMINAL_STATUSES, IN_PROGRESS_STATUSES } from './runs/ty
 export { canTransition, isTerminal, assertUnreachable } from './runs/status-machine.ts';
 
 // — Run config —
-export { parseRunConfig, validateRunConfig } from './runs/run-config.ts';
+export {
+  parseRunConfig,
+  RUN_CONFIG_LIMITS,
+  RunConfigLimitError,
+  validateRunConfig,
+} from './runs/run-config.ts';
 export type { ValidatedRunConfig } from './runs/run-config.ts';
 
 // — Errors —

@@ -4,6 +4,64 @@ import { ASSET_JOB_NAME, type Definitions } from '../definitions/definitions.ts'
 import { closestName, InvalidConfigError } from '../errors.ts';
 import type { RunConfig } from './types.ts';
 
+/**
+ * Run config refused for its size, nesting or aliases rather than its content: the API answers
+ * 400 even where it otherwise reports config problems as `{ valid: false }`.
+ */
+export class RunConfigLimitError extends InvalidConfigError {
+  constructor(where: string, message: string) {
+    super(where, [{ path: '', message }]);
+    this.name = 'RunConfigLimitError';
+  }
+}
+
+/** Bounds on run config text (from files, the API and the Launchpad), checked before and while parsing. */
+export const RUN_CONFIG_LIMITS = {
+  /** Characters of YAML/JSON text. */
+  maxChars: 200_000,
+  /** Nesting of flow collections (`[`, `{`) and of the parsed value. */
+  maxDepth: 64,
+  /** Alias (`*name`) expansions while building the value. */
+  maxAliasCount: 1000,
+} as const;
+
+/**
+ * Deepest nesting of `[`/`{` outside quoted scalars and comments: a cheap pre-scan so a
+ * pathological document never reaches the recursive parser. Brackets inside plain scalars count
+ * too, which can only over-estimate.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      const prev = text[i - 1];
+      // A quote starts a quoted scalar only at a token start (not inside "it's").
+      if (prev === undefined || /[\s[{,:]/.test(prev)) quote = ch;
+    } else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (ch === '[' || ch === '{') max = Math.max(max, ++depth);
+    else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return max;
+}
+
+/** Nesting depth of a parsed value (aliases can nest a shallow text deeply). */
+function valueDepth(v: unknown, d: number): number {
+  if (d > RUN_CONFIG_LIMITS.maxDepth || v === null || typeof v !== 'object') return d;
+  let max = d;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) max = Math.max(max, valueDepth(x, d + 1));
+  return max;
+}
+
 /** Top-level keys of the seed's run config shape. Dagster also knows `resources`/`execution`; we do not. */
 const TOP_LEVEL_KEYS = ['ops'];
 
@@ -15,10 +73,25 @@ const TOP_LEVEL_KEYS = ['ops'];
  * @example parseRunConfig(readFileSync('config.yaml', 'utf8'), 'config.yaml')
  */
 export function parseRunConfig(text: string, sourceName: string): RunConfig {
+  const where = `run config file '${sourceName}'`;
+  // Limits first: the yaml parser is recursive and a 20 KB `[[[[…]]]]` exhausted the heap.
+  if (text.length > RUN_CONFIG_LIMITS.maxChars) {
+    throw new RunConfigLimitError(
+      where,
+      `is ${text.length} characters; the limit is ${RUN_CONFIG_LIMITS.maxChars}. Run config holds settings, not data`,
+    );
+  }
+  const depth = flowDepth(text);
+  if (depth > RUN_CONFIG_LIMITS.maxDepth) {
+    throw new RunConfigLimitError(
+      where,
+      `nests brackets ${depth} levels deep; the limit is ${RUN_CONFIG_LIMITS.maxDepth}`,
+    );
+  }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new InvalidConfigError(
-      `run config file '${sourceName}'`,
+      where,
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
         const where = pos ? `line ${pos.line}, column ${pos.col}` : 'syntax';
@@ -27,10 +100,30 @@ export function parseRunConfig(text: string, sourceName: string): RunConfig {
       }),
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // maxAliasCount bounds "billion laughs" alias bombs; an alias without its anchor throws too.
+    value = doc.toJS({ maxAliasCount: RUN_CONFIG_LIMITS.maxAliasCount });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/excessive alias/i.test(msg)) {
+      throw new RunConfigLimitError(
+        where,
+        `uses aliases (*name) too often (an alias bomb?); at most ${RUN_CONFIG_LIMITS.maxAliasCount} expansions are allowed`,
+      );
+    }
+    const message = /unresolved alias|anchor/i.test(msg)
+      ? `${msg.split('\n')[0]!.slice(0, 200)}; define '&name' before using '*name'`
+      : `could not be read: ${msg.split('\n')[0]!.slice(0, 200)}`;
+    throw new InvalidConfigError(where, [{ path: '', message }]);
+  }
+  const nested = valueDepth(value, 0);
+  if (nested > RUN_CONFIG_LIMITS.maxDepth) {
+    throw new RunConfigLimitError(where, `nests values more than ${RUN_CONFIG_LIMITS.maxDepth} levels deep`);
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidConfigError(`run config file '${sourceName}'`, [
+    throw new InvalidConfigError(where, [
       {
         path: '',
         message: `expected a mapping like 'ops: { <step>: { config: {...} } }', got ${typeName(value)}`,
@@ -64,6 +157,10 @@ export function validateRunConfig(
     throw new InvalidConfigError(where, [
       { path: '', message: `expected a mapping, got ${typeName(config)}` },
     ]);
+  }
+  // JSON run config (API bodies) gets the same bound as YAML: deep values break storage and schemas.
+  if (valueDepth(config, 0) > RUN_CONFIG_LIMITS.maxDepth) {
+    throw new RunConfigLimitError(where, `nests values more than ${RUN_CONFIG_LIMITS.maxDepth} levels deep`);
   }
   for (const key of Object.keys(config)) {
     if (!TOP_LEVEL_KEYS.includes(key)) {

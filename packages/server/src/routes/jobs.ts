@@ -1,5 +1,10 @@
 import type { RunConfig } from '@llm-rag-yt/orchestrator';
-import { InvalidConfigError, parseRunConfig, validateRunConfig } from '@llm-rag-yt/orchestrator';
+import {
+  InvalidConfigError,
+  parseRunConfig,
+  RunConfigLimitError,
+  validateRunConfig,
+} from '@llm-rag-yt/orchestrator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';
@@ -74,7 +79,8 @@ export function jobRoutes(opts: AppOptions): Hono {
       validateRunConfig(defs, job.name, configOf(body));
       return c.json({ valid: true, issues: [] });
     } catch (e) {
-      if (e instanceof InvalidConfigError)
+      // Oversized or pathological input is refused (400), not reported as a config to fix.
+      if (e instanceof InvalidConfigError && !(e instanceof RunConfigLimitError))
         return c.json({ valid: false, issues: e.issues, message: e.message });
       throw e;
     }
