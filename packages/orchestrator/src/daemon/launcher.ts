@@ -7,6 +7,8 @@ import type { Run } from '../runs/types.ts';
  */
 export interface DaemonLauncher {
   launch(run: Run): Promise<unknown> | unknown;
+  /** Optional: hands several runs over at once (one queue round trip); all or none. */
+  launchMany?(runs: readonly Run[]): Promise<unknown>;
   cancel(runId: string): Promise<unknown> | unknown;
   activeRunIds(): Iterable<string>;
 }

@@ -1,8 +1,9 @@
 import { errorMessage, serializeError } from '../errors.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
 import { admitRuns, type TagConcurrencyLimit } from '../runs/queue-admission.ts';
+
 import { moveRun, RUN } from '../runs/status-machine.ts';
-import type { Run } from '../runs/types.ts';
+import { IN_PROGRESS_STATUSES, type Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import type { DaemonLauncher } from './launcher.ts';
 
@@ -31,8 +32,14 @@ export interface RunQueueReport {
  */
 export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<RunQueueReport> {
   const { storage } = deps;
-  const inProgress = await storage.runs.listInProgressRuns();
-  const free = deps.maxConcurrentRuns - inProgress.length;
+  // Tag limits need the runs in progress (their tags); without, a count is all admission needs —
+  // far cheaper per pass on a busy queue than reading every in-progress row.
+  const limited = deps.tagLimits.length > 0;
+  const inProgress = limited ? await storage.runs.listInProgressRuns() : [];
+  const active = limited
+    ? inProgress.length
+    : await storage.runs.countRuns({ statuses: IN_PROGRESS_STATUSES });
+  const free = deps.maxConcurrentRuns - active;
   if (free <= 0) return { launched: [], waiting: await countQueued(storage) };
   // With tag limits, read more than the free slots so runs blocked by a limit do not hide those behind
   // them; without, admission is plain queue order and one extra row tells whether more are waiting.
@@ -49,7 +56,7 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
   const admitted = admitRuns({
     queued,
     inProgress,
-    maxConcurrentRuns: deps.maxConcurrentRuns,
+    maxConcurrentRuns: limited ? deps.maxConcurrentRuns : free,
     tagLimits: deps.tagLimits,
   });
   // Claim every admitted run and write their RUN_STARTING events in one transaction (compare-and-set
@@ -63,6 +70,15 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
     (r) => event(r, now, 'RUN_STARTING', 'info', `Launching run (attempt ${r.attempt}).`),
   );
   const launched: string[] = [];
+  if (claimed.length > 1 && deps.launcher.launchMany) {
+    // One queue round trip for the whole batch; if it fails, the per-run path below says which failed.
+    try {
+      await deps.launcher.launchMany(claimed);
+      return { launched: claimed.map((r) => r.runId), waiting: queued.length - claimed.length };
+    } catch (cause) {
+      deps.log.warn({}, `batch launch failed, launching one by one: ${errorMessage(cause)}`);
+    }
+  }
   for (const starting of claimed) {
     const run = starting;
     try {

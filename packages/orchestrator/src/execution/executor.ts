@@ -18,6 +18,8 @@ export interface ExecuteRunDeps {
   definitions: Definitions;
   /** Recorded on the run so the monitor can tell whose heartbeat to check. */
   workerId: string;
+  /** The attempt the caller was handed (a queue job's); the run is left alone if it is at another. */
+  attempt?: number;
   /** Instance default run timeout; a job's `timeoutSeconds` wins. Default 3600 s. */
   runTimeoutMs?: number;
   logger?: OrchestratorLogger;
@@ -51,12 +53,15 @@ export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<R
   const now = deps.now ?? Date.now;
   const log = deps.logger?.child({ runId });
   const t0 = now();
-  const start = () => moveRun(storage.runs, runId, RUN.start, t0, { workerId, startedAt: t0 });
+  const start = () =>
+    moveRun(storage.runs, runId, RUN.start, t0, { workerId, startedAt: t0, ifAttempt: deps.attempt });
   // The daemon hands over STARTING runs: try that first, so the common path costs one statement.
   let run = await start();
   if (!run) {
     const current = await storage.runs.getRun(runId);
     if (!current) throw new UnknownNameError('run', runId, []);
+    // A job of an earlier attempt (re-delivered after its worker died): the re-queued run has its own.
+    if (deps.attempt !== undefined && current.attempt !== deps.attempt) return current;
     if (current.status === 'CANCELING' && current.startedAt === null)
       return cancelUnstarted(current, storage, now());
     if (current.status !== 'QUEUED') return current;

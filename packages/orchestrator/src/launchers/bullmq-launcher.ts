@@ -52,13 +52,23 @@ export class BullMQLauncher implements RunLauncher {
   }
 
   async launch(run: Run): Promise<void> {
+    const job = this.#job(run);
+    await this.queue.add(job.name, job.data, job.opts);
+  }
+
+  /** `addBulk`: one Redis round trip (a MULTI) for the runs the queue admitted in one pass. */
+  async launchMany(runs: readonly Run[]): Promise<void> {
+    await this.queue.addBulk(runs.map((run) => this.#job(run)));
+  }
+
+  #job(run: Run) {
     const jobId = runJobId(run.runId, run.attempt);
     this.active.set(run.runId, jobId);
-    await this.queue.add(
-      'run',
-      { runId: run.runId, attempt: run.attempt },
-      { jobId, removeOnComplete: true, removeOnFail: true },
-    );
+    return {
+      name: 'run',
+      data: { runId: run.runId, attempt: run.attempt },
+      opts: { jobId, removeOnComplete: true, removeOnFail: true },
+    };
   }
 
   /** Broadcasts the cancel to all workers; the one executing the run aborts it at once. */

@@ -57,13 +57,9 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
   const worker = new Worker<RunJobData>(
     a.queueName,
     async (job) => {
+      // `attempt` makes the executor skip a job of an earlier attempt, re-delivered by BullMQ after its
+      // worker died: the run was re-queued since and has its own job (part of the start CAS, no extra read).
       const { runId, attempt } = job.data;
-      if (attempt !== undefined) {
-        // A job of an earlier attempt, re-delivered by BullMQ after its worker died: the run was re-queued
-        // since and has its own job; executing this one would bypass the daemon's admission.
-        const current = await opts.storage.runs.getRun(runId);
-        if (current && current.attempt !== attempt) return { status: current.status, skipped: true };
-      }
       const controller = new AbortController();
       controllers.set(runId, controller);
       try {
@@ -71,6 +67,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
           storage: opts.storage,
           definitions: opts.definitions,
           workerId: opts.workerId,
+          attempt,
           runTimeoutMs: opts.runTimeoutMs,
           logger: opts.logger,
           signal: controller.signal,

@@ -31,12 +31,30 @@ export interface SqliteStatementLike {
   all(...params: unknown[]): unknown[];
 }
 
+/**
+ * The few node-postgres pool methods the hot path and LISTEN use, declared here like SqliteLike so
+ * vendor types stay out of our API.
+ */
+export interface PostgresLike {
+  query(q: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>;
+  connect(): Promise<PostgresClientLike>;
+}
+
+export interface PostgresClientLike {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  on(event: 'notification', listener: (m: { channel: string; payload?: string }) => void): unknown;
+  on(event: 'error', listener: (e: Error) => void): unknown;
+  release(destroy?: boolean | Error): void;
+}
+
 /** An open database: the Kysely instance every storage module shares, plus the raw handle for SQLite. */
 export interface DatabaseHandle {
   readonly dialect: 'sqlite' | 'postgres';
   readonly db: Kysely<any>;
   /** The raw SQLite connection (extensions, FTS5); null on Postgres. */
   readonly sqlite: SqliteLike | null;
+  /** The raw Postgres pool (prepared hot-path statements, LISTEN/NOTIFY); null on SQLite. */
+  readonly postgres: PostgresLike | null;
   /** Postgres schema from `?schema=`; null when not given (search_path default) or on SQLite. */
   readonly schema: string | null;
   /** Closes the connection / pool (a shared SQLite connection when its last handle closes). Idempotent. */
@@ -116,7 +134,7 @@ function openSqlite(filename: string, opts: OpenDatabaseOptions): DatabaseHandle
     }
   }
   conn.refs++;
-  return makeHandle('sqlite', conn.db, conn.raw as unknown as SqliteLike, null, async () => {
+  return makeHandle('sqlite', conn.db, conn.raw as unknown as SqliteLike, null, null, async () => {
     conn.refs--;
     if (conn.refs > 0) return;
     if (key) sharedSqlite.delete(key);
@@ -198,7 +216,7 @@ async function openPostgres(
     );
   }
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  return makeHandle('postgres', db, null, target.schema, () => db.destroy());
+  return makeHandle('postgres', db, null, pool as unknown as PostgresLike, target.schema, () => db.destroy());
 }
 
 function safeMessage(cause: unknown): string {
@@ -210,6 +228,7 @@ function makeHandle(
   dialect: 'sqlite' | 'postgres',
   db: Kysely<unknown>,
   sqlite: SqliteLike | null,
+  postgres: PostgresLike | null,
   schema: string | null,
   release: () => Promise<void>,
 ): DatabaseHandle {
@@ -218,6 +237,7 @@ function makeHandle(
     dialect,
     db: db as Kysely<any>,
     sqlite,
+    postgres,
     schema,
     close() {
       closing ??= release();

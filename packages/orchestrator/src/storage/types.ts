@@ -47,6 +47,11 @@ export interface RunStatusPatch {
    * sees the new status sees these events too, and a run costs one write instead of two.
    */
   events?: readonly NewRunEvent[];
+  /**
+   * Part of the compare-and-set, not of the update: the run moves only while it is at this attempt
+   * (a worker handed a job of an earlier attempt must not start the re-queued run).
+   */
+  ifAttempt?: number;
 }
 
 export interface RunStorage {

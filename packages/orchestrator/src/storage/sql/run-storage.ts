@@ -6,6 +6,7 @@ import { IN_PROGRESS_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../run
 import type { CreateRunResult, RunFilter, RunStatusPatch, RunStorage } from '../types.ts';
 import { insertEvents } from './event-writer.ts';
 import { chunks, json, toRun } from './rows.ts';
+import type { PostgresHotPath } from './postgres-hot-path.ts';
 import type { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables, RunTagsTable } from './tables.ts';
 
@@ -20,9 +21,11 @@ const ID_CHUNK = 500;
 export class SqlRunStorage implements RunStorage {
   readonly #db: Db;
   readonly #hot: SqliteHotPath | null;
-  constructor(db: Db, hot: SqliteHotPath | null = null) {
+  readonly #pgHot: PostgresHotPath | null;
+  constructor(db: Db, hot: SqliteHotPath | null = null, pgHot: PostgresHotPath | null = null) {
     this.#db = db;
     this.#hot = hot;
+    this.#pgHot = pgHot;
   }
 
   async createRun(input: NewRun, now: number): Promise<CreateRunResult> {
@@ -194,29 +197,31 @@ export class SqlRunStorage implements RunStorage {
     if (from.length === 0) return undefined;
     const set = statusSet(to, now, patch);
     const events = patch.events ?? [];
+    const attempt = patch.ifAttempt;
+    if (this.#pgHot) {
+      const r = await this.#pgHot.transitionRun(runId, from, set, events, attempt);
+      return r ? toRun(r) : undefined;
+    }
     const hot = this.#hot;
     if (hot) {
       // Holding the connection (its mutex) keeps these synchronous statements out of other transactions.
       return this.#db.connection().execute(async () => {
         const r = events.length
           ? hot.transaction(() => {
-              const moved = hot.transitionRun(runId, from, set);
+              const moved = hot.transitionRun(runId, from, set, attempt);
               if (moved) hot.insertEvents(events);
               return moved;
             })
-          : hot.transitionRun(runId, from, set);
+          : hot.transitionRun(runId, from, set, attempt);
         return r ? toRun(r) : undefined;
       });
     }
     // The WHERE on status is the compare-and-set: of two racing writers only one matches.
-    const update = (db: Db) =>
-      db
-        .updateTable('runs')
-        .set(set)
-        .where('run_id', '=', runId)
-        .where('status', 'in', from)
-        .returningAll()
-        .executeTakeFirst();
+    const update = (db: Db) => {
+      let q = db.updateTable('runs').set(set).where('run_id', '=', runId).where('status', 'in', from);
+      if (attempt !== undefined) q = q.where('attempt', '=', attempt);
+      return q.returningAll().executeTakeFirst();
+    };
     if (events.length === 0) {
       const r = await update(this.#db);
       return r ? toRun(r) : undefined;

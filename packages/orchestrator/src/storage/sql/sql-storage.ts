@@ -7,6 +7,7 @@ import { SqlInstigatorStorage } from './instigator-storage.ts';
 import { migrateOrchestrator } from './migrations.ts';
 import { SqlPartitionStorage } from './partition-storage.ts';
 import { SqlRunStorage } from './run-storage.ts';
+import { PostgresHotPath } from './postgres-hot-path.ts';
 import { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables } from './tables.ts';
 
@@ -21,11 +22,12 @@ import type { OrchestratorTables } from './tables.ts';
  */
 export function createSqlStorage(handle: DatabaseHandle): Storage {
   const db = handle.db as Kysely<OrchestratorTables>;
-  // SQLite: the per-run statements skip Kysely (see SqliteHotPath); Postgres keeps the one Kysely path.
+  // The per-run statements skip Kysely on both dialects (see SqliteHotPath, PostgresHotPath).
   const hot = handle.sqlite ? new SqliteHotPath(handle.sqlite) : null;
+  const pgHot = handle.postgres ? new PostgresHotPath(handle.postgres) : null;
   return Object.freeze({
     dialect: handle.dialect,
-    runs: new SqlRunStorage(db, hot),
+    runs: new SqlRunStorage(db, hot, pgHot),
     events: new SqlEventStorage(db, hot),
     instigators: new SqlInstigatorStorage(db),
     partitions: new SqlPartitionStorage(db),

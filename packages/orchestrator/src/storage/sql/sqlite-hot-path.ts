@@ -24,17 +24,23 @@ export class SqliteHotPath {
   }
 
   /** `update runs set … where run_id = ? and status in (…) returning *`; undefined when the CAS missed. */
-  transitionRun(runId: string, from: readonly RunStatus[], set: RunSet): Selectable<RunsTable> | undefined {
+  transitionRun(
+    runId: string,
+    from: readonly RunStatus[],
+    set: RunSet,
+    attempt?: number,
+  ): Selectable<RunsTable> | undefined {
     const columns = Object.keys(set) as (keyof RunSet)[];
-    const key = `transition:${columns.join(',')}:${from.length}`;
+    const withAttempt = attempt !== undefined;
+    const key = `transition:${columns.join(',')}:${from.length}:${withAttempt}`;
     const stmt = this.#statement(
       key,
       () =>
-        `update "runs" set ${columns.map((c) => `"${c}" = ?`).join(', ')} where "run_id" = ? and "status" in (${from.map(() => '?').join(', ')}) returning *`,
+        `update "runs" set ${columns.map((c) => `"${c}" = ?`).join(', ')} where "run_id" = ? and "status" in (${from.map(() => '?').join(', ')})${withAttempt ? ' and "attempt" = ?' : ''} returning *`,
     );
-    return stmt.get(...columns.map((c) => set[c] ?? null), runId, ...from) as
-      | Selectable<RunsTable>
-      | undefined;
+    const params = [...columns.map((c) => set[c] ?? null), runId, ...from];
+    if (withAttempt) params.push(attempt);
+    return stmt.get(...params) as Selectable<RunsTable> | undefined;
   }
 
   /** Inserts events in order (ids ascend with it) and indexes materialization events, like `insertEvents`. */

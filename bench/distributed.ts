@@ -1,0 +1,315 @@
+/**
+ * Distributed-path benchmark (`npm run bench -- distributed [--quick] [--runs N] [--workers 1,2,4]`):
+ * PostgreSQL storage (own schema per case) + BullMQ on the local Redis (own key prefix), measured side by
+ * side with raw BullMQ on the same Redis in the same run:
+ *  1. raw BullMQ: no-op jobs/s with 1, 2 and 4 worker processes (the queue's own ceiling);
+ *  2. ours: no-op single-asset runs/s through daemon (admission) → BullMQ → `startWorker` processes;
+ *  3. latency on the distributed path: submit (another connection, as the CLI/web/bot) → STARTED,
+ *     and `wake()` of a sensor → its run STARTED;
+ *  4. CPU per run of each process (daemon, workers) — steadier than wall-clock rates on a busy machine.
+ * Writes bench/results/distributed.json.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import {
+  BullMQLauncher,
+  createInstance,
+  createSqlStorage,
+  createWakeRequests,
+  Daemon,
+  Definitions,
+  defineAsset,
+  defineJob,
+  defineSensor,
+  openDatabase,
+  type Storage,
+} from '@llm-rag-yt/orchestrator';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PG = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Runs a worker takes at once, for raw BullMQ and ours alike. */
+const WORKER_CONCURRENCY = 16;
+
+const pendingKeys: string[] = [];
+const definitions = new Definitions({
+  assets: [defineAsset({ key: 'noop', compute: () => null })],
+  jobs: [defineJob({ name: 'noop_job', selection: 'noop' })],
+  sensors: [
+    defineSensor({
+      name: 'work_sensor',
+      job: 'noop_job',
+      minimumIntervalSeconds: 3600,
+      defaultStatus: 'RUNNING',
+      evaluate: () => ({ runRequests: pendingKeys.splice(0).map((k) => ({ runKey: k })) }),
+    }),
+  ],
+});
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const round = (n: number, d = 1) => +n.toFixed(d);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface WorkerProcess {
+  child: ChildProcess;
+  stop(): Promise<number>;
+}
+
+/** Starts one bench/distributed-worker.ts process and waits until it takes work. */
+async function startWorkerProcess(args: string[]): Promise<WorkerProcess> {
+  // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile per worker process (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(here, 'distributed-worker.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'error' },
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  let notify: (() => void) | null = null;
+  lines.on('line', (l) => {
+    queue.push(l);
+    notify?.();
+  });
+  const next = async () => {
+    while (queue.length === 0) {
+      if (child.exitCode !== null) throw new Error(`bench worker exited with ${child.exitCode}`);
+      await new Promise<void>((r) => {
+        notify = r;
+        setTimeout(r, 200);
+      });
+      notify = null;
+    }
+    return queue.shift()!;
+  };
+  if ((await next()) !== 'ready') throw new Error('bench worker did not start');
+  return {
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      const line = await next();
+      return (JSON.parse(line) as { cpuMs: number }).cpuMs;
+    },
+  };
+}
+
+async function rawBullmq(workers: number, jobs: number) {
+  const prefix = `bench-raw-${randomUUID().slice(0, 8)}`;
+  const connection = new Redis(REDIS, { maxRetriesPerRequest: null });
+  const queue = new Queue('raw', { connection, prefix });
+  await queue.pause();
+  for (let i = 0; i < jobs; i += 1000) {
+    const n = Math.min(1000, jobs - i);
+    await queue.addBulk(
+      Array.from({ length: n }, (_, j) => ({
+        name: 'job',
+        data: { i: i + j },
+        opts: { removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+  }
+  const procs = await Promise.all(
+    Array.from({ length: workers }, () => startWorkerProcess(['raw', REDIS, prefix, String(WORKER_CONCURRENCY)])),
+  );
+  const start = performance.now();
+  await queue.resume();
+  for (;;) {
+    const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+    if (Object.values(c).every((v) => v === 0)) break;
+    await sleep(5);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = await Promise.all(procs.map((p) => p.stop()));
+  await queue.obliterate({ force: true }).catch(() => {});
+  await queue.close();
+  await connection.quit();
+  return {
+    workers,
+    jobs,
+    seconds: round(seconds, 2),
+    jobsPerSecond: round(jobs / seconds),
+    workerCpuMsPerJob: round(cpu.reduce((a, b) => a + b, 0) / jobs, 3),
+  };
+}
+
+async function freshSchema() {
+  const schema = `bench_dist_${randomUUID().slice(0, 8)}`;
+  const url = `${PG}?schema=${schema}`;
+  const handle = await openDatabase(url, { poolSize: 8 });
+  const storage = createSqlStorage(handle);
+  await storage.migrate();
+  const wakeRequests = createWakeRequests(handle);
+  await wakeRequests.migrate();
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: PG });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  };
+  return { url, handle, storage, wakeRequests, drop };
+}
+
+async function startDaemon(storage: Storage, wakeRequests: ReturnType<typeof createWakeRequests>, prefix: string) {
+  const launcher = new BullMQLauncher({ redisUrl: REDIS, prefix });
+  await launcher.ready();
+  const daemon = new Daemon({
+    storage,
+    definitions,
+    launcher,
+    localWorkerId: null,
+    wakeRequests,
+    // Admission must not be the limit being measured: more slots than the workers take at once.
+    settings: { maxConcurrentRuns: 4 * WORKER_CONCURRENCY + 8 },
+  });
+  daemon.start();
+  return {
+    daemon,
+    async stop() {
+      await daemon.stop();
+      await launcher.close();
+    },
+  };
+}
+
+async function ours(workers: number, runs: number) {
+  const db = await freshSchema();
+  const prefix = `bench-ours-${randomUUID().slice(0, 8)}`;
+  try {
+    const t0 = Date.now();
+    for (let i = 0; i < runs; i++) await db.storage.runs.createRun({ jobName: 'noop_job' }, t0);
+    const procs = await Promise.all(
+      Array.from({ length: workers }, () =>
+        startWorkerProcess(['ours', REDIS, prefix, String(WORKER_CONCURRENCY), db.url]),
+      ),
+    );
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    const d = await startDaemon(db.storage, db.wakeRequests, prefix);
+    for (;;) {
+      const c = await db.storage.runs.countRunsByStatus();
+      if (c.SUCCESS + c.FAILURE + c.CANCELED >= runs) break;
+      await sleep(10);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const daemonCpu = process.cpuUsage(cpu0);
+    await d.stop();
+    const workerCpu = await Promise.all(procs.map((p) => p.stop()));
+    const counts = await db.storage.runs.countRunsByStatus();
+    return {
+      workers,
+      runs,
+      seconds: round(seconds, 2),
+      runsPerSecond: round(runs / seconds),
+      failed: counts.FAILURE,
+      daemonCpuMsPerRun: round((daemonCpu.user + daemonCpu.system) / 1000 / runs, 3),
+      workerCpuMsPerRun: round(workerCpu.reduce((a, b) => a + b, 0) / runs, 3),
+    };
+  } finally {
+    await db.storage.close();
+    if (!process.env.BENCH_KEEP_SCHEMA) await db.drop();
+    else console.error(`kept schema ${db.url}`);
+  }
+}
+
+async function latency(samples: number) {
+  const db = await freshSchema();
+  const prefix = `bench-lat-${randomUUID().slice(0, 8)}`;
+  // The submitting side (CLI, web, bot) has its own pool and reaches the daemon through wake requests.
+  const appHandle = await openDatabase(db.url, { poolSize: 4 });
+  const app = { storage: createSqlStorage(appHandle), wakeRequests: createWakeRequests(appHandle) };
+  const instance = createInstance({ storage: app.storage, definitions, wakeRequests: app.wakeRequests });
+  const procs = await Promise.all(
+    [0, 1].map(() => startWorkerProcess(['ours', REDIS, prefix, String(WORKER_CONCURRENCY), db.url])),
+  );
+  const d = await startDaemon(db.storage, db.wakeRequests, prefix);
+  const waitStarted = async (find: () => Promise<{ startedAt: number | null } | undefined>) => {
+    for (;;) {
+      const run = await find();
+      if (run?.startedAt) return;
+      await sleep(1);
+    }
+  };
+  try {
+    await sleep(1500); // lease, first iteration
+    const submit: number[] = [];
+    const wake: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      let t = performance.now();
+      const { runId } = await instance.submitRun({ jobName: 'noop_job' });
+      await waitStarted(() => app.storage.runs.getRun(runId));
+      submit.push(performance.now() - t);
+      await sleep(30 + Math.random() * 70);
+
+      const key = `item-${i}`;
+      pendingKeys.push(key);
+      t = performance.now();
+      await instance.wake('work_sensor');
+      await waitStarted(async () => (await app.storage.runs.listRuns({ runKey: `sensor:work_sensor:${key}` }))[0]);
+      wake.push(performance.now() - t);
+      await sleep(30 + Math.random() * 70);
+    }
+    const summary = (xs: number[]) => {
+      xs.sort((a, b) => a - b);
+      return { samples: xs.length, p50Ms: round(percentile(xs, 50)), p95Ms: round(percentile(xs, 95)), maxMs: round(xs.at(-1)!) };
+    };
+    return { submitToStarted: summary(submit), wakeToStarted: summary(wake) };
+  } finally {
+    await d.stop();
+    await Promise.all(procs.map((p) => p.stop()));
+    await app.storage.close();
+    await db.storage.close();
+    if (!process.env.BENCH_KEEP_SCHEMA) await db.drop();
+    else console.error(`kept schema ${db.url}`);
+  }
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const runs = Number(option(args, '--runs') ?? (quick ? 500 : 3000));
+  const workerCounts = (option(args, '--workers') ?? '1,2,4').split(',').map(Number);
+  const only = option(args, '--only')?.split(',');
+  const want = (n: string) => !only || only.includes(n);
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: availableParallelism(),
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+    workerConcurrency: WORKER_CONCURRENCY,
+  };
+  const cases = [];
+  if (want('throughput')) {
+    for (const w of workerCounts) {
+      // Side by side: the queue alone, then our path, with the same worker count and concurrency.
+      const raw = await rawBullmq(w, runs);
+      const our = await ours(w, runs);
+      const row = { workers: w, raw, ours: our, ratioToRawBullmq: round(our.runsPerSecond / raw.jobsPerSecond, 3) };
+      console.log(JSON.stringify(row));
+      cases.push(row);
+    }
+    results.throughput = cases;
+  }
+  if (want('latency')) {
+    results.latency = await latency(quick ? 15 : 60);
+    console.log(JSON.stringify(results.latency));
+  }
+  results.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  results.targets = { runsPerSecondWith2Workers: 500, ratioToRawBullmq: 0.3, submitToStartedP50Ms: 25, submitToStartedP95Ms: 100, wakeToStartedP50Ms: 50 };
+  console.log(JSON.stringify(results, null, 2));
+  if (quick || only) return;
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'distributed.json'), `${JSON.stringify(results, null, 2)}\n`);
+}

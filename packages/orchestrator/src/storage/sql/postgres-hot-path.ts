@@ -1,0 +1,204 @@
+import type { Selectable } from 'kysely';
+import type { NewRunEvent, RunStatus } from '../../runs/types.ts';
+import type { PostgresLike } from '../database.ts';
+import { json } from './rows.ts';
+import type { OrchestratorTables, RunsTable } from './tables.ts';
+
+type RunSet = Partial<OrchestratorTables['runs']>;
+type RunRow = Selectable<RunsTable>;
+
+/** Column types of what a status change may set (see statusSet in run-storage.ts). */
+const SET_TYPES: Partial<Record<keyof RunsTable, string>> = {
+  status: 'text',
+  updated_at: 'bigint',
+  worker_id: 'text',
+  started_at: 'bigint',
+  ended_at: 'bigint',
+  error: 'text',
+  attempt: 'int',
+};
+
+/** Statements of one shape in flight at once per process; later calls of that shape join the next batch. */
+const MAX_IN_FLIGHT = 2;
+
+interface Pending {
+  readonly runId: string;
+  readonly set: RunSet;
+  readonly events: readonly NewRunEvent[];
+  readonly attempt: number | undefined;
+  readonly resolve: (row: RunRow | undefined) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Lane {
+  readonly columns: (keyof RunSet)[];
+  readonly from: readonly RunStatus[];
+  readonly withAttempt: boolean;
+  readonly withEvents: boolean;
+  inFlight: number;
+  waiting: Pending[];
+}
+
+/**
+ * The per-run status changes on PostgreSQL (start, finish with its events), as single prepared
+ * statements on the pool instead of Kysely transactions — on the distributed path a run's cost was
+ * mostly client CPU and round trips.
+ *
+ * - One statement per change: data-modifying CTEs update the run (the compare-and-set) and insert its
+ *   events and materialization rows only when the CAS matched — atomic without BEGIN/COMMIT.
+ * - Natural batching: a change is sent at once while fewer than MAX_IN_FLIGHT statements of its shape
+ *   are running; otherwise it waits for one to finish and goes with every change that arrived meanwhile,
+ *   as one statement over `unnest`ed arrays. No added latency when idle; fewer round trips under load.
+ *   Each caller still gets its own CAS result (the row returned for its run, or undefined), and its
+ *   promise resolves only after the statement committed: nothing is reported written that is not.
+ *   A run appears at most once per batch, so two racing changes of one run stay a real CAS.
+ */
+export class PostgresHotPath {
+  readonly #pool: PostgresLike;
+  readonly #lanes = new Map<string, Lane>();
+
+  constructor(pool: PostgresLike) {
+    this.#pool = pool;
+  }
+
+  /** Moves the run if its status is in `from` (and it is at `attempt`, if given); undefined when the CAS missed. */
+  transitionRun(
+    runId: string,
+    from: readonly RunStatus[],
+    set: RunSet,
+    events: readonly NewRunEvent[],
+    attempt?: number,
+  ): Promise<RunRow | undefined> {
+    const columns = (Object.keys(set) as (keyof RunSet)[]).sort();
+    for (const c of columns) {
+      if (!SET_TYPES[c]) throw new Error(`PostgresHotPath cannot set column '${c}'`);
+    }
+    const withAttempt = attempt !== undefined;
+    const withEvents = events.length > 0;
+    const key = `${columns.join(',')}|${from.join(',')}|${withAttempt}|${withEvents}`;
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = { columns, from, withAttempt, withEvents, inFlight: 0, waiting: [] };
+      this.#lanes.set(key, lane);
+    }
+    const l = lane;
+    return new Promise((resolve, reject) => {
+      l.waiting.push({ runId, set, events, attempt, resolve, reject });
+      this.#pump(key, l);
+    });
+  }
+
+  #pump(key: string, lane: Lane): void {
+    while (lane.inFlight < MAX_IN_FLIGHT && lane.waiting.length > 0) {
+      const batch: Pending[] = [];
+      const later: Pending[] = [];
+      const ids = new Set<string>();
+      for (const p of lane.waiting) {
+        if (ids.has(p.runId)) later.push(p);
+        else {
+          ids.add(p.runId);
+          batch.push(p);
+        }
+      }
+      lane.waiting = later;
+      lane.inFlight++;
+      void this.#send(key, lane, batch).finally(() => {
+        lane.inFlight--;
+        this.#pump(key, lane);
+      });
+    }
+  }
+
+  async #send(key: string, lane: Lane, batch: Pending[]): Promise<void> {
+    try {
+      const rows = await this.#execute(key, lane, batch);
+      const byId = new Map(rows.map((r) => [r.run_id, r]));
+      for (const p of batch) p.resolve(byId.get(p.runId));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // Tell each caller its own outcome: one bad change must not fail the changes batched with it.
+      await Promise.all(
+        batch.map((p) =>
+          this.#execute(key, lane, [p]).then(
+            (rows) => p.resolve(rows[0]),
+            (e) => p.reject(e),
+          ),
+        ),
+      );
+    }
+  }
+
+  async #execute(key: string, lane: Lane, batch: readonly Pending[]): Promise<RunRow[]> {
+    const values: unknown[] = [];
+    const p = (v: unknown) => {
+      values.push(v);
+      return `$${values.length}`;
+    };
+    const inputs = [
+      `${p(batch.map((b) => b.runId))}::text[]`,
+      ...lane.columns.map((c) => `${p(batch.map((b) => b.set[c] ?? null))}::${SET_TYPES[c]}[]`),
+    ];
+    const names = ['"run_id"', ...lane.columns.map((c) => `"${c}"`)];
+    if (lane.withAttempt) {
+      inputs.push(`${p(batch.map((b) => b.attempt))}::int[]`);
+      names.push('"if_attempt"');
+    }
+    const assignments = lane.columns.map((c) => `"${c}" = i."${c}"`).join(', ');
+    const attemptCheck = lane.withAttempt ? ' and r."attempt" = i."if_attempt"' : '';
+    let text = `with input as (select * from unnest(${inputs.join(', ')}) as i(${names.join(', ')})),
+      moved as (
+        update "runs" as r set ${assignments} from input i
+        where r."run_id" = i."run_id" and r."status" = any(${p(lane.from)}::text[])${attemptCheck}
+        returning r.*
+      )`;
+    if (lane.withEvents) {
+      const events = batch.flatMap((b) => b.events);
+      const mats = events.filter(
+        (e) => e.type === 'ASSET_MATERIALIZATION' && typeof e.data?.assetKey === 'string',
+      );
+      // WITH ORDINALITY + ORDER BY keeps event ids ascending in the order given.
+      text += `,
+      ev as (
+        insert into "events" ("run_id", "timestamp", "type", "level", "step_key", "message", "data")
+        select e.run_id, e.ts, e.type, e.level, e.step_key, e.message, e.data
+        from unnest(${p(events.map((e) => e.runId))}::text[], ${p(events.map((e) => e.timestamp))}::bigint[],
+          ${p(events.map((e) => e.type))}::text[], ${p(events.map((e) => e.level))}::text[],
+          ${p(events.map((e) => e.stepKey ?? null))}::text[], ${p(events.map((e) => e.message))}::text[],
+          ${p(events.map((e) => (e.data === null || e.data === undefined ? null : json(e.data))))}::text[])
+          with ordinality as e(run_id, ts, type, level, step_key, message, data, ord)
+        where e.run_id in (select run_id from moved)
+        order by e.ord
+        returning 1
+      ),
+      mat as (
+        insert into "materializations" ("asset_key", "partition_key", "run_id", "timestamp", "metadata")
+        select m.asset_key, m.partition_key, m.run_id, m.ts, m.metadata
+        from unnest(${p(mats.map((e) => e.data!.assetKey as string))}::text[],
+          ${p(mats.map((e) => (typeof e.data!.partitionKey === 'string' ? e.data!.partitionKey : null)))}::text[],
+          ${p(mats.map((e) => e.runId))}::text[], ${p(mats.map((e) => e.timestamp))}::bigint[],
+          ${p(mats.map((e) => json(e.data!.metadata ?? {})))}::text[]) as m(asset_key, partition_key, run_id, ts, metadata)
+        where m.run_id in (select run_id from moved)
+        returning 1
+      )`;
+    }
+    text += '\n      select * from moved';
+    // A named statement is parsed and planned once per connection, then only bound and executed; the
+    // text depends on the lane alone (arrays carry the batch), so one name per lane.
+    const r = await this.#pool.query({ name: statementName(key), text, values });
+    return r.rows as RunRow[];
+  }
+}
+
+/** Lane → short statement name (Postgres truncates identifiers at 63 bytes); one text per name. */
+const statementNames = new Map<string, string>();
+function statementName(key: string): string {
+  let name = statementNames.get(key);
+  if (name === undefined) {
+    name = `orch_hot_${statementNames.size}`;
+    statementNames.set(key, name);
+  }
+  return name;
+}
