@@ -4,7 +4,7 @@
  * `ours`: `startWorker` over PostgreSQL storage — our run path (status CAS, events, heartbeats).
  * Prints `ready` when it takes work, and its CPU time as JSON when it receives SIGTERM.
  */
-import { Worker } from 'bullmq';
+
 import {
   createSqlStorage,
   Definitions,
@@ -13,6 +13,7 @@ import {
   openDatabase,
   startWorker,
 } from '@llm-rag-yt/orchestrator';
+import { Worker } from 'bullmq';
 
 const [mode, redisUrl, prefix, concurrencyText, databaseUrl] = process.argv.slice(2);
 const concurrency = Number(concurrencyText);

@@ -68,11 +68,17 @@ interface WorkerProcess {
 /** Starts one bench/distributed-worker.ts process and waits until it takes work. */
 async function startWorkerProcess(args: string[]): Promise<WorkerProcess> {
   // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile per worker process (node --cpu-prof).
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(here, 'distributed-worker.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'error' },
-  });
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(here, 'distributed-worker.ts'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const queue: string[] = [];
   let notify: (() => void) | null = null;
@@ -118,7 +124,9 @@ async function rawBullmq(workers: number, jobs: number) {
     );
   }
   const procs = await Promise.all(
-    Array.from({ length: workers }, () => startWorkerProcess(['raw', REDIS, prefix, String(WORKER_CONCURRENCY)])),
+    Array.from({ length: workers }, () =>
+      startWorkerProcess(['raw', REDIS, prefix, String(WORKER_CONCURRENCY)]),
+    ),
   );
   const start = performance.now();
   await queue.resume();
@@ -158,7 +166,11 @@ async function freshSchema() {
   return { url, handle, storage, wakeRequests, drop };
 }
 
-async function startDaemon(storage: Storage, wakeRequests: ReturnType<typeof createWakeRequests>, prefix: string) {
+async function startDaemon(
+  storage: Storage,
+  wakeRequests: ReturnType<typeof createWakeRequests>,
+  prefix: string,
+) {
   const launcher = new BullMQLauncher({ redisUrl: REDIS, prefix });
   await launcher.ready();
   const daemon = new Daemon({
@@ -253,13 +265,20 @@ async function latency(samples: number) {
       pendingKeys.push(key);
       t = performance.now();
       await instance.wake('work_sensor');
-      await waitStarted(async () => (await app.storage.runs.listRuns({ runKey: `sensor:work_sensor:${key}` }))[0]);
+      await waitStarted(
+        async () => (await app.storage.runs.listRuns({ runKey: `sensor:work_sensor:${key}` }))[0],
+      );
       wake.push(performance.now() - t);
       await sleep(30 + Math.random() * 70);
     }
     const summary = (xs: number[]) => {
       xs.sort((a, b) => a - b);
-      return { samples: xs.length, p50Ms: round(percentile(xs, 50)), p95Ms: round(percentile(xs, 95)), maxMs: round(xs.at(-1)!) };
+      return {
+        samples: xs.length,
+        p50Ms: round(percentile(xs, 50)),
+        p95Ms: round(percentile(xs, 95)),
+        maxMs: round(xs.at(-1)!),
+      };
     };
     return { submitToStarted: summary(submit), wakeToStarted: summary(wake) };
   } finally {
@@ -296,7 +315,12 @@ export default async function main(args: string[]): Promise<void> {
       // Side by side: the queue alone, then our path, with the same worker count and concurrency.
       const raw = await rawBullmq(w, runs);
       const our = await ours(w, runs);
-      const row = { workers: w, raw, ours: our, ratioToRawBullmq: round(our.runsPerSecond / raw.jobsPerSecond, 3) };
+      const row = {
+        workers: w,
+        raw,
+        ours: our,
+        ratioToRawBullmq: round(our.runsPerSecond / raw.jobsPerSecond, 3),
+      };
       console.log(JSON.stringify(row));
       cases.push(row);
     }
@@ -307,7 +331,13 @@ export default async function main(args: string[]): Promise<void> {
     console.log(JSON.stringify(results.latency));
   }
   results.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
-  results.targets = { runsPerSecondWith2Workers: 500, ratioToRawBullmq: 0.3, submitToStartedP50Ms: 25, submitToStartedP95Ms: 100, wakeToStartedP50Ms: 50 };
+  results.targets = {
+    runsPerSecondWith2Workers: 500,
+    ratioToRawBullmq: 0.3,
+    submitToStartedP50Ms: 25,
+    submitToStartedP95Ms: 100,
+    wakeToStartedP50Ms: 50,
+  };
   console.log(JSON.stringify(results, null, 2));
   if (quick || only) return;
   mkdirSync(join(here, 'results'), { recursive: true });

@@ -279,6 +279,78 @@ export function storageContract(name: string, harness: StorageContractHarness): 
         expect(await s.runs.transitionRuns(['b'], [], 'STARTING', 6)).toEqual([]);
       });
 
+      it('claims admitted runs as read: only those still in `from` at their attempt, one event each', async () => {
+        for (const id of ['a', 'b', 'c', 'd']) await s.runs.createRun({ runId: id, jobName: 'j' }, 1);
+        const read = await s.runs.listQueuedRuns(10);
+        // Meanwhile: c is canceled, and b is re-queued as a new attempt (its read attempt is stale).
+        await s.runs.transitionRun('c', ['QUEUED'], 'CANCELED', 2);
+        await s.runs.transitionRun('b', ['QUEUED'], 'STARTING', 2);
+        await s.runs.transitionRun('b', ['STARTING'], 'QUEUED', 3, { attempt: 2 });
+        const byId = new Map(read.map((r) => [r.runId, r]));
+        const moved = await s.runs.claimRuns(
+          ['d', 'c', 'b', 'a', 'a'].map((id) => byId.get(id)!),
+          ['QUEUED'],
+          'STARTING',
+          5,
+          { workerId: 'w' },
+          (r) =>
+            ev(r.runId, 5, {
+              type: 'RUN_STARTING',
+              message: `starting ${r.runId} #${r.attempt} ${r.status}`,
+            }),
+        );
+        expect(moved.map((r) => [r.runId, r.status, r.workerId, r.updatedAt, r.attempt])).toEqual([
+          ['d', 'STARTING', 'w', 5, 1],
+          ['a', 'STARTING', 'w', 5, 1],
+        ]);
+        expect((await s.runs.getRun('b'))!).toMatchObject({ status: 'QUEUED', attempt: 2 });
+        for (const id of ['a', 'd']) {
+          expect((await s.events.listEvents(id, { types: ['RUN_STARTING'] })).map((e) => e.message)).toEqual([
+            `starting ${id} #1 STARTING`,
+          ]);
+        }
+        for (const id of ['b', 'c'])
+          expect(await s.events.listEvents(id, { types: ['RUN_STARTING'] })).toEqual([]);
+        expect(await s.runs.claimRuns([], ['QUEUED'], 'STARTING', 6)).toEqual([]);
+      });
+
+      it('moves a run only at the attempt given (ifAttempt), with or without events', async () => {
+        await s.runs.createRun({ runId: 'r', jobName: 'j' }, 1);
+        await s.runs.transitionRun('r', ['QUEUED'], 'STARTING', 2);
+        expect(await s.runs.transitionRun('r', ['STARTING'], 'STARTED', 3, { ifAttempt: 2 })).toBeUndefined();
+        const done = ev('r', 4, { type: 'RUN_SUCCESS' });
+        expect(
+          await s.runs.transitionRun('r', ['STARTING'], 'STARTED', 3, { ifAttempt: 2, events: [done] }),
+        ).toBeUndefined();
+        expect((await s.runs.getRun('r'))!.status).toBe('STARTING');
+        expect(await s.events.listEvents('r', { types: ['RUN_SUCCESS'] })).toEqual([]);
+        expect(await s.runs.transitionRun('r', ['STARTING'], 'STARTED', 3, { ifAttempt: 1 })).toMatchObject({
+          status: 'STARTED',
+        });
+      });
+
+      it('keeps every caller its own compare-and-set when many status changes run at once', async () => {
+        const ids = Array.from({ length: 40 }, (_, i) => `m${i}`);
+        for (const id of ids) await s.runs.createRun({ runId: id, jobName: 'j' }, 1);
+        // Each run twice at once (a racing pair): exactly one of each pair wins, events only for winners.
+        const results = await Promise.all(
+          ids.flatMap((id) =>
+            ['A', 'B'].map((w) =>
+              s.runs.transitionRun(id, ['QUEUED'], 'STARTED', 2, {
+                workerId: w,
+                events: [ev(id, 2, { type: 'RUN_START', message: `by ${w}` })],
+              }),
+            ),
+          ),
+        );
+        for (let i = 0; i < ids.length; i++) {
+          const pair = [results[2 * i], results[2 * i + 1]].filter(Boolean);
+          expect(pair).toHaveLength(1);
+          const stored = await s.events.listEvents(ids[i]!, { types: ['RUN_START'] });
+          expect(stored.map((e) => e.message)).toEqual([`by ${pair[0]!.workerId}`]);
+        }
+      });
+
       it('lets exactly one of two racing connections start a run', async () => {
         const peer = await openPeer();
         for (let i = 0; i < 5; i++) {

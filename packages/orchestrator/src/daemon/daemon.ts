@@ -114,6 +114,10 @@ export class Daemon {
   #stopping = false;
   #unsubscribe: (() => void) | null = null;
   #activeAfterIteration = 0;
+  /** The LISTEN subscription for wake-ups (Postgres), resolving to its unsubscribe; null when polling. */
+  #listening: Promise<(() => Promise<void>) | null> | null = null;
+  #wakeNotified = false;
+  #wakesTakenAt = Number.NEGATIVE_INFINITY;
   #waitingAfterIteration = 0;
 
   constructor(options: DaemonOptions) {
@@ -152,7 +156,12 @@ export class Daemon {
     const base = { now, leader: this.#leader, sensorTicks: [], scheduleTicks: [], launched: [], waiting: 0 };
     if (!this.#leader) return { ...base, monitor: null, retention: null, errors };
 
-    if (this.#o.wakeRequests) {
+    // Subscribed (Postgres LISTEN): read the table when notified, and once a second as a safety net
+    // for a notification lost while the listener reconnected; otherwise (SQLite) every iteration.
+    const listened = this.#listening !== null && !this.#wakeNotified && now - this.#wakesTakenAt < 1000;
+    if (this.#o.wakeRequests && !listened) {
+      this.#wakeNotified = false;
+      this.#wakesTakenAt = now;
       for (const w of (await step('wake requests', () => this.#o.wakeRequests!.take())) ?? []) {
         if (w.sensorName) this.#woken.add(w.sensorName);
       }
@@ -220,6 +229,22 @@ export class Daemon {
     this.#stopping = false;
     this.#unsubscribe = onLocalWake(this.#o.storage, (name) => this.wake(name));
     this.#loop = this.#run();
+    this.#listening = this.#o.wakeRequests?.subscribe
+      ? this.#o.wakeRequests
+          .subscribe(
+            () => {
+              this.#wakeNotified = true;
+              this.#idle.wake();
+            },
+            (e) => this.#log.warn({ daemonId: this.id }, `wake-up listener: ${errorMessage(e)}`),
+          )
+          .catch((e) => {
+            // Polling the table still works; only the reaction is slower.
+            this.#log.warn({ daemonId: this.id }, `cannot listen for wake-ups: ${errorMessage(e)}`);
+            this.#listening = null;
+            return null;
+          })
+      : null;
   }
 
   /** Finishes the current iteration, releases the lease and removes this daemon's heartbeat. */
@@ -230,6 +255,9 @@ export class Daemon {
     await this.#loop;
     this.#loop = null;
     this.#unsubscribe?.();
+    const unlisten = await this.#listening;
+    this.#listening = null;
+    await unlisten?.().catch(() => {});
     // Sensors still evaluating get a moment; a hanging one is abandoned (its timeout aborts it).
     await Promise.race([Promise.allSettled(this.#inflight.values()), sleep(1000)]);
     try {
@@ -255,7 +283,11 @@ export class Daemon {
       const slotsWatched = this.#waitingAfterIteration > 0 && this.#activeAfterIteration > 0;
       await this.#idle.wait({
         maxMs: this.#leader ? this.#t.idleWaitMs : Math.min(1000, this.#t.leaseTtlMs / 3),
-        poll: this.#leader && this.#o.wakeRequests ? () => this.#o.wakeRequests!.hasPending() : undefined,
+        // A LISTEN subscription wakes the loop itself; polling the table is the fallback.
+        poll:
+          this.#leader && this.#o.wakeRequests && !this.#listening
+            ? () => this.#o.wakeRequests!.hasPending()
+            : undefined,
         pollMs: this.#t.wakePollMs,
         fastCheck: slotsWatched
           ? () => count(this.#o.launcher.activeRunIds()) < this.#activeAfterIteration

@@ -61,8 +61,8 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
   });
   // Claim every admitted run and write their RUN_STARTING events in one transaction (compare-and-set
   // per run: one canceled meanwhile is skipped), then launch: one write per pass instead of one per run.
-  const claimed = await storage.runs.transitionRuns(
-    admitted.map((r) => r.runId),
+  const claimed = await storage.runs.claimRuns(
+    admitted,
     RUN.admit.from,
     RUN.admit.to,
     now,

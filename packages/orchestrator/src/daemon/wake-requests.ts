@@ -1,11 +1,12 @@
 import { type Generated, type Kysely, sql } from 'kysely';
-import type { DatabaseHandle } from '../storage/database.ts';
+import type { DatabaseHandle, PostgresClientLike, PostgresLike } from '../storage/database.ts';
 import { applyMigrationSet, type MigrationSet } from '../storage/migration-set.ts';
 
 /**
- * Cross-process wake-ups: the CLI, web server or bot insert a row, the leading daemon polls the
- * table every ~100 ms and evaluates the named sensor (or just the run queue) at once. A table
- * instead of LISTEN/NOTIFY or Redis works the same on SQLite and Postgres.
+ * Cross-process wake-ups: the CLI, web server or bot insert a row and the leading daemon evaluates
+ * the named sensor (or just the run queue) at once. The table works the same on SQLite and Postgres
+ * and keeps a request that arrives while no daemon listens; on Postgres the insert also sends a
+ * NOTIFY, so a subscribed daemon reacts within a round trip instead of polling every ~100 ms.
  */
 export interface WakeRequests {
   /** `sensorName` null = no sensor, just look at the run queue now. */
@@ -16,6 +17,12 @@ export interface WakeRequests {
   take(): Promise<{ sensorName: string | null; createdAt: number }[]>;
   /** Creates the table (own migration set, tracked in `daemon_migrations`). Idempotent. */
   migrate(): Promise<void>;
+  /**
+   * Postgres only (undefined on SQLite): calls `onWake` whenever a request is inserted anywhere, over
+   * a dedicated LISTEN connection that reconnects by itself. Resolves with the unsubscribe function
+   * once listening; `onWake` also fires after a reconnect, since requests may have arrived meanwhile.
+   */
+  subscribe?(onWake: () => void, onError?: (e: unknown) => void): Promise<() => Promise<void>>;
 }
 
 interface WakeTables {
@@ -48,8 +55,17 @@ export const WAKE_REQUEST_MIGRATIONS: MigrationSet = Object.freeze({
 export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
   const db = handle.db as Kysely<WakeTables>;
   let migrated: Promise<void> | undefined;
-  return {
+  const pg = handle.dialect === 'postgres' ? handle.postgres : null;
+  // One channel per schema: installations sharing a database do not wake each other.
+  const channel = `llm_rag_yt_wake_${(handle.schema ?? 'public').toLowerCase()}`.slice(0, 63);
+  const requests: WakeRequests = {
     async request(sensorName, now) {
+      if (pg) {
+        // Insert and notify in one statement (the notification is delivered when it commits).
+        await sql`with r as (insert into daemon_wake_requests (sensor_name, created_at) values (${sensorName}, ${now}) returning id)
+          select pg_notify(${channel}, '') from r`.execute(db);
+        return;
+      }
       await db
         .insertInto('daemon_wake_requests')
         .values({ sensor_name: sensorName, created_at: now })
@@ -64,17 +80,72 @@ export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
       return row !== undefined;
     },
     async take() {
-      const rows = await db.selectFrom('daemon_wake_requests').selectAll().orderBy('id').execute();
-      if (rows.length === 0) return [];
-      await db
-        .deleteFrom('daemon_wake_requests')
-        .where('id', '<=', Number(rows[rows.length - 1]!.id))
-        .execute();
-      return rows.map((r) => ({ sensorName: r.sensor_name, createdAt: Number(r.created_at) }));
+      // One statement: what it deletes is what it returns, so a request inserted meanwhile stays.
+      const rows = await db.deleteFrom('daemon_wake_requests').returningAll().execute();
+      return rows
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map((r) => ({ sensorName: r.sensor_name, createdAt: Number(r.created_at) }));
     },
     migrate() {
       migrated ??= applyMigrationSet(handle, WAKE_REQUEST_MIGRATIONS);
       return migrated;
     },
+  };
+  if (pg) requests.subscribe = (onWake, onError) => listen(pg, channel, onWake, onError);
+  return requests;
+}
+
+/** LISTEN on a pooled connection held for the subscription; reconnects with backoff when it drops. */
+async function listen(
+  pool: PostgresLike,
+  channel: string,
+  onWake: () => void,
+  onError: (e: unknown) => void = () => {},
+): Promise<() => Promise<void>> {
+  let client: PostgresClientLike | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async (): Promise<void> => {
+    const c = await pool.connect();
+    c.on('notification', (m) => {
+      if (m.channel === channel) onWake();
+    });
+    c.on('error', (e) => {
+      onError(e);
+      c.release(e);
+      if (client === c) client = null;
+      schedule(500);
+    });
+    await c.query(`LISTEN "${channel}"`);
+    if (closed) {
+      c.release(true);
+      return;
+    }
+    client = c;
+  };
+  const schedule = (ms: number) => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().then(onWake, (e) => {
+        onError(e);
+        schedule(Math.min(ms * 2, 10_000));
+      });
+    }, ms);
+    retry.unref?.();
+  };
+  await connect();
+  return async () => {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    if (!c) return;
+    try {
+      await c.query(`UNLISTEN "${channel}"`);
+      c.release();
+    } catch (e) {
+      c.release(e as Error);
+    }
   };
 }

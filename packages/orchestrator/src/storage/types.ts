@@ -86,6 +86,21 @@ export interface RunStorage {
     patch?: Omit<RunStatusPatch, 'events'>,
     eventFor?: (run: Run) => NewRunEvent,
   ): Promise<Run[]>;
+  /**
+   * The run queue's claim of the runs it admitted, as read: each moves only if its status is in `from`
+   * AND it is still at the attempt it had when read; `eventFor(run)` is appended for each one moved,
+   * in the same atomic write (one statement on Postgres). `eventFor` may be called before the write,
+   * with the run as it will be stored (`to`, `now`, `patch` applied), so it must depend only on what
+   * the compare-and-set pins (id, attempt) and on the patch. Returns the moved runs in `runs` order.
+   */
+  claimRuns(
+    runs: readonly Run[],
+    from: readonly RunStatus[],
+    to: RunStatus,
+    now: number,
+    patch?: Omit<RunStatusPatch, 'events' | 'ifAttempt'>,
+    eventFor?: (run: Run) => NewRunEvent,
+  ): Promise<Run[]>;
   /** QUEUED runs in admission order: priority desc, createdAt asc, runId asc. */
   listQueuedRuns(limit: number): Promise<Run[]>;
   /** Runs in STARTING/STARTED/CANCELING (for concurrency accounting and the monitor). */

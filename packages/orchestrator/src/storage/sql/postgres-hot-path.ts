@@ -88,6 +88,38 @@ export class PostgresHotPath {
     });
   }
 
+  /**
+   * The run queue's claim in one statement: moves each run still in `from` at the attempt it was read
+   * with, and inserts the given events (made beforehand) only for the runs that moved.
+   */
+  async claimRuns(
+    runs: readonly { runId: string; attempt: number }[],
+    from: readonly RunStatus[],
+    set: RunSet,
+    events: readonly NewRunEvent[],
+  ): Promise<RunRow[]> {
+    const columns = (Object.keys(set) as (keyof RunSet)[]).sort();
+    const lane: Lane = {
+      columns,
+      from,
+      withAttempt: true,
+      withEvents: events.length > 0,
+      inFlight: 0,
+      waiting: [],
+    };
+    const key = `claim|${columns.join(',')}|${from.join(',')}|${lane.withEvents}`;
+    const batch = runs.map((r) => ({
+      runId: r.runId,
+      set,
+      events: [] as NewRunEvent[],
+      attempt: r.attempt,
+      resolve: () => {},
+      reject: () => {},
+    }));
+    if (batch.length) batch[0]!.events.push(...events);
+    return this.#execute(key, lane, batch);
+  }
+
   #pump(key: string, lane: Lane): void {
     while (lane.inFlight < MAX_IN_FLIGHT && lane.waiting.length > 0) {
       const batch: Pending[] = [];

@@ -5,8 +5,8 @@ import type { NewRun, NewRunEvent, Run, RunStatus } from '../../runs/types.ts';
 import { IN_PROGRESS_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../runs/types.ts';
 import type { CreateRunResult, RunFilter, RunStatusPatch, RunStorage } from '../types.ts';
 import { insertEvents } from './event-writer.ts';
-import { chunks, json, toRun } from './rows.ts';
 import type { PostgresHotPath } from './postgres-hot-path.ts';
+import { chunks, json, toRun } from './rows.ts';
 import type { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables, RunTagsTable } from './tables.ts';
 
@@ -265,6 +265,44 @@ export class SqlRunStorage implements RunStorage {
     });
   }
 
+  async claimRuns(
+    runs: readonly Run[],
+    from: readonly RunStatus[],
+    to: RunStatus,
+    now: number,
+    patch: Omit<RunStatusPatch, 'events' | 'ifAttempt'> = {},
+    eventFor?: (run: Run) => NewRunEvent,
+  ): Promise<Run[]> {
+    const unique = [...new Map(runs.map((r) => [r.runId, r])).values()];
+    if (unique.length === 0 || from.length === 0) return [];
+    const set = statusSet(to, now, patch);
+    if (this.#pgHot) {
+      // The events are made from the runs as they will be stored; the attempt in the CAS makes them true.
+      const events = eventFor ? unique.map((r) => eventFor(afterPatch(r, to, now, patch))) : [];
+      const rows = await this.#pgHot.claimRuns(unique, from, set, events);
+      const moved = new Map(rows.map((r) => [r.run_id, toRun(r)]));
+      return unique.flatMap((r) => moved.get(r.runId) ?? []);
+    }
+    return this.#db.transaction().execute(async (trx) => {
+      const moved = new Map<string, Run>();
+      for (const batch of chunks(unique, ID_CHUNK)) {
+        const rows = await trx
+          .updateTable('runs')
+          .set(set)
+          .where('status', 'in', from)
+          .where((eb) =>
+            eb.or(batch.map((r) => eb.and([eb('run_id', '=', r.runId), eb('attempt', '=', r.attempt)]))),
+          )
+          .returningAll()
+          .execute();
+        for (const r of rows) moved.set(r.run_id, toRun(r));
+      }
+      const out = unique.flatMap((r) => moved.get(r.runId) ?? []);
+      if (eventFor && out.length) await insertEvents(trx, out.map(eventFor), this.#hot);
+      return out;
+    });
+  }
+
   async listQueuedRuns(limit: number): Promise<Run[]> {
     const rows = await this.#db
       .selectFrom('runs')
@@ -318,6 +356,20 @@ export class SqlRunStorage implements RunStorage {
       .execute();
     return rows.map((r) => r.job_name);
   }
+}
+
+/** The run as `statusSet` will store it (domain shape), for events made before the write. */
+function afterPatch(run: Run, to: RunStatus, now: number, patch: RunStatusPatch): Run {
+  return Object.freeze({
+    ...run,
+    status: to,
+    updatedAt: now,
+    ...(patch.workerId !== undefined ? { workerId: patch.workerId } : {}),
+    ...(patch.startedAt !== undefined ? { startedAt: patch.startedAt } : {}),
+    ...(patch.endedAt !== undefined ? { endedAt: patch.endedAt } : {}),
+    ...(patch.error !== undefined ? { error: patch.error } : {}),
+    ...(patch.attempt !== undefined ? { attempt: patch.attempt } : {}),
+  });
 }
 
 function statusSet(to: RunStatus, now: number, patch: RunStatusPatch): Partial<OrchestratorTables['runs']> {

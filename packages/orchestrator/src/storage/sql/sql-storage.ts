@@ -6,8 +6,8 @@ import { SqlEventStorage } from './event-storage.ts';
 import { SqlInstigatorStorage } from './instigator-storage.ts';
 import { migrateOrchestrator } from './migrations.ts';
 import { SqlPartitionStorage } from './partition-storage.ts';
-import { SqlRunStorage } from './run-storage.ts';
 import { PostgresHotPath } from './postgres-hot-path.ts';
+import { SqlRunStorage } from './run-storage.ts';
 import { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { OrchestratorTables } from './tables.ts';
 
