@@ -89,6 +89,45 @@ export class PostgresHotPath {
   }
 
   /**
+   * A new run with its tags and RUN_ENQUEUED event in one statement; undefined when its run key is taken
+   * (nothing is written then).
+   */
+  async createRun(
+    row: RunsTable,
+    tags: Readonly<Record<string, string>>,
+    event: NewRunEvent,
+  ): Promise<RunRow | undefined> {
+    const cols = Object.keys(row) as (keyof RunsTable)[];
+    const values: unknown[] = cols.map((c) => row[c]);
+    const p = (v: unknown) => {
+      values.push(v);
+      return `$${values.length}`;
+    };
+    const entries = Object.entries(tags);
+    const text = `with ins as (
+        insert into "runs" (${cols.map((c) => `"${c}"`).join(', ')})
+        values (${cols.map((_, i) => `$${i + 1}`).join(', ')})
+        on conflict ("run_key") do nothing
+        returning *
+      ),
+      tags as (
+        insert into "run_tags" ("run_id", "key", "value", "created_at")
+        select ins.run_id, t.key, t.value, ins.created_at
+        from ins, unnest(${p(entries.map(([k]) => k))}::text[], ${p(entries.map(([, v]) => String(v)))}::text[]) as t(key, value)
+        returning 1
+      ),
+      ev as (
+        insert into "events" ("run_id", "timestamp", "type", "level", "step_key", "message", "data")
+        select ins.run_id, ${p(event.timestamp)}::bigint, ${p(event.type)}, ${p(event.level)}, null, ${p(event.message)}, ${p(json(event.data))}
+        from ins
+        returning 1
+      )
+      select * from ins`;
+    const r = await this.#pool.query({ name: statementName(`create|${cols.join(',')}`), text, values });
+    return r.rows[0] as RunRow | undefined;
+  }
+
+  /**
    * The run queue's claim in one statement: moves each run still in `from` at the attempt it was read
    * with, and inserts the given events (made beforehand) only for the runs that moved.
    */

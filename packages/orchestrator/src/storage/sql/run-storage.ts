@@ -52,41 +52,38 @@ export class SqlRunStorage implements RunStorage {
       ended_at: null,
       error: null,
     };
+    const enqueued: NewRunEvent = {
+      runId,
+      timestamp: now,
+      type: 'RUN_ENQUEUED',
+      level: 'info',
+      stepKey: null,
+      message: `Run enqueued for job ${input.jobName}${input.origin ? ` by ${input.origin}` : ''}.`,
+      data: { priority: row.priority, runKey: row.run_key, origin: row.origin },
+    };
     try {
-      const created = await this.#db.transaction().execute(async (trx) => {
-        // The insert comes first so a SQLite transaction takes the write lock at once (no upgrade deadlock).
-        const inserted = await trx
-          .insertInto('runs')
-          .values(row)
-          .onConflict((oc) => oc.column('run_key').doNothing())
-          .returningAll()
-          .executeTakeFirst();
-        if (!inserted) return undefined;
-        const tagRows = Object.entries(tags).map(([key, value]) => ({
-          run_id: runId,
-          key,
-          value: String(value),
-          created_at: now,
-        }));
-        if (tagRows.length) await trx.insertInto('run_tags').values(tagRows).execute();
-        await insertEvents(
-          trx,
-          [
-            {
-              runId,
-              timestamp: now,
-              type: 'RUN_ENQUEUED',
-              level: 'info',
-              stepKey: null,
-              message: `Run enqueued for job ${input.jobName}${input.origin ? ` by ${input.origin}` : ''}.`,
-              data: { priority: row.priority, runKey: row.run_key, origin: row.origin },
-            },
-          ],
-          this.#hot,
-        );
-        return toRun(inserted);
-      });
-      if (created) return { run: created, created: true };
+      const created = this.#pgHot
+        ? await this.#pgHot.createRun(row, tags, enqueued)
+        : await this.#db.transaction().execute(async (trx) => {
+            // The insert comes first so a SQLite transaction takes the write lock at once (no upgrade deadlock).
+            const inserted = await trx
+              .insertInto('runs')
+              .values(row)
+              .onConflict((oc) => oc.column('run_key').doNothing())
+              .returningAll()
+              .executeTakeFirst();
+            if (!inserted) return undefined;
+            const tagRows = Object.entries(tags).map(([key, value]) => ({
+              run_id: runId,
+              key,
+              value: String(value),
+              created_at: now,
+            }));
+            if (tagRows.length) await trx.insertInto('run_tags').values(tagRows).execute();
+            await insertEvents(trx, [enqueued], this.#hot);
+            return inserted;
+          });
+      if (created) return { run: toRun(created), created: true };
     } catch (cause) {
       if (await this.getRun(runId)) {
         throw new OrchestratorError(
