@@ -11,8 +11,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,9 @@ import {
   defineJob,
   defineSensor,
   openDatabase,
+  type RunFilter,
   type Storage,
+  seedRunsInDatabase,
 } from '@llm-rag-yt/orchestrator';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -291,6 +293,64 @@ async function latency(samples: number) {
   }
 }
 
+/**
+ * The UI's runs-list queries (newest 50: all, by status, by job, by tag, the next page) p50/p95 over a
+ * history of `runs` runs and `runs × eventsPerRun` events, generated inside the database.
+ */
+async function runsList(dialect: 'postgres' | 'sqlite', runs: number, eventsPerRun: number, queries: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'dist-bench-'));
+  const db =
+    dialect === 'postgres'
+      ? await freshSchema()
+      : await (async () => {
+          const handle = await openDatabase(`sqlite:${join(dir, 'history.db')}`);
+          const storage = createSqlStorage(handle);
+          await storage.migrate();
+          return { storage, handle, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+        })();
+  try {
+    const seeded = await seedRunsInDatabase(db.handle, { runs, eventsPerRun });
+    const second = (await db.storage.runs.listRuns({ limit: 50 }))[49]!.runId;
+    const filters: RunFilter[] = [
+      { limit: 51 },
+      { statuses: ['SUCCESS'], limit: 51 },
+      { statuses: ['FAILURE'], limit: 51 },
+      { statuses: ['QUEUED'], limit: 51 },
+      { statuses: ['STARTED', 'STARTING'], limit: 51 },
+      { jobName: 'transcribe', limit: 51 },
+      { tags: { source: 'sensor' }, limit: 51 },
+      { statuses: ['FAILURE'], jobName: 'embed_chunks', limit: 51 },
+      { beforeRunId: second, limit: 51 },
+    ];
+    const times: number[] = [];
+    const byFilter = filters.map(() => [] as number[]);
+    for (let i = 0; i < queries; i++) {
+      const t = performance.now();
+      const page = await db.storage.runs.listRuns(filters[i % filters.length]!);
+      times.push(performance.now() - t);
+      byFilter[i % filters.length]!.push(times.at(-1)!);
+      if (page.length === 0) throw new Error(`runs-list query ${i % filters.length} returned no rows`);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      dialect,
+      runs: seeded.runs,
+      events: seeded.events,
+      seedSeconds: round(seeded.ms / 1000),
+      queries,
+      p50Ms: round(percentile(times, 50), 2),
+      p95Ms: round(percentile(times, 95), 2),
+      p50MsByFilter: byFilter.map((xs, k) => ({
+        filter: JSON.stringify(filters[k]),
+        p50Ms: round(percentile(xs.sort((a, b) => a - b), 50), 2),
+      })),
+    };
+  } finally {
+    await db.storage.close();
+    await db.drop();
+  }
+}
+
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -329,6 +389,15 @@ export default async function main(args: string[]): Promise<void> {
   if (want('latency')) {
     results.latency = await latency(quick ? 15 : 60);
     console.log(JSON.stringify(results.latency));
+  }
+  if (want('list')) {
+    const listRuns = Number(option(args, '--list-runs') ?? (quick ? 20_000 : 1_000_000));
+    results.runsList = [];
+    for (const dialect of ['postgres', 'sqlite'] as const) {
+      const row = await runsList(dialect, listRuns, 10, quick ? 90 : 450);
+      console.log(JSON.stringify(row));
+      (results.runsList as unknown[]).push(row);
+    }
   }
   results.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
   results.targets = {

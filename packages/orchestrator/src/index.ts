@@ -79,5 +79,5 @@ export { describeDaemonHealth, HEARTBEAT_STALE_AFTER_MS } from './instance/daemo
 export type { DaemonHealth, HeartbeatHealth } from './instance/daemon-health.ts';
 
 // — Benchmarks and tools —
-export { seedRunsForBenchmark } from './storage/sql/bulk-seed.ts';
+export { seedRunsForBenchmark, seedRunsInDatabase } from './storage/sql/bulk-seed.ts';
 export type { SeedOptions, SeedResult } from './storage/sql/bulk-seed.ts';

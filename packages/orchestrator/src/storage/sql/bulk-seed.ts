@@ -158,3 +158,60 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Seeds the same shape of history as `seedRunsForBenchmark`, generated inside the database
+ * (`generate_series` on Postgres, a recursive CTE on SQLite): for millions of runs and tens of
+ * millions of events, where building rows in JavaScript would take many minutes. Deterministic: the
+ * status of run i comes from a multiplicative hash of i. Run ids `seed-00000000`…, as there.
+ */
+export async function seedRunsInDatabase(handle: DatabaseHandle, opts: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const db = handle.db as Kysely<OrchestratorTables>;
+  const now = opts.now ?? Date.now();
+  const { runs: n, eventsPerRun: epr } = opts;
+  const pg = handle.dialect === 'postgres';
+  const series = (count: number) =>
+    pg
+      ? `(select i from generate_series(0, ${count - 1}) as gs(i))`
+      : `(with recursive s(i) as (select 0 union all select i + 1 from s where i < ${count - 1}) select i from s)`;
+  // A fixed pseudo-random fraction in [0, 1) per run, the same on both dialects.
+  const r = '(((y.i * 2654435761) % 1000003) / 1000003.0)';
+  const status = `case when ${r} < 0.85 then 'SUCCESS' when ${r} < 0.93 then 'FAILURE' when ${r} < 0.96 then 'CANCELED' when ${r} < 0.98 then 'QUEUED' else 'STARTED' end`;
+  const pad = pg ? `lpad(y.i::text, 8, '0')` : `substr('00000000' || y.i, -8, 8)`;
+  const created = `(${now - SPAN_MS} + (${SPAN_MS} * (y.i + 1)) / ${n})`;
+  const jobs = `case y.i % 5 ${JOBS.map((j, k) => `when ${k} then '${j}'`).join(' ')} end`;
+  const exec = (text: string) => sql.raw(text).execute(db);
+  const step = 200_000; // runs per statement: bounded memory and WAL per transaction
+  for (let first = 0; first < n; first += step) {
+    const count = Math.min(step, n - first);
+    // g: run number i, its id, status and creation time.
+    const g = `(select y.i as i, 'seed-' || ${pad} as run_id, ${status} as status, ${created} as created_at,
+        ${jobs} as job_name from (select i + ${first} as i from ${series(count)} as x) as y) as g`;
+    await exec(`insert into runs (run_id, job_name, status, run_config, tags, priority, run_key, partition_key,
+        step_selection, parent_run_id, root_run_id, origin, worker_id, attempt, created_at, updated_at, started_at, ended_at, error)
+      select g.run_id, g.job_name, g.status, '{}',
+        case when g.i % 3 = 0 then '{"source":"sensor"}' else '{"source":"cli"}' end, 0,
+        case when g.i % 2 = 0 then 'seed-key-' || g.i else null end, null, null, null, null,
+        case when g.i % 3 = 0 then 'sensor:seed' else 'cli' end,
+        case when g.status = 'QUEUED' then null else 'seed-worker' end, 1,
+        g.created_at, g.created_at + 1000,
+        case when g.status = 'QUEUED' then null else g.created_at + 10 end,
+        case when g.status in ('SUCCESS', 'FAILURE', 'CANCELED') then g.created_at + 1000 else null end,
+        case when g.status = 'FAILURE' then '{"message":"seeded failure","className":"Error"}' else null end
+      from ${g}`);
+    await exec(`insert into run_tags (run_id, key, value, created_at)
+      select g.run_id, 'source', case when g.i % 3 = 0 then 'sensor' else 'cli' end, g.created_at from ${g}`);
+    if (epr > 0) {
+      await exec(`insert into events (run_id, timestamp, type, level, step_key, message, data)
+        select g.run_id, g.created_at + e.i,
+          case when e.i = 0 then 'RUN_ENQUEUED' else 'LOG' end,
+          case when e.i % 10 = 7 then 'warn' else 'info' end,
+          case when e.i = 0 then null else 'step_' || (e.i % 4) end,
+          'seeded event ' || e.i || ' of ' || g.run_id, null
+        from ${g} cross join ${series(epr)} as e`);
+    }
+  }
+  await (pg ? sql`vacuum analyze` : sql`analyze`).execute(db);
+  return { runs: n, events: n * epr, tags: n, ms: Math.round(performance.now() - started) };
+}
