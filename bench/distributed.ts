@@ -342,7 +342,13 @@ async function runsList(dialect: 'postgres' | 'sqlite', runs: number, eventsPerR
       p95Ms: round(percentile(times, 95), 2),
       p50MsByFilter: byFilter.map((xs, k) => ({
         filter: JSON.stringify(filters[k]),
-        p50Ms: round(percentile(xs.sort((a, b) => a - b), 50), 2),
+        p50Ms: round(
+          percentile(
+            xs.sort((a, b) => a - b),
+            50,
+          ),
+          2,
+        ),
       })),
     };
   } finally {
