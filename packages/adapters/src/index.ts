@@ -31,6 +31,13 @@ export {
 } from './openai-transcribe/index.ts';
 export { PostgresSearchIndex } from './postgres-search/postgres-search-index.ts';
 export { POSTGRES_SEARCH_MIGRATIONS } from './postgres-search/migrations.ts';
+export {
+  HttpReranker,
+  type HttpRerankerOptions,
+  RerankerError,
+  scoresFrom,
+} from './rerank/http-reranker.ts';
+export { TransformersReranker, type TransformersRerankerOptions } from './rerank/transformers-reranker.ts';
 // — Search index and retrieval models —
 export { SqliteSearchIndex } from './sqlite-search/sqlite-search-index.ts';
 export { SQLITE_SEARCH_MIGRATIONS } from './sqlite-search/migrations.ts';

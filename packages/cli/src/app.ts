@@ -87,6 +87,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       transcriber: adapters.transcriber,
       embedder: adapters.embedder,
       chat: adapters.chat,
+      reranker: adapters.reranker,
       notifiers: adapters.notifiers,
       settings: {
         dataDir: config.dataDir,
@@ -94,6 +95,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
         languages: config.pipeline.languages,
         maxDurationSeconds: config.pipeline.maxDurationSeconds,
         deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,
+        retrieval: { minRelevance: config.retrieval.minRelevance },
       },
       orchestrator: { runs: storage.runs, partitions: storage.partitions },
     };

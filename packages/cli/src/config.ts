@@ -77,6 +77,14 @@ const schema = z.object({
   EMBEDDING_MODEL_PATH: z.string().optional(),
   EMBEDDINGS_BASE_URL: z.string().optional(),
   EMBEDDINGS_API_KEY: z.string().optional(),
+  /** none (lexical re-scoring) | http (a /rerank endpoint) | transformers (local cross-encoder) */
+  RERANKER: z.enum(['none', 'http', 'transformers']).default('none'),
+  RERANK_URL: z.string().optional(),
+  RERANK_MODEL: z.string().optional(),
+  RERANK_MODEL_PATH: z.string().optional(),
+  RERANK_API_KEY: z.string().optional(),
+  /** 0..1: below this share of the question found in the best passage, answers say nothing relevant was found. */
+  RETRIEVAL_MIN_RELEVANCE: z.coerce.number().min(0).max(1).default(0.15),
   CHAT_BASE_URL: z.string().optional(),
   CHAT_MODEL: z.string().optional(),
   CHAT_API_KEY: z.string().optional(),
@@ -161,6 +169,14 @@ export interface Config {
     readonly baseUrl: string | null;
     readonly apiKey: string | null;
   };
+  readonly reranker: {
+    readonly backend: 'none' | 'http' | 'transformers';
+    readonly url: string | null;
+    readonly model: string | null;
+    readonly modelPath: string | null;
+    readonly apiKey: string | null;
+  };
+  readonly retrieval: { readonly minRelevance: number };
   readonly chat: {
     readonly baseUrl: string | null;
     readonly model: string | null;
@@ -223,6 +239,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       `Invalid configuration:\n${lines.join('\n')}\nFix these environment variables (or .env entries).`,
     );
   }
+  if (parsed.data.RERANKER === 'http' && !parsed.data.RERANK_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  - RERANK_URL: RERANKER=http needs the endpoint, e.g. http://127.0.0.1:8080/rerank\nFix these environment variables (or .env entries).',
+    );
   return buildConfig(parsed.data, cwd);
 }
 
@@ -272,6 +292,14 @@ function buildConfig(e: Env, cwd: string): Config {
       baseUrl: e.EMBEDDINGS_BASE_URL ?? e.OPENAI_BASE_URL ?? null,
       apiKey: e.EMBEDDINGS_API_KEY ?? openaiKey,
     },
+    reranker: {
+      backend: e.RERANKER,
+      url: e.RERANK_URL ?? null,
+      model: e.RERANK_MODEL ?? null,
+      modelPath: e.RERANK_MODEL_PATH ?? null,
+      apiKey: e.RERANK_API_KEY ?? null,
+    },
+    retrieval: { minRelevance: e.RETRIEVAL_MIN_RELEVANCE },
     chat: {
       baseUrl: e.CHAT_BASE_URL ?? e.OPENAI_BASE_URL ?? (openaiKey ? 'https://api.openai.com' : null),
       model: e.CHAT_MODEL ?? (openaiKey || e.CHAT_BASE_URL ? 'gpt-4o-mini' : null),
@@ -351,4 +379,24 @@ function deepFreeze<T>(o: T): T {
     Object.freeze(o);
   }
   return o;
+}
+
+/**
+ * The same configuration on another data folder with its own SQLite database and no Redis: what
+ * `eval` uses so it never touches the user's own data. Chat is left out unless asked for (an
+ * answer per question from a remote model would make a run of thousands of questions slow).
+ */
+export function withDataDir(config: Config, dataDir: string, opts: { keepChat?: boolean } = {}): Config {
+  return {
+    ...config,
+    dataDir,
+    databaseUrl: `sqlite:${resolve(dataDir, 'llm-rag-yt.db')}`,
+    redisUrl: null,
+    pipeline: {
+      ...config.pipeline,
+      audioDir: resolve(dataDir, 'audio'),
+      transcriptDir: resolve(dataDir, 'transcripts'),
+    },
+    chat: opts.keepChat ? config.chat : { ...config.chat, baseUrl: null, model: null },
+  };
 }

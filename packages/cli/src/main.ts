@@ -3,6 +3,7 @@ import { registerBotCommands } from './commands/bot.ts';
 import { registerDagsterCompat } from './commands/dagster-compat.ts';
 import { type CommandEnv, loadOrchestrator } from './commands/env.ts';
 import { registerMcpCommand } from './commands/mcp.ts';
+import { registerEvalCommand } from './commands/eval.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRagCommands } from './commands/rag.ts';
 import { registerServeCommands } from './commands/serve.ts';
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerPipelineCommands(dagster, env, { dagsterAlias: true });
   registerDagsterCompat(dagster, env);
   registerRagCommands(program, env);
+  registerEvalCommand(program, env);
   registerBotCommands(program, env);
   registerMcpCommand(program, env);
 

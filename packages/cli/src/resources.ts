@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   createPagerDutyNotifier,
   createSlackNotifier,
@@ -5,9 +6,11 @@ import {
   createWebhookNotifier,
   EgressPolicy,
   FfmpegAudioConverter,
+  HttpReranker,
   OpenAiChatModel,
   PostgresSearchIndex,
   SqliteSearchIndex,
+  TransformersReranker,
   YtDlpDownloader,
 } from '@llm-rag-yt/adapters';
 import type { DatabaseHandle, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
@@ -19,6 +22,7 @@ import type {
   Embedder,
   MonitoringDeps,
   Notifier,
+  Reranker,
   SearchIndex,
   Transcriber,
 } from '@llm-rag-yt/rag';
@@ -32,6 +36,7 @@ export interface Adapters {
   transcriber: Transcriber;
   embedder: Embedder | null;
   chat: ChatModel | null;
+  reranker: Reranker | null;
   notifiers: Notifier[];
   channels: DeliveryChannel[];
 }
@@ -96,9 +101,24 @@ export async function buildAdapters(
     transcriber,
     embedder,
     chat,
+    reranker: buildReranker(config),
     notifiers: channels.map((c) => c.notifier),
     channels,
   };
+}
+
+/** The second-stage scorer; null keeps the lexical re-scoring. Nothing is loaded here. */
+function buildReranker(config: Config): Reranker | null {
+  const r = config.reranker;
+  if (r.backend === 'http' && r.url)
+    return new HttpReranker({ url: r.url, model: r.model ?? undefined, apiKey: r.apiKey ?? undefined });
+  if (r.backend === 'transformers')
+    return new TransformersReranker({
+      model: r.model ?? undefined,
+      modelPath: r.modelPath ?? undefined,
+      cacheDir: join(config.dataDir, 'models'),
+    });
+  return null;
 }
 
 /** Default alert channel when none is configured: the process log. */

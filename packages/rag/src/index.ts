@@ -6,23 +6,36 @@ export type * from './ports.ts';
 export type {
   IndexMeta,
   IndexStats,
+  IndexVideoOptions,
   LexicalSearchOptions,
   SearchHit,
   SearchIndex,
+  TermStats,
   VectorSearchOptions,
 } from './search/types.ts';
 export type { DeliveryChannel } from './alerts/delivery.ts';
 
 // — Helpers for search index adapters (query text, validation) —
 export {
+  allStems,
   EmptyQuestionError,
-  STEM_CHARS,
   type QueryTerm,
   queryTerms,
   searchText,
+  stemWord,
   toFts5Match,
   toTsQuery,
 } from './search/query.ts';
+export { algorithmFor, stem, TEXT_SCHEME } from './search/stemming.ts';
+export {
+  LEXICAL_WEIGHTS,
+  type RetrievedHit,
+  type RetrieveDeps,
+  type RetrieveOptions,
+  type RetrieveResult,
+  retrieve,
+} from './search/retrieve.ts';
+export { type Sentence, splitIntoSentences } from './chunking/sentences.ts';
 export { checkEmbeddings, countWords } from './search/validate.ts';
 export { type Chunk, type ChunkOptions, chunkSegments } from './chunking/chunk-segments.ts';
 export { hybridSearch, type HybridSearchOptions, type HybridSearchResult } from './search/hybrid.ts';
@@ -77,3 +90,15 @@ export type { ApiLogEntry, User, UserQuery } from './store/users.ts';
 
 // — Links —
 export { deepLink, InvalidVideoUrlError, isVideoId, parseVideoUrl, safeFileName } from './youtube/index.ts';
+// — Evaluation (`llm-rag-yt eval`) and bulk import —
+export {
+  type EvalQuestion,
+  type EvalSet,
+  EvalSetError,
+  loadEvalSet,
+  readVideoManifest,
+  sampleQuestions,
+} from './eval/eval-set.ts';
+export { type EvalMetrics, judge, LINK_SLACK_SECONDS, linkStart, summarise } from './eval/metrics.ts';
+export { type EvalModeReport, type EvalReport, type RetrievalMode, runEval } from './eval/run-eval.ts';
+export type { TranscriptImport } from './service/import-many.ts';

@@ -127,6 +127,17 @@ export interface Embedder {
   embed(texts: readonly string[], kind: 'query' | 'passage', signal?: AbortSignal): Promise<Float32Array[]>;
 }
 
+/**
+ * A second-stage scorer: reads the question with each candidate passage and scores how well the
+ * passage answers it (a cross-encoder behind a /rerank endpoint, or a local model).
+ */
+export interface Reranker {
+  /** e.g. 'http:BAAI/bge-reranker-base' or 'transformers:Xenova/ms-marco-MiniLM-L-6-v2'. */
+  readonly model: string;
+  /** One score per passage, same order; higher is more relevant (any scale). */
+  rerank(query: string, passages: readonly string[], signal?: AbortSignal): Promise<number[]>;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;

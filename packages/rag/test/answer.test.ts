@@ -72,6 +72,7 @@ describe('citations', () => {
       score: 0.0325,
       chunkId: 7,
       chapter: null,
+      context: { start: 83.7, end: 112.2 },
     });
     // With chapters, the citation names the one its start falls in.
     const chapters = [
@@ -170,8 +171,8 @@ describe('answerQuestion', () => {
     expect(a).toMatchObject({ answer: 'Add one tablespoon of salt per litre [1].', mode: 'llm:recording' });
     const [system, user] = chat.prompts[0];
     expect(system.content).toMatch(/only the numbered transcript excerpts/);
-    expect(user.content).toContain('[1] "Perfect pasta" (01:23–01:52)');
-    expect(user.content).toContain('[2] "abcdefghijk" (1:02:05–1:02:40)');
+    expect(user.content).toContain('[1] "Perfect pasta" (01:23–01:52; evidence at 01:23)');
+    expect(user.content).toContain('[2] "abcdefghijk" (1:02:05–1:02:40; evidence at 1:02:05)');
     expect(user.content).toMatch(/Question: How much salt\?$/);
   });
 

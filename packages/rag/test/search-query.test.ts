@@ -4,14 +4,21 @@ import { EmptyQuestionError, queryTerms, toFts5Match, toTsQuery } from '../src/s
 import type { SearchHit } from '../src/search/types.ts';
 
 describe('queryTerms', () => {
-  it('extracts words, drops stopwords and cuts words to five letters', () => {
-    expect(queryTerms('What are the Transformers?')).toEqual([{ word: 'trans' }]);
-    expect(queryTerms('Когда основали Москву? В 1147').map((t) => t.word)).toEqual([
-      'основ',
+  it('extracts words, drops stopwords and stems each by its script (Snowball English / Russian)', () => {
+    expect(queryTerms('What are the Transformers?')).toEqual([
+      { word: 'transformers', stems: ['transform'] },
+    ]);
+    expect(queryTerms('Когда основали Москву? В 1147').flatMap((t) => t.stems)).toEqual([
+      'основа',
       'москв',
       '1147',
     ]);
-    expect(queryTerms('ёлка')).toEqual([{ word: 'елка' }]);
+    expect(queryTerms('ёлка')).toEqual([{ word: 'елка', stems: ['елк'] }]);
+  });
+
+  it('stems a question word once per language the index holds', () => {
+    const [t] = queryTerms('running', ['en', 'fr']);
+    expect(t).toEqual({ word: 'running', stems: ['run', 'running'] });
   });
 
   it('keeps stopwords when the question has nothing else', () => {
@@ -26,8 +33,8 @@ describe('queryTerms', () => {
 
   it('builds FTS5 and tsquery strings from safe characters only', () => {
     const terms = queryTerms('NEAR("rocket" AND orbit*) OR -col:stage');
-    expect(toFts5Match(terms)).toBe('"near" OR "rocke" OR "orbit" OR "col" OR "stage"');
-    expect(toTsQuery(terms)).toBe("'near' | 'rocke' | 'orbit' | 'col' | 'stage'");
+    expect(toFts5Match(terms)).toBe('"near" OR "rocket" OR "orbit" OR "col" OR "stage"');
+    expect(toTsQuery(terms)).toBe("'near' | 'rocket' | 'orbit' | 'col' | 'stage'");
   });
 
   it('never produces anything but quoted letter/digit terms for random syntax-heavy input', () => {

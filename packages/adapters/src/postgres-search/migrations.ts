@@ -3,7 +3,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 
 /*
  * The search tables on Postgres (migration set 'search_migrations'). Full text is a tsvector of
- * searchText() (our language-neutral stemming, see rag/search/query.ts) with the 'simple'
+ * searchText() (Snowball stems by the video's language, see rag/search/stemming.ts) with the 'simple'
  * configuration, so Russian and English behave as on SQLite. Vectors are float4[], exact cosine in SQL.
  */
 const initial: Migration = {
@@ -32,12 +32,19 @@ const initial: Migration = {
   },
 };
 
+/** The video's language, so its chunks are stemmed (and re-stemmed on a scheme change) by it. */
+const language: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE indexed_videos ADD COLUMN IF NOT EXISTS language TEXT`.execute(db);
+  },
+};
+
 /** The Postgres search index's tables. */
 export const POSTGRES_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
   owner: 'Search index (PostgreSQL)',
   migrationTable: 'search_migrations',
   tables: ['chunks', 'index_meta', 'indexed_videos'],
-  migrations: () => ({ '0001_chunks_tsv': initial }),
+  migrations: () => ({ '0001_chunks_tsv': initial, '0002_video_language': language }),
 });
 
 export function migratePostgresSearch(handle: DatabaseHandle): Promise<void> {

@@ -3,12 +3,14 @@ import type {
   Chunk,
   IndexMeta,
   IndexStats,
+  IndexVideoOptions,
   LexicalSearchOptions,
   SearchHit,
   SearchIndex,
+  TermStats,
   VectorSearchOptions,
 } from '@llm-rag-yt/rag';
-import { checkEmbeddings, countWords, queryTerms, searchText, toTsQuery } from '@llm-rag-yt/rag';
+import { checkEmbeddings, countWords, queryTerms, searchText, TEXT_SCHEME, toTsQuery } from '@llm-rag-yt/rag';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { migratePostgresSearch } from './migrations.ts';
 
@@ -42,6 +44,9 @@ export class PostgresSearchIndex implements SearchIndex {
   readonly #handle: DatabaseHandle;
   readonly #db: Kysely<any>;
   #hasVideosTable = false;
+  /** Distinct languages of the indexed videos (query words are stemmed for each); null = re-read. */
+  #languages: (string | null)[] | null = null;
+  readonly #dfCache = new Map<string, number>();
 
   constructor(handle: DatabaseHandle) {
     if (handle.dialect !== 'postgres') {
@@ -55,6 +60,33 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async migrate(): Promise<void> {
     await migratePostgresSearch(this.#handle);
+    await this.#rebuildTsvIfStale();
+  }
+
+  /** Chunks indexed under another text scheme (or before schemes were recorded) are re-stemmed once. */
+  async #rebuildTsvIfStale(): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${INDEX_LOCK})`.execute(trx);
+      const { rows } = await sql<{
+        value: string;
+      }>`SELECT value FROM index_meta WHERE key = 'fts_text'`.execute(trx);
+      if (rows[0]?.value === TEXT_SCHEME) return;
+      let after = 0;
+      for (;;) {
+        const batch = await sql<{ id: string; text: string; language: string | null }>`
+          SELECT c.id, c.text, iv.language FROM chunks c LEFT JOIN indexed_videos iv ON iv.video_id = c.video_id
+          WHERE c.id > ${after} ORDER BY c.id LIMIT ${INSERT_BATCH}`.execute(trx);
+        if (batch.rows.length === 0) break;
+        const ids = batch.rows.map((r) => Number(r.id));
+        const texts = batch.rows.map((r) => searchText(r.text, r.language));
+        await sql`UPDATE chunks c SET tsv = to_tsvector('simple', u.t)
+          FROM unnest(${ids}::bigint[], ${texts}::text[]) AS u(id, t) WHERE c.id = u.id`.execute(trx);
+        after = ids[ids.length - 1]!;
+      }
+      await sql`INSERT INTO index_meta (key, value) VALUES ('fts_text', ${TEXT_SCHEME})
+        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`.execute(trx);
+    });
+    this.#dfCache.clear();
   }
 
   async indexVideo(
@@ -62,11 +94,22 @@ export class PostgresSearchIndex implements SearchIndex {
     chunks: readonly Chunk[],
     embeddings: readonly Float32Array[] | null,
     embeddingModel: string | null,
+    opts: IndexVideoOptions = {},
   ): Promise<{ chunks: number; embedded: boolean }> {
     const dims = checkEmbeddings(videoId, chunks, embeddings, embeddingModel);
     const embed = embeddings !== null && embeddingModel !== null && dims !== null;
+    this.#languages = null;
+    this.#dfCache.clear();
     await this.#db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${INDEX_LOCK})`.execute(trx);
+      const language =
+        opts.language !== undefined
+          ? opts.language
+          : ((
+              await sql<{
+                language: string | null;
+              }>`SELECT language FROM indexed_videos WHERE video_id = ${videoId}`.execute(trx)
+            ).rows[0]?.language ?? null);
       await sql`DELETE FROM chunks WHERE video_id = ${videoId}`.execute(trx);
       if (embed) {
         const meta = await readMeta(trx);
@@ -86,22 +129,25 @@ export class PostgresSearchIndex implements SearchIndex {
           start_seconds: c.start,
           end_seconds: c.end,
           text: c.text,
-          tsv: sql`to_tsvector('simple', ${searchText(c.text)})`,
+          tsv: sql`to_tsvector('simple', ${searchText(c.text, language)})`,
           token_count: countWords(c.text),
           created_at: now,
           embedding: embed ? Array.from(embeddings[from + i]) : null,
         }));
         await trx.insertInto('chunks').values(rows).execute();
       }
-      await sql`INSERT INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at)
-        VALUES (${videoId}, ${embed ? embeddingModel : null}, ${chunks.length}, ${now})
+      await sql`INSERT INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at, language)
+        VALUES (${videoId}, ${embed ? embeddingModel : null}, ${chunks.length}, ${now}, ${language})
         ON CONFLICT (video_id) DO UPDATE SET embedding_model = EXCLUDED.embedding_model,
-          chunk_count = EXCLUDED.chunk_count, indexed_at = EXCLUDED.indexed_at`.execute(trx);
+          chunk_count = EXCLUDED.chunk_count, indexed_at = EXCLUDED.indexed_at, language = EXCLUDED.language`.execute(
+        trx,
+      );
     });
     return { chunks: chunks.length, embedded: embed && chunks.length > 0 };
   }
 
   async deleteVideo(videoId: string): Promise<boolean> {
+    this.#languages = null;
     return this.#db.transaction().execute(async (trx) => {
       const a = await sql`DELETE FROM chunks WHERE video_id = ${videoId}`.execute(trx);
       const b = await sql`DELETE FROM indexed_videos WHERE video_id = ${videoId}`.execute(trx);
@@ -110,7 +156,8 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
-    const tsquery = toTsQuery(queryTerms(query));
+    queryTerms(query); // a clear error for a question without words
+    const tsquery = toTsQuery(queryTerms(query, await this.#indexLanguages()));
     const videos = await this.#videosJoin();
     if (opts.channel !== undefined && !videos.present) return [];
     const filters = this.#filters(opts, videos.present);
@@ -122,6 +169,39 @@ export class PostgresSearchIndex implements SearchIndex {
       WHERE c.tsv @@ q.q ${filters}
       ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
     return rows.map(toHit);
+  }
+
+  async termStats(stems: readonly string[]): Promise<TermStats> {
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT coalesce(sum(chunk_count), 0)::int AS n FROM indexed_videos`.execute(this.#db);
+    const n = rows[0]?.n ?? 0;
+    const df: Record<string, number> = {};
+    for (const s of stems) {
+      let d = this.#dfCache.get(s);
+      if (d === undefined) {
+        // The GIN index answers a one-word count quickly; cached, as words recur across questions.
+        const r = await sql<{
+          d: number;
+        }>`SELECT count(*)::int AS d FROM chunks WHERE tsv @@ to_tsquery('simple', ${`'${s}'`})`.execute(
+          this.#db,
+        );
+        d = r.rows[0]?.d ?? 0;
+        if (this.#dfCache.size > 10_000) this.#dfCache.clear();
+        this.#dfCache.set(s, d);
+      }
+      df[s] = d;
+    }
+    return { chunks: n, df };
+  }
+
+  async #indexLanguages(): Promise<(string | null)[]> {
+    if (!this.#languages) {
+      const { rows } = await sql<{ language: string | null }>`
+        SELECT DISTINCT language FROM indexed_videos WHERE chunk_count > 0`.execute(this.#db);
+      this.#languages = rows.length ? rows.map((r) => r.language) : [null];
+    }
+    return this.#languages;
   }
 
   async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<SearchHit[]> {

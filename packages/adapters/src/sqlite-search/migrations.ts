@@ -19,8 +19,8 @@ const initial: Migration = {
       created_at INTEGER NOT NULL
     )`.execute(db);
     await sql`CREATE INDEX IF NOT EXISTS chunks_video_idx ON chunks (video_id, idx)`.execute(db);
-    // Contentless: the text lives once, in chunks; the index gets searchText() (words cut to five
-    // letters, see rag/search/query.ts). contentless_delete lets us delete by rowid.
+    // Contentless: the text lives once, in chunks; the index gets searchText() (Snowball stems by
+    // the video's language, see rag/search/stemming.ts). contentless_delete lets us delete by rowid.
     // remove_diacritics 2 folds й→и, é→e on both sides, so Russian and English both match.
     await sql`CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
       text, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2"
@@ -43,13 +43,24 @@ const vocab: Migration = {
   },
 };
 
+/** The video's language, so its chunks are stemmed (and re-stemmed on a scheme change) by it. */
+const language: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE indexed_videos ADD COLUMN language TEXT`.execute(db);
+  },
+};
+
 /** The SQLite search index's tables (the vector tables come later, see above). */
 export const SQLITE_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
   owner: 'Search index (SQLite)',
   migrationTable: 'search_migrations',
   tables: ['chunks', 'chunks_fts', 'chunks_vocab', 'index_meta', 'indexed_videos'],
   hint: 'Check that the SQLite build has FTS5 (better-sqlite3 bundles it).',
-  migrations: () => ({ '0001_chunks_fts': initial, '0002_chunks_vocab': vocab }),
+  migrations: () => ({
+    '0001_chunks_fts': initial,
+    '0002_chunks_vocab': vocab,
+    '0003_video_language': language,
+  }),
 });
 
 export function migrateSqliteSearch(handle: DatabaseHandle): Promise<void> {

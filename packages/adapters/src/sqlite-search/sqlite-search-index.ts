@@ -3,9 +3,11 @@ import type {
   Chunk,
   IndexMeta,
   IndexStats,
+  IndexVideoOptions,
   LexicalSearchOptions,
   SearchHit,
   SearchIndex,
+  TermStats,
   VectorSearchOptions,
 } from '@llm-rag-yt/rag';
 import {
@@ -13,8 +15,8 @@ import {
   countWords,
   type QueryTerm,
   queryTerms,
-  STEM_CHARS,
   searchText,
+  TEXT_SCHEME,
   toFts5Match,
 } from '@llm-rag-yt/rag';
 import * as sqliteVec from 'sqlite-vec';
@@ -37,8 +39,8 @@ interface ChunkRow {
 /** Query terms in more than this share of chunks are dropped (see #withoutUniversalTerms). */
 const COMMON_TERM_SHARE = 0.25;
 
-/** Names the text scheme in chunks_fts; bump it when searchText() changes. */
-const FTS_TEXT_VERSION = `stem${STEM_CHARS}`;
+/** Names the text scheme in chunks_fts (rag/search/stemming.ts bumps it when searchText() changes). */
+const FTS_TEXT_VERSION = TEXT_SCHEME;
 
 /**
  * The search index in the shared SQLite file: `chunks` + FTS5 (bm25) + sqlite-vec vectors.
@@ -57,6 +59,8 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #statements = new Map<string, SqliteStatementLike>();
   #hasVideosTable = false;
   readonly #dfCache = new Map<string, { df: number; n: number }>();
+  /** Distinct languages of the indexed videos (query words are stemmed for each); null = re-read. */
+  #languages: (string | null)[] | null = null;
 
   constructor(handle: DatabaseHandle, opts: VectorStoreOptions = {}) {
     if (handle.dialect !== 'sqlite' || !handle.sqlite) {
@@ -102,9 +106,11 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#raw.transaction(() => {
       this.#raw.exec(`INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')`);
       const insert = this.#stmt('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
-      for (const r of this.#stmt('SELECT id, text FROM chunks').all() as { id: number; text: string }[]) {
-        insert.run(r.id, searchText(r.text));
-      }
+      const rows = this.#stmt(
+        'SELECT c.id, c.text, iv.language FROM chunks c LEFT JOIN indexed_videos iv ON iv.video_id = c.video_id',
+      ).all() as { id: number; text: string; language: string | null }[];
+      for (const r of rows) insert.run(r.id, searchText(r.text, r.language));
+      this.#dfCache.clear();
       this.#stmt(`INSERT OR REPLACE INTO index_meta (key, value) VALUES ('fts_text', ?)`).run(
         FTS_TEXT_VERSION,
       );
@@ -116,9 +122,19 @@ export class SqliteSearchIndex implements SearchIndex {
     chunks: readonly Chunk[],
     embeddings: readonly Float32Array[] | null,
     embeddingModel: string | null,
+    opts: IndexVideoOptions = {},
   ): Promise<{ chunks: number; embedded: boolean }> {
     const dims = checkEmbeddings(videoId, chunks, embeddings, embeddingModel);
     return this.#locked(() => {
+      const language =
+        opts.language !== undefined
+          ? opts.language
+          : ((
+              this.#stmt('SELECT language FROM indexed_videos WHERE video_id = ?').get(videoId) as
+                | { language: string | null }
+                | undefined
+            )?.language ?? null);
+      this.#languages = null;
       const now = Date.now();
       const insertChunk = this.#stmt(
         'INSERT INTO chunks (video_id, idx, start_seconds, end_seconds, text, token_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -138,13 +154,13 @@ export class SqliteSearchIndex implements SearchIndex {
               insertChunk.run(videoId, c.idx, c.start, c.end, c.text, countWords(c.text), now)
                 .lastInsertRowid,
             );
-            insertFts.run(id, searchText(c.text));
+            insertFts.run(id, searchText(c.text, language));
             if (embed) vectors.push({ chunkId: id, vector: embeddings[i] });
           }
           this.#vectors.replaceVideo(videoId, vectors);
           this.#stmt(
-            'INSERT OR REPLACE INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at) VALUES (?, ?, ?, ?)',
-          ).run(videoId, embed ? embeddingModel : null, chunks.length, now);
+            'INSERT OR REPLACE INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at, language) VALUES (?, ?, ?, ?, ?)',
+          ).run(videoId, embed ? embeddingModel : null, chunks.length, now, language);
         })(),
       );
       return { chunks: chunks.length, embedded: Boolean(embeddings && chunks.length > 0) };
@@ -154,6 +170,7 @@ export class SqliteSearchIndex implements SearchIndex {
   async deleteVideo(videoId: string): Promise<boolean> {
     return this.#locked(() => {
       let deleted = false;
+      this.#languages = null;
       this.#vectors.writing(() =>
         this.#raw.transaction(() => {
           deleted = this.#deleteRows(videoId) > 0;
@@ -166,8 +183,9 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
-    const terms = queryTerms(query);
+    queryTerms(query); // a clear error for a question without words, before taking the lock
     return this.#locked(() => {
+      const terms = queryTerms(query, this.#indexLanguages());
       const match = toFts5Match(this.#withoutUniversalTerms(terms));
       const videos = this.#videosJoin();
       if (opts.channel !== undefined && !videos.present) return [];
@@ -192,6 +210,28 @@ export class SqliteSearchIndex implements SearchIndex {
         FROM m JOIN chunks c ON c.id = m.id ${videos.join} ORDER BY m.r`;
       return (this.#stmt(sql).all(params) as ChunkRow[]).map(toHit);
     });
+  }
+
+  async termStats(stems: readonly string[]): Promise<TermStats> {
+    return this.#locked(() => {
+      const { n } = this.#stmt('SELECT coalesce(sum(chunk_count), 0) AS n FROM indexed_videos').get() as {
+        n: number;
+      };
+      const df: Record<string, number> = {};
+      for (const s of stems) df[s] = this.#documentFrequency(s, n);
+      return { chunks: n, df };
+    });
+  }
+
+  /** Languages of the indexed videos (null for unknown); a handful at most in practice. */
+  #indexLanguages(): (string | null)[] {
+    if (!this.#languages) {
+      const rows = this.#stmt('SELECT DISTINCT language FROM indexed_videos WHERE chunk_count > 0').all() as {
+        language: string | null;
+      }[];
+      this.#languages = rows.length ? rows.map((r) => r.language) : [null];
+    }
+    return this.#languages;
   }
 
   async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<SearchHit[]> {
@@ -265,7 +305,7 @@ export class SqliteSearchIndex implements SearchIndex {
       n: number;
     };
     if (n < 1000) return terms;
-    const df = terms.map((t) => this.#documentFrequency(t.word, n));
+    const df = terms.map((t) => Math.max(...t.stems.map((s) => this.#documentFrequency(s, n))));
     const kept = terms.filter((_, i) => df[i] <= n * COMMON_TERM_SHARE);
     if (kept.length > 0) return kept;
     // Every term is common: keep the rarest so the question still finds something.

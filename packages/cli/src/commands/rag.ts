@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { AppContext } from '../app.ts';
 import { EXIT, formatDuration, formatTime, table, UsageError } from '../io.ts';
 import { appRunner, type CommandEnv, json, out } from './env.ts';
+import { importMany, transcriptList } from './import-many.ts';
 
 export function registerRagCommands(program: Command, env: CommandEnv): void {
   const withApp = appRunner(env);
@@ -91,16 +92,21 @@ export function registerRagCommands(program: Command, env: CommandEnv): void {
 
   program
     .command('import <file>')
-    .description('Import a local media file or a transcript (.vtt, .srt, .json3)')
+    .description(
+      'Import a local media file or a transcript (.vtt, .srt, .json3); a folder or a videos.jsonl manifest imports many transcripts in one run',
+    )
     .option('--video-id <id>', 'YouTube video id the transcript belongs to')
     .option('--title <title>', 'title to show in answers')
     .option('-l, --language <code>', 'language of the media')
     .option('--no-wait', 'only queue the work')
     .action((file: string, o) =>
       withApp(async (app) => {
+        const path = resolve(env.io.cwd, file);
+        const many = await transcriptList(path);
+        if (many) return importMany(env, app, many, o.wait !== false);
         const stop = o.wait === false ? async () => {} : await app.ensureExecutor();
         try {
-          const req = await app.rag.importFile(resolve(env.io.cwd, file), {
+          const req = await app.rag.importFile(path, {
             videoId: o.videoId,
             title: o.title,
             language: o.language,

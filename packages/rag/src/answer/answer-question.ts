@@ -1,14 +1,15 @@
 import type { Chapter, ChatModel } from '../ports.ts';
-import type { SearchHit } from '../search/types.ts';
 import type { Citation, ConversationTurn } from '../service/types.ts';
-import { toCitation } from './citations.ts';
+import { type CitableHit, toCitation } from './citations.ts';
 import { extractiveAnswer } from './extractive.ts';
 import { groundedPrompt } from './prompt.ts';
 
 export interface AnswerInput {
   question: string;
-  /** Retrieved passages, best first (already cut to top-k). */
-  hits: readonly SearchHit[];
+  /** Retrieved passages, best first (already cut to top-k), with their evidence when localised. */
+  hits: readonly CitableHit[];
+  /** Something matched, but too weakly to cite (see RetrieveOptions.minRelevance). */
+  belowThreshold?: boolean;
   chat: ChatModel | null;
   retrieval: 'hybrid' | 'lexical';
   /** Why search is lexical although an embedder exists (from hybridSearch); shown to the user. */
@@ -36,6 +37,9 @@ export const LEXICAL_NOTICE =
 export const NO_RESULTS =
   'I found nothing about this in the indexed videos. Try other words, or add a video about it.';
 
+export const NOT_RELEVANT =
+  'Nothing in the indexed videos answers this closely enough: the best passages share only a few of its words, so I would rather not point you at them. Try other words, or add a video about it.';
+
 /**
  * Answers from retrieved passages: with a chat model, a grounded answer citing [n]; otherwise the
  * best sentences of the top passages. Every answer carries its citations. When the chat model
@@ -49,16 +53,15 @@ export async function answerQuestion(input: AnswerInput): Promise<Answer> {
   const citations = input.hits.map((h) => toCitation(h, input.chapters?.get(h.videoId)));
   const notice = lexicalNotice(input);
   if (citations.length === 0)
-    return { answer: withNotice(NO_RESULTS, notice), mode: 'extractive', citations };
+    return {
+      answer: withNotice(input.belowThreshold ? NOT_RELEVANT : NO_RESULTS, notice),
+      mode: 'extractive',
+      citations,
+    };
 
   if (input.chat) {
     try {
-      const messages = groundedPrompt(
-        input.question,
-        citations,
-        input.hits.map((h) => h.text),
-        input.history,
-      );
+      const messages = groundedPrompt(input.question, citations, input.hits, input.history);
       const text = await input.chat.complete(messages, { signal: input.signal });
       return { answer: withNotice(text, notice), mode: `llm:${input.chat.model}`, citations };
     } catch (err) {

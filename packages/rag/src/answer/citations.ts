@@ -21,20 +21,35 @@ export function formatRange(start: number, end: number): string {
 /** Snippets stay short enough for a Telegram message with five sources. */
 const SNIPPET_CHARS = 240;
 
-/** `chapters`: the video's chapters, so the citation names the one its start falls in. */
-export function toCitation(hit: SearchHit, chapters?: readonly Chapter[]): Citation {
-  const chapter = chapters?.length ? chapterAt(chapters, hit.start) : null;
+/** A search hit, with the evidence span inside it when retrieval localised one. */
+export type CitableHit = SearchHit & {
+  evidence?: { start: number; end: number; text: string };
+  context?: { start: number; end: number };
+  relevance?: number;
+};
+
+/**
+ * The citation shows and links the evidence (the matched sentences) when there is one, and
+ * carries the passage it was found in as `context`.
+ */
+/** `chapters`: the video's chapters, so the citation names the one its evidence falls in. */
+export function toCitation(hit: CitableHit, chapters?: readonly Chapter[]): Citation {
+  const ev = hit.evidence;
+  const chapter = chapters?.length ? chapterAt(chapters, ev?.start ?? hit.start) : null;
   return {
     videoId: hit.videoId,
     title: hit.title ?? hit.videoId,
     channel: hit.channel,
-    start: hit.start,
-    end: hit.end,
-    url: deepLink(hit.videoId, hit.start, hit.url ?? undefined),
-    snippet: snippet(hit.text),
+    start: ev?.start ?? hit.start,
+    end: ev?.end ?? hit.end,
+    url: deepLink(hit.videoId, ev?.start ?? hit.start, hit.url ?? undefined),
+    snippet: snippet(ev?.text ?? hit.text),
     score: Math.round(hit.score * 10_000) / 10_000,
     chunkId: hit.chunkId,
     chapter: chapter?.title ?? null,
+    ...(ev ? { evidence: { ...ev } } : {}),
+    context: hit.context ? { ...hit.context } : { start: hit.start, end: hit.end },
+    ...(hit.relevance !== undefined ? { relevance: hit.relevance } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { queryTerms, stemWord, tokenize } from '../search/query.ts';
 import type { SearchHit } from '../search/types.ts';
+import { type CitableHit, formatTime } from './citations.ts';
 
 /*
  * The answer without a chat model: the few sentences of the top passages that best match the
@@ -20,14 +21,40 @@ interface Candidate {
   overlap: number;
 }
 
-export function extractiveAnswer(question: string, hits: readonly SearchHit[]): string {
+/**
+ * With localised evidence, the answer is the evidence sentences of the top sources, each followed
+ * by its source number and the moment it is spoken ("… [1 · 01:23]"); sources whose evidence
+ * matches far fewer question words than the best are left out.
+ */
+export function extractiveAnswer(question: string, hits: readonly CitableHit[]): string {
+  if (hits[0]?.evidence) return evidenceAnswer(question, hits);
+  return sentenceAnswer(question, hits);
+}
+
+function evidenceAnswer(question: string, hits: readonly CitableHit[]): string {
+  const qTerms = questionTerms(question);
+  const units = hits.slice(0, MAX_PASSAGES).flatMap((h, i) => {
+    if (!h.evidence) return [];
+    const overlap = new Set(
+      tokenize(h.evidence.text)
+        .map((w) => stemWord(w))
+        .filter((w) => qTerms.has(w)),
+    ).size;
+    return [{ text: h.evidence.text.trim(), start: h.evidence.start, source: i + 1, overlap }];
+  });
+  const best = Math.max(0, ...units.map((u) => u.overlap));
+  const kept = units.filter((u, i) => i === 0 || u.overlap > best / 2);
+  return kept.map((u) => `${u.text} [${u.source} · ${formatTime(u.start)}]`).join(' ');
+}
+
+function sentenceAnswer(question: string, hits: readonly SearchHit[]): string {
   const qTerms = questionTerms(question);
   const candidates: Candidate[] = [];
   hits.slice(0, MAX_PASSAGES).forEach((hit, i) => {
     splitSentences(hit.text).forEach((text, position) => {
       const words = tokenize(text);
       if (words.length < 3) return;
-      const overlap = new Set(words.map(stemWord).filter((w) => qTerms.has(w))).size;
+      const overlap = new Set(words.map((w) => stemWord(w)).filter((w) => qTerms.has(w))).size;
       candidates.push({ text, source: i + 1, position, overlap });
     });
   });
@@ -48,9 +75,9 @@ export function extractiveAnswer(question: string, hits: readonly SearchHit[]): 
 /** The question's search terms; a question of stop words only keeps them all. */
 function questionTerms(question: string): Set<string> {
   try {
-    return new Set(queryTerms(question).map((t) => t.word));
+    return new Set(queryTerms(question).flatMap((t) => t.stems));
   } catch {
-    return new Set(tokenize(question).map(stemWord));
+    return new Set(tokenize(question).map((w) => stemWord(w)));
   }
 }
 

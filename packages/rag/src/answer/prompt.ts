@@ -1,13 +1,14 @@
 import type { ChatMessage } from '../ports.ts';
 import type { Citation, ConversationTurn } from '../service/types.ts';
-import { formatRange } from './citations.ts';
+import { formatRange, formatTime } from './citations.ts';
 
 /** Passage text sent to the model per source; keeps five sources well inside small context windows. */
 const MAX_SOURCE_CHARS = 1500;
 
 const SYSTEM = [
   'You answer questions about YouTube videos using only the numbered transcript excerpts provided.',
-  'Cite every claim with the source number in square brackets, like [1] or [2][3].',
+  'Each source shows the moment its matching sentences are spoken ("evidence at 01:23"), then the excerpt.',
+  'Cite every claim with the source number in square brackets, like [1] or [2][3], right after the claim.',
   'If the excerpts do not contain the answer, say so plainly instead of guessing.',
   'Answer in the language of the question, concisely (at most a short paragraph or a few bullet points).',
 ].join(' ');
@@ -20,7 +21,7 @@ const MAX_TURN_CHARS = 1000;
 export function groundedPrompt(
   question: string,
   citations: readonly Citation[],
-  texts: readonly string[],
+  passages: readonly { text: string }[],
   history: readonly ConversationTurn[] = [],
 ): ChatMessage[] {
   const turns: ChatMessage[] = history.slice(-MAX_HISTORY_TURNS).map((t) => ({
@@ -29,9 +30,11 @@ export function groundedPrompt(
   }));
   const sources = citations
     .map((c, i) => {
-      const text = texts[i].length > MAX_SOURCE_CHARS ? `${texts[i].slice(0, MAX_SOURCE_CHARS)}…` : texts[i];
+      const full = passages[i]?.text ?? c.snippet;
       const chapter = c.chapter ? `, chapter "${c.chapter}"` : '';
-      return `[${i + 1}] "${c.title}"${chapter} (${formatRange(c.start, c.end)})\n${text}`;
+      const text = full.length > MAX_SOURCE_CHARS ? `${full.slice(0, MAX_SOURCE_CHARS)}…` : full;
+      const range = c.context ? formatRange(c.context.start, c.context.end) : formatRange(c.start, c.end);
+      return `[${i + 1}] "${c.title}"${chapter} (${range}; evidence at ${formatTime(c.start)})\n${text}`;
     })
     .join('\n\n');
   return [

@@ -1,4 +1,5 @@
 import type { TranscriptSegment } from '../ports.ts';
+import { type Sentence, splitIntoSentences } from './sentences.ts';
 
 /** A searchable piece of a transcript. Times are seconds from the start of the video. */
 export interface Chunk {
@@ -11,24 +12,17 @@ export interface Chunk {
 export interface ChunkOptions {
   /** Words per chunk before a new one starts. Default 120. */
   targetWords?: number;
-  /** A chunk never spans more than this many seconds of video (unless one segment alone is longer). Default 60. */
+  /** A chunk never spans more than this many seconds of video (unless one sentence alone is longer). Default 60. */
   maxSeconds?: number;
-  /** Words repeated at the start of the next chunk so an answer cut at a boundary is still found. Default 20. */
+  /** Whole trailing sentences of up to this many words repeat at the start of the next chunk, so context cut at a boundary is still found. Default 20. */
   overlapWords?: number;
-}
-
-/** Words with the time span each was spoken in (interpolated inside its segment); parallel arrays stay cheap for long transcripts. */
-interface TimedWords {
-  text: string[];
-  start: number[];
-  end: number[];
+  /** Chapter start times (seconds): a chunk never crosses into the next chapter. */
+  chapters?: readonly { start: number }[];
 }
 
 /**
- * Splits a transcript into overlapping chunks by word count and time, never inside a word.
- *
- * A segment's words get times interpolated across the segment, so a very long segment (a whole
- * caption file in one cue) still yields chunks with meaningful start/end seconds.
+ * Splits a transcript into chunks of whole sentences (see splitIntoSentences), by word count and
+ * time, never across a chapter start. A single sentence longer than a chunk is cut by words.
  *
  * @example
  * chunkSegments([{ start: 0, end: 4, text: 'hello world' }]) // [{ idx: 0, start: 0, end: 4, text: 'hello world' }]
@@ -36,53 +30,77 @@ interface TimedWords {
 export function chunkSegments(segments: readonly TranscriptSegment[], opts: ChunkOptions = {}): Chunk[] {
   const targetWords = Math.max(1, Math.floor(opts.targetWords ?? 120));
   const maxSeconds = Math.max(1, opts.maxSeconds ?? 60);
-  // Overlap must leave room for progress, or the chunker would loop on the same words.
-  const overlapWords = Math.min(Math.max(0, Math.floor(opts.overlapWords ?? 20)), targetWords - 1);
+  const overlapWords = Math.max(0, Math.floor(opts.overlapWords ?? 20));
+  const sentences = splitIntoSentences(segments).flatMap((s) => cutLong(s, targetWords));
+  const chapterStarts = (opts.chapters ?? [])
+    .map((c) => c.start)
+    .filter((t) => Number.isFinite(t) && t > 0)
+    .sort((a, b) => a - b);
+  const chapterOf = (t: number) => {
+    let i = 0;
+    while (i < chapterStarts.length && chapterStarts[i]! <= t + 1e-6) i++;
+    return i;
+  };
 
-  const words = timedWords(segments);
   const chunks: Chunk[] = [];
   let from = 0;
-  const n = words.text.length;
+  const n = sentences.length;
   while (from < n) {
-    const first = words.start[from];
+    const first = sentences[from]!;
+    const chapter = chapterOf(first.start);
     let to = from + 1; // exclusive
-    while (to < n && to - from < targetWords && words.end[to] - first <= maxSeconds) to++;
+    let words = first.words;
+    while (
+      to < n &&
+      words + sentences[to]!.words <= targetWords &&
+      sentences[to]!.end - first.start <= maxSeconds &&
+      chapterOf(sentences[to]!.start) === chapter
+    ) {
+      words += sentences[to]!.words;
+      to++;
+    }
+    const part = sentences.slice(from, to);
     chunks.push({
       idx: chunks.length,
-      start: round(words.start[from]),
-      end: round(words.end[to - 1]),
-      text: words.text.slice(from, to).join(' '),
+      start: part[0]!.start,
+      end: part[part.length - 1]!.end,
+      text: part.map((s) => s.text).join(' '),
     });
     if (to >= n) break;
-    // Step back for overlap, but always advance at least one word.
-    from = Math.max(from + 1, to - overlapWords);
+    // Step back over whole sentences for overlap (same chapter only), always advancing.
+    let back = to;
+    let overlap = 0;
+    while (
+      back - 1 > from &&
+      overlap + sentences[back - 1]!.words <= overlapWords &&
+      chapterOf(sentences[back - 1]!.start) === chapterOf(sentences[to]!.start)
+    ) {
+      back--;
+      overlap += sentences[back]!.words;
+    }
+    from = back;
   }
   return chunks;
 }
 
-function timedWords(segments: readonly TranscriptSegment[]): TimedWords {
-  const out: TimedWords = { text: [], start: [], end: [] };
-  for (const seg of segments) {
-    if (!seg || typeof seg.text !== 'string') continue;
-    const parts = seg.text.split(/\s+/).filter((w) => w.length > 0);
-    if (parts.length === 0) continue;
-    const start = finite(seg.start, 0);
-    const end = Math.max(start, finite(seg.end, start));
-    const step = (end - start) / parts.length;
-    for (let i = 0; i < parts.length; i++) {
-      out.text.push(parts[i]);
-      out.start.push(start + step * i);
-      out.end.push(start + step * (i + 1));
-    }
+/** A sentence longer than a chunk (a transcript without punctuation or pauses) is cut by words, times interpolated. */
+function cutLong(s: Sentence, maxWords: number): Sentence[] {
+  if (s.words <= maxWords) return [s];
+  const words = s.text.split(' ');
+  const step = (s.end - s.start) / words.length;
+  const out: Sentence[] = [];
+  for (let i = 0; i < words.length; i += maxWords) {
+    const part = words.slice(i, i + maxWords);
+    out.push({
+      start: round(s.start + step * i),
+      end: round(s.start + step * (i + part.length)),
+      text: part.join(' '),
+      words: part.length,
+    });
   }
   return out;
 }
 
-function finite(n: number, fallback: number): number {
-  return Number.isFinite(n) && n >= 0 ? n : fallback;
-}
-
-/** Millisecond precision is plenty for deep links and keeps floats readable in the database. */
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }

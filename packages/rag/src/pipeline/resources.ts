@@ -1,6 +1,14 @@
 import type { PartitionStorage, RunStorage } from '@llm-rag-yt/orchestrator';
 import type { ChunkOptions } from '../chunking/chunk-segments.ts';
-import type { AudioConverter, ChatModel, Downloader, Embedder, Notifier, Transcriber } from '../ports.ts';
+import type {
+  AudioConverter,
+  ChatModel,
+  Downloader,
+  Embedder,
+  Notifier,
+  Reranker,
+  Transcriber,
+} from '../ports.ts';
 import type { SearchIndex } from '../search/types.ts';
 import type { RagStore } from '../store/rag-store.ts';
 
@@ -22,8 +30,18 @@ export interface RagSettings {
   readonly retryDelaySeconds?: number;
   /** Chunking of transcripts. */
   readonly chunking?: ChunkOptions;
+  /** How answers are retrieved and cited. */
+  readonly retrieval?: RetrievalSettings;
   /** Requests turned into runs per youtube_url_sensor tick. Default 20. */
   readonly sensorBatch?: number;
+}
+
+export interface RetrievalSettings {
+  /**
+   * Below this relevance (0..1, see search/rerank) the answer says nothing relevant was found
+   * instead of citing a weak match. null = always cite the best match.
+   */
+  readonly minRelevance?: number | null;
 }
 
 /**
@@ -39,6 +57,8 @@ export interface RagResources {
   readonly transcriber: Transcriber;
   readonly embedder: Embedder | null;
   readonly chat: ChatModel | null;
+  /** Second-stage re-scoring of search candidates; null = lexical re-scoring. */
+  readonly reranker?: Reranker | null;
   readonly notifiers: readonly Notifier[];
   readonly settings: RagSettings;
   readonly orchestrator?: { readonly runs: RunStorage; readonly partitions: PartitionStorage } | null;

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@llm-rag-yt/orchestrator';
+import { stem } from './stemming.ts';
 
 /*
  * User text → safe full-text queries. Questions arrive from chat users and contain anything
@@ -33,29 +34,23 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-/**
- * Light stemming by truncation: documents and questions both keep the first five letters of each
- * word (numbers stay whole). 'rockets'/'rocket', 'Москву'/'Москва', 'основали'/'основана' meet,
- * in any language, with exact-term lookups only (prefix queries were 3× slower at 100k chunks).
- */
-export const STEM_CHARS = 5;
-
 export interface QueryTerm {
-  /** Lower-cased, truncated word of letters/digits/marks only — safe inside any FTS syntax. */
+  /** The question's word, lower-cased (letters/digits/marks only — safe inside any FTS syntax). */
   word: string;
+  /** Its stems under each language the index holds (usually one). */
+  stems: string[];
 }
 
-export function stemWord(word: string): string {
-  if (word.length <= STEM_CHARS || /^\p{N}+$/u.test(word)) return word;
-  // Astral characters take two UTF-16 units; count code points for them.
-  return /[\uD800-\uDFFF]/.test(word)
-    ? Array.from(word).slice(0, STEM_CHARS).join('')
-    : word.slice(0, STEM_CHARS);
+/** Stems a word for the default (English/Russian by script) language; kept for callers without a language. */
+export function stemWord(word: string, language?: string | null): string {
+  return stem(word, language);
 }
 
-/** The text the full-text index stores: stemmed words separated by spaces. */
-export function searchText(text: string): string {
-  return tokenize(text).map(stemWord).join(' ');
+/** The text the full-text index stores: stemmed words (by the video's language) separated by spaces. */
+export function searchText(text: string, language?: string | null): string {
+  return tokenize(text)
+    .map((w) => stem(w, language))
+    .join(' ');
 }
 
 /** Splits text into lower-cased words (any script); everything else is a separator. */
@@ -74,29 +69,39 @@ export function tokenize(text: string): string[] {
  * Extracts the searchable terms of a question. Throws EmptyQuestionError when there are none.
  * At most 32 distinct terms are kept (long pasted text would otherwise make slow queries).
  */
-export function queryTerms(question: string): QueryTerm[] {
+export function queryTerms(question: string, languages: readonly (string | null)[] = [null]): QueryTerm[] {
   const words = tokenize(question ?? '');
   if (words.length === 0) throw new EmptyQuestionError(question ?? '');
   const content = words.filter((w) => !STOPWORDS.has(w));
   const chosen = content.length > 0 ? content : words;
+  const langs = languages.length > 0 ? languages : [null];
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   for (const w of chosen) {
-    const word = stemWord(w);
-    if (seen.has(word)) continue;
-    seen.add(word);
-    terms.push({ word });
+    const stems = [...new Set(langs.map((l) => stem(w, l)))].filter((s) => !seen.has(s));
+    if (stems.length === 0) continue;
+    for (const s of stems) seen.add(s);
+    terms.push({ word: w, stems });
     if (terms.length >= 32) break;
   }
   return terms;
 }
 
-/** FTS5 MATCH expression: terms OR-ed, each quoted (bm25 ranks passages with more terms higher). */
-export function toFts5Match(terms: readonly QueryTerm[]): string {
-  return terms.map((t) => `"${t.word}"`).join(' OR ');
+/** Every distinct stem of the terms. */
+export function allStems(terms: readonly QueryTerm[]): string[] {
+  return [...new Set(terms.flatMap((t) => t.stems))];
 }
 
-/** Postgres tsquery text for to_tsquery('simple', …): terms OR-ed. */
+/** FTS5 MATCH expression: stems OR-ed, each quoted (bm25 ranks passages with more terms higher). */
+export function toFts5Match(terms: readonly QueryTerm[]): string {
+  return allStems(terms)
+    .map((s) => `"${s}"`)
+    .join(' OR ');
+}
+
+/** Postgres tsquery text for to_tsquery('simple', …): stems OR-ed. */
 export function toTsQuery(terms: readonly QueryTerm[]): string {
-  return terms.map((t) => `'${t.word}'`).join(' | ');
+  return allStems(terms)
+    .map((s) => `'${s}'`)
+    .join(' | ');
 }

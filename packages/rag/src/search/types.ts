@@ -42,6 +42,18 @@ export interface IndexStats {
   dims: number | null;
 }
 
+export interface IndexVideoOptions {
+  /** The video's language ('en', 'ru', …): picks the stemmer. Undefined keeps the stored one. */
+  language?: string | null;
+}
+
+export interface TermStats {
+  /** Chunks in the index. */
+  chunks: number;
+  /** Chunks containing each stem. */
+  df: Record<string, number>;
+}
+
 export interface IndexMeta {
   embeddingModel: string | null;
   dims: number | null;
@@ -60,7 +72,13 @@ export interface SearchIndex {
     chunks: readonly Chunk[],
     embeddings: readonly Float32Array[] | null,
     embeddingModel: string | null,
+    opts?: IndexVideoOptions,
   ): Promise<{ chunks: number; embedded: boolean }>;
+  /**
+   * How many chunks hold each stem (the full-text index's document frequencies), for weighting
+   * question words in re-scoring. Optional: without it every word weighs the same.
+   */
+  termStats?(stems: readonly string[]): Promise<TermStats>;
   /** Removes a video's chunks and vectors; false when it had none. */
   deleteVideo(videoId: string): Promise<boolean>;
   /** Full-text search (bm25). The query is user text; it is sanitised, never a syntax error. */

@@ -145,7 +145,7 @@ async function importMedia(
   );
 }
 
-async function submitImportRun(
+export async function submitImportRun(
   instance: Instance,
   request: YoutubeRequest,
   config: Record<string, unknown>,

@@ -13,9 +13,10 @@ import { answerQuestion } from '../answer/answer-question.ts';
 import { toCitation } from '../answer/citations.ts';
 import type { RagResources } from '../pipeline/resources.ts';
 import { requestRunTags } from '../pipeline/sensors/youtube-url-sensor.ts';
-import { hybridSearch } from '../search/hybrid.ts';
+import { type RetrieveDeps, type RetrieveOptions, retrieve } from '../search/retrieve.ts';
 import { safeFileName } from '../youtube/safe-file-name.ts';
 import { importFile } from './import-file.ts';
+import { importTranscripts } from './import-many.ts';
 import { submitUrls } from './submit-urls.ts';
 import type {
   AskOptions,
@@ -76,10 +77,26 @@ function searchFilter(k: number, opts: SearchOptions) {
  * const { requests } = await rag.submitUrls(['https://youtu.be/dQw4w9WgXcQ'], { source: 'cli' });
  * const { answer, citations } = await rag.ask('what is the song about?');
  */
+function retrieveOptions(k: number, opts: SearchOptions, minRelevance?: number | null): RetrieveOptions {
+  return { ...searchFilter(k, opts), minRelevance: minRelevance ?? null };
+}
+
 export function createRagService(deps: RagServiceDeps): RagService {
   const { resources, instance } = deps;
   const { store, searchIndex } = resources;
   const now = deps.now ?? Date.now;
+  const minRelevance = resources.settings.retrieval?.minRelevance ?? null;
+
+  /** What retrieval reads besides the index: video rows (titles, language) and transcript segments. */
+  function retrieveDeps(embedder: RagResources['embedder']): RetrieveDeps {
+    return {
+      index: searchIndex,
+      embedder,
+      reranker: resources.reranker ?? null,
+      videos: async (ids) => new Map((await store.videos.getMany(ids)).map((v) => [v.videoId, v])),
+      segments: (id, from, to) => store.videos.segmentsBetween(id, from, to),
+    };
+  }
 
   /** Starts the URL sensor at once instead of within 30 s; never fails the caller's request. */
   async function wake(): Promise<void> {
@@ -165,12 +182,13 @@ export function createRagService(deps: RagServiceDeps): RagService {
       const q = checkQuestion(question);
       const k = clampTopK(opts.topK);
       // Throws EmptyQuestionError (clear message) for empty or symbol-only questions; user text never reaches FTS syntax.
-      let search = await hybridSearch(searchIndex, resources.embedder, q, searchFilter(k, opts));
+      const embedder = opts.retrieval === 'lexical' ? null : resources.embedder;
+      let search = await retrieve(retrieveDeps(embedder), q, retrieveOptions(k, opts, minRelevance));
       const earlier = (opts.history ?? []).filter((t) => t.role === 'user').map((t) => t.content.trim());
       if (search.hits.length === 0 && earlier.length > 0) {
         // A follow-up ("and why?") names nothing itself: search again with what the user asked before.
         const context = `${earlier.slice(-2).join(' ')} ${q}`.slice(-MAX_QUESTION_CHARS);
-        search = await hybridSearch(searchIndex, resources.embedder, context, searchFilter(k, opts));
+        search = await retrieve(retrieveDeps(embedder), context, retrieveOptions(k, opts, minRelevance));
       }
       const answer = await answerQuestion({
         question: q,
@@ -180,6 +198,7 @@ export function createRagService(deps: RagServiceDeps): RagService {
         retrievalNotice: search.notice,
         chapters: await store.videos.chaptersOf(search.hits.map((h) => h.videoId)),
         history: opts.history,
+        belowThreshold: search.belowThreshold,
         signal: opts.signal,
       });
       const latencyMs = now() - started;
@@ -213,11 +232,10 @@ export function createRagService(deps: RagServiceDeps): RagService {
 
     async search(query, opts = {}): Promise<SearchResult> {
       const q = checkQuestion(query);
-      const result = await hybridSearch(
-        searchIndex,
-        resources.embedder,
+      const result = await retrieve(
+        retrieveDeps(resources.embedder),
         q,
-        searchFilter(clampTopK(opts.topK), opts),
+        retrieveOptions(clampTopK(opts.topK), opts, minRelevance),
       );
       const chapters = await store.videos.chaptersOf(result.hits.map((h) => h.videoId));
       return {
@@ -268,6 +286,8 @@ export function createRagService(deps: RagServiceDeps): RagService {
     async importFile(path, opts = {}) {
       return importFile(resources, instance, path, opts);
     },
+
+    importTranscripts: (items) => importTranscripts(resources, instance, items),
 
     listAlerts: (opts = {}) => alerts.listAlerts(store.handle, opts),
     acknowledgeAlert: (id, by) => alerts.acknowledgeAlert(store.handle, id, by, now()),

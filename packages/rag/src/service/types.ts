@@ -1,5 +1,6 @@
 import type { AlertSeverity, Chapter, TranscriptSegment } from '../ports.ts';
 import type { VideoSummary } from '../store/summaries.ts';
+import type { TranscriptImport } from './import-many.ts';
 
 /*
  * The RAG application's use cases as the CLI, HTTP API and Telegram bot see them.
@@ -60,6 +61,7 @@ export interface Video {
   channel: string | null;
   durationSeconds: number | null;
   uploadDate: string | null;
+  description?: string | null;
   language: string | null;
   transcriptSource: string | null;
   status: 'downloaded' | 'transcribed' | 'indexed' | 'failed';
@@ -82,6 +84,14 @@ export interface Citation {
   chunkId: number;
   /** Title of the video's chapter this passage starts in; null when the video has no chapters. */
   chapter?: string | null;
+  /**
+   * The matched sentences: what `start`/`end` and `url` point at. `context` is the whole passage
+   * the search found. Absent on citations stored before evidence spans existed.
+   */
+  evidence?: { start: number; end: number; text: string };
+  context?: { start: number; end: number };
+  /** 0..1: how much of the question the evidence covers (what the relevance threshold compares). */
+  relevance?: number;
 }
 
 export interface AskResult {
@@ -112,7 +122,9 @@ export interface AskOptions {
   videoId?: string;
   channel?: string;
   userId?: number;
-  source?: 'cli' | 'api' | 'bot' | 'web';
+  source?: 'cli' | 'api' | 'bot' | 'web' | 'eval';
+  /** 'lexical' searches full text only even when an embedder is configured (eval compares modes). */
+  retrieval?: 'lexical' | 'hybrid';
   signal?: AbortSignal;
 }
 
@@ -192,6 +204,10 @@ export interface RagService {
     path: string,
     opts?: { videoId?: string; title?: string; language?: string },
   ): Promise<YoutubeRequest>;
+  /** Imports many transcript files as one run (a `videos.jsonl` manifest or a folder). */
+  importTranscripts(
+    items: readonly TranscriptImport[],
+  ): Promise<{ runId: string | null; requests: YoutubeRequest[] }>;
   listAlerts(opts?: { status?: Alert['status']; limit?: number }): Promise<Alert[]>;
   acknowledgeAlert(id: number, by: string): Promise<Alert>;
   resolveAlert(id: number): Promise<Alert>;

@@ -48,6 +48,17 @@ export class VideoRepository {
   }
 
   /** Newest first. */
+  /** Several videos in one query (retrieval reads the titles of every candidate's video). */
+  async getMany(videoIds: readonly string[]): Promise<Video[]> {
+    if (videoIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('videos')
+      .selectAll()
+      .where('video_id', 'in', [...videoIds])
+      .execute();
+    return rows.map(toVideo);
+  }
+
   async list(
     opts: { limit?: number; channel?: string; status?: Video['status']; text?: string } = {},
   ): Promise<Video[]> {
@@ -194,6 +205,19 @@ export class VideoRepository {
     return row?.description ?? null;
   }
 
+  /** The segments that overlap [start, end] seconds, in order (localising a citation inside its passage). */
+  async segmentsBetween(videoId: string, start: number, end: number): Promise<TranscriptSegment[]> {
+    const rows = await this.db
+      .selectFrom('transcript_segments')
+      .select(['start', 'end', 'text'])
+      .where('video_id', '=', videoId)
+      .where('end', '>', start)
+      .where('start', '<', end)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) => ({ start: Number(r.start), end: Number(r.end), text: r.text }));
+  }
+
   async addTranscriptFile(videoId: string, path: string, format: string, now = Date.now()): Promise<void> {
     await this.db
       .insertInto('transcript_files')
@@ -219,6 +243,7 @@ function toVideo(r: any): Video {
     channel: r.channel ?? null,
     durationSeconds: r.duration_seconds === null ? null : Number(r.duration_seconds),
     uploadDate: r.upload_date ?? null,
+    description: r.description ?? null,
     language: r.language ?? null,
     transcriptSource: r.transcript_source ?? null,
     status: r.status,

@@ -33,7 +33,10 @@ export function embeddedContent(_resources: RagResources) {
           const t0 = Date.now();
           await enterStage(store, work.requestIds, 'processing');
           const segments = await store.videos.segments(work.videoId);
-          const chunks = chunkSegments(segments, settings.chunking);
+          const video = await store.videos.get(work.videoId);
+          // A passage never runs across a chapter start when the video has chapters.
+          const chapters = await store.videos.chapters(work.videoId);
+          const chunks = chunkSegments(segments, { ...settings.chunking, chapters });
           if (chunks.length === 0)
             throw new NonRetriableError(`Video ${work.videoId} has no transcript text to index.`);
           const chunkMs = Date.now() - t0;
@@ -69,6 +72,7 @@ export function embeddedContent(_resources: RagResources) {
             chunks,
             embeddings,
             embeddings ? (embedder?.model ?? null) : null,
+            { language: video?.language ?? null },
           );
           const indexMs = Date.now() - t2;
           await store.videos.update(work.videoId, {
