@@ -40,7 +40,7 @@ export interface CaptionTrack {
   language: string;
   /** true for YouTube's automatic captions. */
   automatic: boolean;
-  format: 'vtt' | 'srt' | 'json3';
+  format: 'vtt' | 'srt' | 'json3' | 'srv3';
   path: string;
 }
 

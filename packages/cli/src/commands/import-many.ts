@@ -5,7 +5,7 @@ import type { AppContext } from '../app.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { type CommandEnv, out } from './env.ts';
 
-const TRANSCRIPTS = new Set(['.vtt', '.srt', '.json3']);
+const TRANSCRIPTS = new Set(['.vtt', '.srt', '.json3', '.srv3']);
 
 /**
  * `import DIR` / `import videos.jsonl`: the transcripts to import, or null for a single file.

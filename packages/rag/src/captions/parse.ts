@@ -4,6 +4,7 @@ import { detectCaptionFormat } from './detect.ts';
 import type { CaptionFormat } from './errors.ts';
 import { parseJson3 } from './json3.ts';
 import { parseSrt } from './srt.ts';
+import { parseSrv3 } from './srv3.ts';
 import { parseVtt } from './vtt.ts';
 
 /**
@@ -31,5 +32,7 @@ function parseRaw(format: CaptionFormat, text: string, source?: string): Transcr
       return parseSrt(text, source);
     case 'json3':
       return parseJson3(text, source);
+    case 'srv3':
+      return parseSrv3(text, source);
   }
 }

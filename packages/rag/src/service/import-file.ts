@@ -9,7 +9,7 @@ import { safeFileName } from '../youtube/safe-file-name.ts';
 import { isVideoId } from '../youtube/url.ts';
 import type { YoutubeRequest } from './types.ts';
 
-const TRANSCRIPT_EXTENSIONS = new Set(['.vtt', '.srt', '.json3', '.json']);
+const TRANSCRIPT_EXTENSIONS = new Set(['.vtt', '.srt', '.json3', '.json', '.srv3']);
 
 export interface ImportOptions {
   videoId?: string;

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Instance, InvalidInputError } from '@llm-rag-yt/orchestrator';
-import { CaptionParseError } from '../captions/errors.ts';
+import { type CaptionFormat, CaptionParseError } from '../captions/errors.ts';
 import { parseCaptions } from '../captions/parse.ts';
 import type { RagResources } from '../pipeline/resources.ts';
 import { safeFileName } from '../youtube/safe-file-name.ts';
@@ -37,7 +37,7 @@ export async function importTranscripts(
 ): Promise<{ runId: string | null; requests: YoutubeRequest[] }> {
   if (items.length === 0) throw new InvalidInputError('Nothing to import: the list of transcripts is empty.');
   const seen = new Set<string>();
-  const parsed: { item: TranscriptImport; format: 'vtt' | 'srt' | 'json3'; end: number }[] = [];
+  const parsed: { item: TranscriptImport; format: CaptionFormat; end: number }[] = [];
   for (const item of items) {
     const where = item.origin ? `${item.origin}: ` : '';
     if (!LOCAL_ID.test(item.videoId))
@@ -50,7 +50,7 @@ export async function importTranscripts(
     const st = await stat(item.path).catch(() => null);
     if (!st?.isFile()) throw new InvalidInputError(`${where}transcript file '${item.path}' does not exist.`);
     let segments: { end: number }[];
-    let format: 'vtt' | 'srt' | 'json3';
+    let format: CaptionFormat;
     try {
       ({ format, segments } = parseCaptions(await readFile(item.path, 'utf8'), { filename: item.path }));
     } catch (e) {

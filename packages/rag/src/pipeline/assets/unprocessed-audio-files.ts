@@ -19,7 +19,7 @@ export const unprocessedAudioConfig = z
         z.object({
           video_id: z.string(),
           path: z.string(),
-          format: z.enum(['vtt', 'srt', 'json3']),
+          format: z.enum(['vtt', 'srt', 'json3', 'srv3']),
           language: z.string().default('auto'),
         }),
       )
