@@ -32,7 +32,9 @@ export function spokenWords(sentences: readonly TimedSentence[]): Word[] {
       .split(/\s+/)
       .filter(Boolean);
     const step = (s.end - s.start) / Math.max(1, words.length);
-    words.forEach((w, i) => out.push({ text: w, start: s.start + step * i }));
+    words.forEach((w, i) => {
+      out.push({ text: w, start: s.start + step * i });
+    });
   }
   return out;
 }
@@ -66,11 +68,11 @@ export function rollingVtt(sentences: readonly TimedSentence[]): string {
   ls.forEach((line, i) => {
     const start = line[0]!.start;
     const end = lineEnd(ls, i);
-    const timed = line
-      .map((w, j) => (j === 0 ? w.text : `<${vttTime(w.start)}><c> ${w.text}</c>`))
-      .join('');
+    const timed = line.map((w, j) => (j === 0 ? w.text : `<${vttTime(w.start)}><c> ${w.text}</c>`)).join('');
     const top = i === 0 ? ' ' : ls[i - 1]!.map((w) => w.text).join(' ');
-    cues.push(`${vttTime(start)} --> ${vttTime(Math.max(start, end - 0.01))} align:start position:0%\n${top}\n${timed}`);
+    cues.push(
+      `${vttTime(start)} --> ${vttTime(Math.max(start, end - 0.01))} align:start position:0%\n${top}\n${timed}`,
+    );
     // The snapshot: the finished line alone, about to scroll up.
     cues.push(
       `${vttTime(Math.max(start, end - 0.01))} --> ${vttTime(end)} align:start position:0%\n${line.map((w) => w.text).join(' ')}\n `,
@@ -82,7 +84,9 @@ export function rollingVtt(sentences: readonly TimedSentence[]): string {
 export function rollingJson3(sentences: readonly TimedSentence[]): string {
   const ls = lines(spokenWords(sentences));
   const ms = (s: number) => Math.round(s * 1000);
-  const events: unknown[] = [{ tStartMs: 0, dDurationMs: ms(lineEnd(ls, ls.length - 1)), id: 1, wpWinPosId: 1, wsWinStyleId: 1 }];
+  const events: unknown[] = [
+    { tStartMs: 0, dDurationMs: ms(lineEnd(ls, ls.length - 1)), id: 1, wpWinPosId: 1, wsWinStyleId: 1 },
+  ];
   ls.forEach((line, i) => {
     const start = ms(line[0]!.start);
     // A line stays on screen while the next one is written under it.
@@ -92,11 +96,19 @@ export function rollingJson3(sentences: readonly TimedSentence[]): string {
       dDurationMs: Math.max(1, off - start),
       wWinId: 1,
       segs: line.map((w, j) =>
-        j === 0 ? { utf8: w.text, acAsrConf: 0 } : { utf8: ` ${w.text}`, tOffsetMs: ms(w.start) - start, acAsrConf: 0 },
+        j === 0
+          ? { utf8: w.text, acAsrConf: 0 }
+          : { utf8: ` ${w.text}`, tOffsetMs: ms(w.start) - start, acAsrConf: 0 },
       ),
     });
     const next = ms(lineEnd(ls, i));
-    events.push({ tStartMs: next - 10, dDurationMs: Math.max(1, off - next + 10), wWinId: 1, aAppend: 1, segs: [{ utf8: '\n' }] });
+    events.push({
+      tStartMs: next - 10,
+      dDurationMs: Math.max(1, off - next + 10),
+      wWinId: 1,
+      aAppend: 1,
+      segs: [{ utf8: '\n' }],
+    });
   });
   return JSON.stringify({ wireMagic: 'pb3', pens: [{}], wsWinStyles: [{}], wpWinPositions: [{}], events });
 }
@@ -104,13 +116,16 @@ export function rollingJson3(sentences: readonly TimedSentence[]): string {
 export function rollingSrv3(sentences: readonly TimedSentence[]): string {
   const ls = lines(spokenWords(sentences));
   const ms = (s: number) => Math.round(s * 1000);
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
+  const esc = (s: string) =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
   const ps: string[] = [];
   ls.forEach((line, i) => {
     const start = ms(line[0]!.start);
     const off = ms(lineEnd(ls, Math.min(ls.length - 1, i + 1)));
     const spans = line
-      .map((w, j) => (j === 0 ? `<s ac="0">${esc(w.text)}</s>` : `<s t="${ms(w.start) - start}" ac="0"> ${esc(w.text)}</s>`))
+      .map((w, j) =>
+        j === 0 ? `<s ac="0">${esc(w.text)}</s>` : `<s t="${ms(w.start) - start}" ac="0"> ${esc(w.text)}</s>`,
+      )
       .join('');
     ps.push(`<p t="${start}" d="${Math.max(1, off - start)}" w="1">${spans}</p>`);
     const next = ms(lineEnd(ls, i));

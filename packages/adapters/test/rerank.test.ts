@@ -25,11 +25,19 @@ beforeAll(async () => {
       const body = JSON.parse(raw);
       seen.push({ path: req.url ?? '', auth: req.headers.authorization, body });
       const texts: string[] = body.texts ?? body.documents;
-      const scored = texts.map((t, index) => ({ index, s: overlap(body.query, t) })).sort((a, b) => b.s - a.s);
+      const scored = texts
+        .map((t, index) => ({ index, s: overlap(body.query, t) }))
+        .sort((a, b) => b.s - a.s);
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/rerank') return res.end(JSON.stringify(scored.map((x) => ({ index: x.index, score: x.s }))));
+      if (req.url === '/rerank')
+        return res.end(JSON.stringify(scored.map((x) => ({ index: x.index, score: x.s }))));
       if (req.url === '/v1/rerank')
-        return res.end(JSON.stringify({ model: body.model, results: scored.map((x) => ({ index: x.index, relevance_score: x.s })) }));
+        return res.end(
+          JSON.stringify({
+            model: body.model,
+            results: scored.map((x) => ({ index: x.index, relevance_score: x.s })),
+          }),
+        );
       res.statusCode = 503;
       res.end('{"error":"overloaded"}');
     });
@@ -47,16 +55,28 @@ describe('HttpReranker', () => {
     expect(r.model).toBe(`http:127.0.0.1:${new URL(base).port}`);
     const scores = await r.rerank('salt pasta water', PASSAGES);
     expect(scores).toEqual([0, 1, 2 / 3]);
-    expect(seen.at(-1)).toMatchObject({ path: '/rerank', auth: undefined, body: { query: 'salt pasta water', texts: PASSAGES } });
+    expect(seen.at(-1)).toMatchObject({
+      path: '/rerank',
+      auth: undefined,
+      body: { query: 'salt pasta water', texts: PASSAGES },
+    });
   });
 
   it('speaks the Cohere/Jina/vLLM shape with model and key, in batches', async () => {
-    const r = new HttpReranker({ url: `${base}/v1/rerank`, model: 'bge-reranker-base', apiKey: 'sk-secret', batchSize: 2 });
+    const r = new HttpReranker({
+      url: `${base}/v1/rerank`,
+      model: 'bge-reranker-base',
+      apiKey: 'sk-secret',
+      batchSize: 2,
+    });
     expect(r.model).toBe('http:bge-reranker-base');
     expect(await r.rerank('salt pasta water', PASSAGES)).toEqual([0, 1, 2 / 3]);
     const calls = seen.slice(-2);
     expect(calls.map((c) => c.body.documents.length)).toEqual([2, 1]);
-    expect(calls[0]).toMatchObject({ auth: 'Bearer sk-secret', body: { model: 'bge-reranker-base', top_n: 2 } });
+    expect(calls[0]).toMatchObject({
+      auth: 'Bearer sk-secret',
+      body: { model: 'bge-reranker-base', top_n: 2 },
+    });
   });
 
   it('fails with a clear error that never contains the key', async () => {

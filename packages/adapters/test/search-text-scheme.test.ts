@@ -41,7 +41,9 @@ const dialects = [
       h.sqlite!.exec(`UPDATE index_meta SET value = 'stem5' WHERE key = 'fts_text'`);
     },
     async scheme(h: DatabaseHandle) {
-      return (h.sqlite!.prepare(`SELECT value FROM index_meta WHERE key = 'fts_text'`).get() as { value: string }).value;
+      return (
+        h.sqlite!.prepare(`SELECT value FROM index_meta WHERE key = 'fts_text'`).get() as { value: string }
+      ).value;
     },
   },
   {
@@ -56,8 +58,8 @@ const dialects = [
       await sql`DELETE FROM index_meta WHERE key = 'fts_text'`.execute(h.db);
     },
     async scheme(h: DatabaseHandle) {
-      return (await sql<{ value: string }>`SELECT value FROM index_meta WHERE key = 'fts_text'`.execute(h.db)).rows[0]
-        ?.value;
+      return (await sql<{ value: string }>`SELECT value FROM index_meta WHERE key = 'fts_text'`.execute(h.db))
+        .rows[0]?.value;
     },
   },
 ];
@@ -67,8 +69,23 @@ for (const d of dialects) {
     it('stems English and Russian videos by their language, and rebuilds a stale index once', async () => {
       const { h, index } = await d.open();
       await index.migrate();
-      await index.indexVideo('enVideo0001', [chunk(0, 'The photographers were cropping their pictures carefully.'), chunk(1, 'Nothing else here.')], null, null, { language: 'en' });
-      await index.indexVideo('ruVideo0001', [chunk(0, 'Москва была основана князем в 1147 году.'), chunk(1, 'Другие города.')], null, null, { language: 'ru' });
+      await index.indexVideo(
+        'enVideo0001',
+        [
+          chunk(0, 'The photographers were cropping their pictures carefully.'),
+          chunk(1, 'Nothing else here.'),
+        ],
+        null,
+        null,
+        { language: 'en' },
+      );
+      await index.indexVideo(
+        'ruVideo0001',
+        [chunk(0, 'Москва была основана князем в 1147 году.'), chunk(1, 'Другие города.')],
+        null,
+        null,
+        { language: 'ru' },
+      );
       // Inflections meet through the stemmer, not by a shared prefix: crop/cropping, photographer/photographers.
       const en = await index.lexicalSearch('which photographer crops a picture?', { k: 3 });
       expect(en[0]).toMatchObject({ videoId: 'enVideo0001', idx: 0 });

@@ -39,9 +39,11 @@ describe.each([
 
 describe('srv3 errors', () => {
   it('names the line of broken XML and rejects a file without <timedtext>', () => {
-    expect(() => parseCaptions('<timedtext format="3">\n<body>\n<p t="0">a</s></body>', { filename: 'x.srv3' })).toThrow(
-      /YouTube srv3 captions in x\.srv3 at line 3: invalid XML/,
+    expect(() =>
+      parseCaptions('<timedtext format="3">\n<body>\n<p t="0">a</s></body>', { filename: 'x.srv3' }),
+    ).toThrow(/YouTube srv3 captions in x\.srv3 at line 3: invalid XML/);
+    expect(() => parseCaptions('<?xml version="1.0"?><other/>', { format: 'srv3' })).toThrow(
+      /no <timedtext> element/,
     );
-    expect(() => parseCaptions('<?xml version="1.0"?><other/>', { format: 'srv3' })).toThrow(/no <timedtext> element/);
   });
 });

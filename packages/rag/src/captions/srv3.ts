@@ -35,7 +35,12 @@ export function parseSrv3(text: string, source?: string): TranscriptSegment[] {
     const attrs = node[':@'] ?? {};
     const t = Number(attrs.t);
     if (!Number.isFinite(t))
-      throw new CaptionParseError('srv3', null, `a <p> has no numeric t attribute (${JSON.stringify(attrs)})`, source);
+      throw new CaptionParseError(
+        'srv3',
+        null,
+        `a <p> has no numeric t attribute (${JSON.stringify(attrs)})`,
+        source,
+      );
     const d = Number(attrs.d ?? 0);
     const raw = textOf(node.p as Node[]);
     const lines = raw.split('\n').map(cleanCaptionLine).filter(Boolean);
