@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { isVideoId, readVideoManifest, type TranscriptImport } from '@llm-rag-yt/rag';
+import type { TranscriptImport } from '@llm-rag-yt/rag';
 import type { AppContext } from '../app.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { type CommandEnv, out } from './env.ts';
@@ -12,6 +12,7 @@ const TRANSCRIPTS = new Set(['.vtt', '.srt', '.json3', '.srv3']);
  * A folder with a videos.jsonl uses it; otherwise each transcript file named by its YouTube id.
  */
 export async function transcriptList(path: string): Promise<TranscriptImport[] | null> {
+  const { isVideoId, readVideoManifest } = await import('@llm-rag-yt/rag');
   const st = await stat(path).catch(() => null);
   if (st?.isFile() && path.endsWith('.jsonl')) return readVideoManifest(path);
   if (!st?.isDirectory()) return null;

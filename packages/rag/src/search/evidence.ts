@@ -117,7 +117,10 @@ export function locateEvidence(
   range: { start: number; end: number },
   terms: readonly WeightedTerm[],
   language: string | null,
+  opts: { maxSentences?: number; extraSentencePenalty?: number } = {},
 ): EvidenceSpan | null {
+  const maxSentences = opts.maxSentences ?? 3;
+  const penalty = opts.extraSentencePenalty ?? 0.04;
   const sentences = splitIntoSentences(segments).filter((s) => {
     const mid = (s.start + s.end) / 2;
     return mid >= range.start - 0.05 && mid <= range.end + 0.05;
@@ -129,12 +132,12 @@ export function locateEvidence(
   for (let from = 0; from < sentences.length; from++) {
     if (matched[from]!.size === 0) continue; // a run starts where the evidence starts
     const union = new Set<number>();
-    for (let to = from; to < Math.min(sentences.length, from + 3); to++) {
+    for (let to = from; to < Math.min(sentences.length, from + maxSentences); to++) {
       for (const m of matched[to]!) union.add(m);
       let w = 0;
       for (const m of union) w += terms[m]!.weight;
       // Each extra sentence must earn its place: a small length penalty.
-      const score = w / total - 0.04 * (to - from);
+      const score = w / total - penalty * (to - from);
       if (!best || score > best.score + 1e-9) best = { from, to, score, coverage: w / total };
     }
   }

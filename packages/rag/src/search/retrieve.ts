@@ -39,6 +39,8 @@ export interface RetrieveDeps {
 export interface RetrieveOptions extends HybridSearchOptions {
   /** Below this relevance (0..1) nothing is cited. null/undefined = always cite. */
   minRelevance?: number | null;
+  /** How evidence runs are chosen inside a passage (defaults: up to 3 sentences, 0.04 per extra one). */
+  evidence?: { maxSentences?: number; extraSentencePenalty?: number };
   /** Weights of the lexical re-scoring (defaults: LEXICAL_WEIGHTS). */
   weights?: Partial<LexicalWeights>;
 }
@@ -120,7 +122,7 @@ export async function retrieve(
     const c = candidates[i]!;
     const segments = await deps.segments(c.videoId, c.start, c.end);
     const evidence: EvidenceSpan | null = segments.length
-      ? locateEvidence(segments, c, terms, lang(c.videoId))
+      ? locateEvidence(segments, c, terms, lang(c.videoId), opts.evidence)
       : null;
     const span = evidence ?? { start: c.start, end: c.end, text: c.text, coverage: features[i]!.coverage };
     // Overlapping passages often find the same sentences: cite each moment once.
