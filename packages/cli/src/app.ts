@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import {
   BullMQLauncher,
+  checkRedis,
   createInstance,
   createLogger,
   createSqlStorage,
@@ -117,6 +118,8 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       retentionDays: config.execution.retentionDays,
       tickHistory: config.execution.tickHistory,
     };
+    // Fail in seconds with one message when Redis is down, not an endless reconnect loop.
+    if (config.redisUrl) await checkRedis(config.redisUrl);
     const launcher: RunLauncher = config.redisUrl
       ? new BullMQLauncher({ redisUrl: config.redisUrl, prefix: config.queuePrefix })
       : new InProcessLauncher({

@@ -31,8 +31,20 @@ const list = z.string().transform((s) =>
 
 const schema = z.object({
   LLM_RAG_YT_HOME: z.string().default('data'),
-  DATABASE_URL: z.string().optional(),
-  REDIS_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .refine(
+      (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(postgres|postgresql|sqlite):/i.test(v),
+      'use a file path, sqlite:<path> or postgres://user@host:5432/db[?schema=name]',
+    )
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol),
+      'use redis://host:6379 or rediss://…',
+    )
+    .optional(),
   /** Redis key prefix of the BullMQ run queue: separate instances (or tests) sharing one Redis use different ones. */
   QUEUE_PREFIX: z
     .string()
@@ -355,7 +367,8 @@ export function parseTagLimits(spec: string): { key: string; value?: string; lim
 
 const SECRET = /TOKEN|KEY|SECRET|PASSWORD|WEBHOOK_URL/;
 function isSecret(key: string): boolean {
-  return SECRET.test(key);
+  // URLs may carry a password (postgres://user:pw@…), so they are not echoed either.
+  return SECRET.test(key) || key === 'DATABASE_URL' || key === 'REDIS_URL';
 }
 
 /** The config as it may be shown to people: secrets replaced, passwords removed from URLs. */

@@ -57,6 +57,7 @@ export type { InProcessLauncherOptions } from './launchers/in-process.ts';
 export { BullMQLauncher } from './launchers/bullmq-launcher.ts';
 export { startWorker } from './launchers/bullmq-worker.ts';
 export type { RunWorker, StartWorkerOptions } from './launchers/bullmq-worker.ts';
+export { checkRedis } from './launchers/bullmq-queue.ts';
 export type { RunQueueAddress } from './launchers/bullmq-queue.ts';
 
 // — Logging —

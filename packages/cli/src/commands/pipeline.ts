@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Run } from '@llm-rag-yt/orchestrator';
 import type { Command } from 'commander';
@@ -60,9 +60,10 @@ export function registerPipelineCommands(
     .option('--priority <n>', 'higher runs first', (v) => parseIntStrict(v, '--priority'))
     .option('-w, --wait', 'wait for the run to finish, showing its steps')
     .option('--json', 'machine-readable output')
-    .action((name: string, o) =>
-      withApp(async (app) => {
-        const runConfig = o.config ? await readRunConfig(env, o.config) : undefined;
+    .action(async (name: string, o) => {
+      // Read and check the file before opening the database or connecting to Redis.
+      const runConfig = o.config ? await readRunConfig(env, o.config) : undefined;
+      await withApp(async (app) => {
         const run = await app.instance.submitRun({
           jobName: name,
           runConfig,
@@ -71,8 +72,8 @@ export function registerPipelineCommands(
           origin: 'cli',
         });
         await finishLaunch(env, app, run, !!o.wait, !!o.json);
-      }),
-    );
+      });
+    });
 
   parent
     .command('list-assets')
@@ -89,16 +90,17 @@ export function registerPipelineCommands(
     .option('-c, --config <file>', 'run config YAML/JSON')
     .option('--no-wait', 'only queue the run')
     .option('--json', 'machine-readable output')
-    .action((selection: string[], o) =>
-      withApp(async (app) => {
+    .action(async (selection: string[], o) => {
+      const runConfig = o.config ? await readRunConfig(env, o.config) : undefined;
+      await withApp(async (app) => {
         const run = await app.instance.materialize(selection, {
           partitionKey: o.partition ?? null,
-          runConfig: o.config ? await readRunConfig(env, o.config) : undefined,
+          runConfig,
           origin: 'cli',
         });
         await finishLaunch(env, app, run, o.wait !== false, !!o.json);
-      }),
-    );
+      });
+    });
 
   parent
     .command('sensor-status')
@@ -204,16 +206,39 @@ export async function finishLaunch(
   }
 }
 
+/** Run config files are small; a bigger "file" is a mistake (or /dev/zero) and must not hang us. */
+export const MAX_RUN_CONFIG_BYTES = 1024 * 1024;
+
 async function readRunConfig(env: CommandEnv, file: string) {
   const path = resolve(env.io.cwd, file);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBounded(path, MAX_RUN_CONFIG_BYTES);
   } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`Run config file '${file}' ${e.message}`);
     throw new UsageError(`Cannot read run config file '${file}': ${(e as Error).message}`);
   }
   const { parseRunConfig } = await loadOrchestrator();
   return parseRunConfig(text, file);
+}
+
+/** Reads at most `max` bytes (also from pipes and devices, which have no size); more is a UsageError. */
+function readBounded(path: string, max: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(max + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > max)
+        throw new UsageError(`is larger than ${max / 1024} KB; run config is a small YAML or JSON file.`);
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function collectTags(value: string, prev: Record<string, string>): Record<string, string> {

@@ -6,6 +6,7 @@ import type { AppContext } from '../app.ts';
 import { EXIT, formatDuration, formatTime, table, UsageError } from '../io.ts';
 import { appRunner, type CommandEnv, json, out } from './env.ts';
 import { importMany, transcriptList } from './import-many.ts';
+import { parseIntStrict } from './pipeline.ts';
 
 export function registerRagCommands(program: Command, env: CommandEnv): void {
   const withApp = appRunner(env);
@@ -207,7 +208,7 @@ export function registerRagCommands(program: Command, env: CommandEnv): void {
       'Queue a pipeline job, e.g. jobs add youtube_processing --data \'{"url":"https://youtu.be/ID"}\'',
     )
     .option('-d, --data <json>', 'job data as JSON', '{}')
-    .option('-p, --priority <n>', 'higher first', (v) => Number(v), 0)
+    .option('-p, --priority <n>', 'higher first', (v) => parseIntStrict(v, '--priority'), 0)
     .action((jobType: string, o) =>
       withApp(async (app) => {
         let data: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { errorMessage, UnavailableError } from '../errors.ts';
 
 /**
  * BullMQ and ioredis are loaded on first use, synchronously through their CommonJS builds: embedded
@@ -54,5 +55,66 @@ export function resolveAddress(a: RunQueueAddress): {
 /** BullMQ needs `maxRetriesPerRequest: null` on its connections (blocking commands must not give up). */
 export function connectRedis(redisUrl: string): Redis {
   const { Redis: RedisClient } = requireLazily('ioredis') as typeof import('ioredis');
-  return new RedisClient(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const client = new RedisClient(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  // ioredis reconnects by itself and prints a stack for every failed attempt when nobody listens;
+  // commands that need the connection report their own failures.
+  client.on('error', () => {});
+  return client;
+}
+
+/** Host and port of a Redis URL, without credentials (for messages). */
+export function describeRedisUrl(redisUrl: string): string {
+  try {
+    const u = new URL(redisUrl);
+    return `${u.protocol}//${u.hostname}:${u.port || '6379'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
+  } catch {
+    return '(an unparsable REDIS_URL)';
+  }
+}
+
+/**
+ * Connects once, pings, disconnects: fails within `timeoutMs` with one clear UnavailableError when
+ * Redis is unreachable, instead of BullMQ retrying forever. Run before starting a launcher or worker.
+ */
+export async function checkRedis(redisUrl: string, timeoutMs = 5000): Promise<void> {
+  const { Redis: RedisClient } = requireLazily('ioredis') as typeof import('ioredis');
+  const where = describeRedisUrl(redisUrl);
+  let client: Redis;
+  try {
+    client = new RedisClient(redisUrl, {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+  } catch (cause) {
+    throw new UnavailableError(`REDIS_URL is not a usable Redis URL (${where}): ${errorMessage(cause)}.`, {
+      cause,
+    });
+  }
+  let socketError: unknown; // the connect failure itself arrives as an 'error' event
+  client.on('error', (e) => {
+    socketError ??= e;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (failure) {
+    const cause = socketError ?? failure;
+    const code = (cause as { code?: string }).code;
+    throw new UnavailableError(
+      `Cannot reach Redis at ${where} (REDIS_URL): ${code ?? errorMessage(cause).replace(/\.$/, '')}. ` +
+        'Start Redis or fix REDIS_URL; unset it to run embedded (runs execute in this process).',
+      { cause },
+    );
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
 }
