@@ -40,6 +40,7 @@ export { checkEmbeddings, countWords } from './search/validate.ts';
 export { type Chunk, type ChunkOptions, chunkSegments } from './chunking/chunk-segments.ts';
 export { hybridSearch, type HybridSearchOptions, type HybridSearchResult } from './search/hybrid.ts';
 export { type Answer, type AnswerInput, answerQuestion } from './answer/answer-question.ts';
+export { type CitedAnswer, citeClaims } from './answer/cite-claims.ts';
 
 // — Answers: how citations are shown as text (MCP, OpenAI-compatible endpoint, bot) —
 export { formatRange, formatSources, formatTime } from './answer/citations.ts';

@@ -1,6 +1,7 @@
 import type { Chapter, ChatModel } from '../ports.ts';
 import type { Citation, ConversationTurn } from '../service/types.ts';
 import { type CitableHit, toCitation } from './citations.ts';
+import { citeClaims } from './cite-claims.ts';
 import { extractiveAnswer } from './extractive.ts';
 import { groundedPrompt } from './prompt.ts';
 
@@ -62,7 +63,9 @@ export async function answerQuestion(input: AnswerInput): Promise<Answer> {
   if (input.chat) {
     try {
       const messages = groundedPrompt(input.question, citations, input.hits, input.history);
-      const text = await input.chat.complete(messages, { signal: input.signal });
+      const raw = await input.chat.complete(messages, { signal: input.signal });
+      // Each [n] gets its source's moment; markers naming no source are dropped.
+      const text = citeClaims(raw, citations).text;
       return { answer: withNotice(text, notice), mode: `llm:${input.chat.model}`, citations };
     } catch (err) {
       if (input.signal?.aborted) throw err;

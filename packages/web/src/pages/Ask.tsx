@@ -10,6 +10,8 @@ interface Citation {
   end: number;
   url: string;
   snippet: string;
+  /** The passage the evidence (start–end, linked) was found in. */
+  context?: { start: number; end: number };
 }
 interface Answer {
   question: string;
@@ -118,6 +120,12 @@ export default function AskPage() {
                   {c.title} · {clock(c.start)}–{clock(c.end)}
                 </a>{' '}
                 {c.channel && <span className="muted">{c.channel}</span>}
+                {c.context && (c.context.start !== c.start || c.context.end !== c.end) && (
+                  <span className="muted">
+                    {' '}
+                    (in the passage {clock(c.context.start)}–{clock(c.context.end)})
+                  </span>
+                )}
               </div>
               <div className="muted">{c.snippet}</div>
             </div>
