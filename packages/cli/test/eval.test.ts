@@ -2,17 +2,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAiCompatibleServer } from '../../adapters/test/helpers/openai-server.ts';
 import { main } from '../src/main.ts';
 
 /** The real CLI in-process; the user's data folder is `home`, which eval must leave alone. */
-function cli(home: string) {
+function cli(home: string, extraEnv: Record<string, string> = {}) {
   return async (...argv: string[]) => {
     let stdout = '';
     let stderr = '';
     const code = await main(argv, {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
-      env: { LLM_RAG_YT_HOME: home, EMBEDDER: 'none', ASR_BACKEND: 'fake', LOG_LEVEL: 'error' },
+      env: { LLM_RAG_YT_HOME: home, EMBEDDER: 'none', ASR_BACKEND: 'fake', LOG_LEVEL: 'error', ...extraEnv },
       cwd: home,
     });
     return { code, stdout, stderr };
@@ -109,6 +110,30 @@ describe('llm-rag-yt eval', () => {
     expect(table.stdout).toMatch(/2 of 5 questions \(sample of 2 \(seed 3\)\)/);
     expect(table.stdout).toMatch(/relevance threshold 0\.15/);
     expect(table.stdout).toMatch(/HIT@1\s+HIT@5\s+MRR/);
+  }, 120_000);
+
+  it('puts lexical and hybrid retrieval side by side when an embedder is configured', async () => {
+    const embedder = await startOpenAiCompatibleServer({ embeddings: true });
+    try {
+      const run = cli(home, {
+        EMBEDDER: 'openai',
+        EMBEDDINGS_BASE_URL: embedder.baseUrl,
+        EMBEDDING_MODEL: 'trigram',
+      });
+      const r = await run('eval', join(root, 'good'), '--retrieval', 'lexical,hybrid', '--json');
+      expect(r.stderr).toBe('');
+      const report = JSON.parse(r.stdout);
+      expect(
+        report.modes.map((m: { mode: string; retrievalUsed: string[] }) => [m.mode, m.retrievalUsed]),
+      ).toEqual([
+        ['lexical', ['lexical']],
+        ['hybrid', ['hybrid']],
+      ]);
+      expect(report.modes[1].metrics.questions).toBe(5);
+      expect(readdirSync(home)).toEqual([]);
+    } finally {
+      await embedder.close();
+    }
   }, 120_000);
 
   it('names the file and line of every bad input, and touches no data folder', async () => {
