@@ -87,6 +87,10 @@ export { requestRunKey, requestRunTags } from './pipeline/sensors/youtube-url-se
 export type { AudioFile, AudioStatus } from './store/audio-files.ts';
 export type { PipelineJob, PipelineJobStatus } from './store/pipeline-jobs.ts';
 export type { NewRequest, RequestFilter, RequestPatch } from './store/requests.ts';
+export { REQUEST, canRequestTransition } from './store/request-lifecycle.ts';
+export type { RequestTransition } from './store/request-lifecycle.ts';
+export { intakeUrl } from './service/intake.ts';
+export type { IntakeResult } from './service/intake.ts';
 export type { ApiLogEntry, User, UserQuery } from './store/users.ts';
 
 // — Links —

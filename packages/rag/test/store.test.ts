@@ -5,6 +5,7 @@ import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRagStore, type RagStore } from '../src/store/rag-store.ts';
+import { REQUEST } from '../src/store/request-lifecycle.ts';
 
 const PG_ADMIN = 'postgres://root@127.0.0.1:5432/test';
 const PG_SCHEMA = `rag_store_test_${process.pid}`;
@@ -85,13 +86,13 @@ for (const target of targets) {
       // Already claimed: a second run gets nothing.
       expect(await store.requests.claim([a.id], 'run-2')).toEqual([]);
 
-      await store.requests.update(a.id, { stage: 'downloading', timings: { validating: 5 } });
-      const b = await store.requests.update(a.id, {
+      await store.requests.transition(a.id, REQUEST.advance, { stage: 'downloading' });
+      await store.requests.recordTiming(a.id, 'validating', 5);
+      await store.requests.recordTiming(a.id, 'downloading', 10);
+      const b = await store.requests.transition(a.id, REQUEST.fail, {
         stage: 'failed',
-        status: 'failed',
         error: 'Video is private',
         errorPermanent: true,
-        timings: { downloading: 10 },
       });
       expect(b).toMatchObject({
         status: 'failed',
@@ -117,7 +118,7 @@ for (const target of targets) {
       const again = await store.requests.createDeduped({ url, source: 'pipeline_jobs' });
       expect(first.created).toBe(true);
       expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
-      await store.requests.update(first.request.id, { status: 'completed', stage: 'done' });
+      await store.requests.transition(first.request.id, REQUEST.complete, { stage: 'done' });
       // Once it has finished, the same URL may be submitted again (the pipeline reports it as indexed).
       expect((await store.requests.createDeduped({ url, source: 'cli' })).created).toBe(true);
     });

@@ -2,6 +2,7 @@ import type { MetadataValue } from '@llm-rag-yt/orchestrator';
 import { errorMessage, isPermanentFailure, type StepContext } from '@llm-rag-yt/orchestrator';
 import type { RequestStage } from '../service/types.ts';
 import type { RagStore } from '../store/rag-store.ts';
+import { REQUEST } from '../store/request-lifecycle.ts';
 import type { VideoWork } from './work-items.ts';
 
 /** True when retrying cannot help (NonRetriableError or invalid input; across module copies too). */
@@ -13,7 +14,7 @@ export async function enterStage(
   requestIds: readonly number[],
   stage: RequestStage,
 ): Promise<void> {
-  for (const id of requestIds) await store.requests.advance(id, { status: 'processing', stage });
+  for (const id of requestIds) await store.requests.transition(id, REQUEST.advance, { stage });
 }
 
 export async function recordTiming(
@@ -22,7 +23,7 @@ export async function recordTiming(
   stage: RequestStage,
   ms: number,
 ): Promise<void> {
-  for (const id of requestIds) await store.requests.update(id, { timings: { [stage]: Math.round(ms) } });
+  for (const id of requestIds) await store.requests.recordTiming(id, stage, ms);
 }
 
 export async function failRequests(
@@ -33,10 +34,8 @@ export async function failRequests(
 ): Promise<void> {
   const message = `${where}: ${errorMessage(error)}`;
   for (const id of requestIds) {
-    const r = await store.requests.get(id);
-    if (r?.status === 'failed') continue; // keep the first reason (e.g. "Canceled by the user.")
-    await store.requests.update(id, {
-      status: 'failed',
+    // Only active requests: a failed or canceled one keeps its first reason ("Canceled by the user.").
+    await store.requests.transition(id, REQUEST.fail, {
       stage: 'failed',
       error: message.slice(0, 2000),
       errorPermanent: isPermanent(error),
@@ -46,7 +45,7 @@ export async function failRequests(
 
 export async function completeRequests(store: RagStore, requestIds: readonly number[]): Promise<void> {
   for (const id of requestIds)
-    await store.requests.update(id, { status: 'completed', stage: 'done', error: null });
+    await store.requests.transition(id, REQUEST.complete, { stage: 'done', error: null });
 }
 
 type MetadataInput = Record<string, MetadataValue | number | string | boolean | null>;

@@ -5,6 +5,7 @@ import { ConflictError, type Instance, InvalidInputError } from '@llm-rag-yt/orc
 import { parseCaptions } from '../captions/parse.ts';
 import { hashFile, isMediaFile, localVideoId, titleFromFile } from '../pipeline/local-media.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../pipeline/resources.ts';
+import { REQUEST } from '../store/request-lifecycle.ts';
 import { safeFileName } from '../youtube/safe-file-name.ts';
 import { isVideoId } from '../youtube/url.ts';
 import type { YoutubeRequest } from './types.ts';
@@ -159,5 +160,10 @@ export async function submitImportRun(
     tags: { request_id: String(request.id), source: 'import', video_id: request.videoId! },
     origin: 'import',
   });
-  return store.requests.update(request.id, { runId: run.runId });
+  // Canceled before the run was attached: it stays canceled.
+  return (
+    (await store.requests.transition(request.id, REQUEST.advance, { runId: run.runId })) ??
+    (await store.requests.get(request.id)) ??
+    request
+  );
 }

@@ -14,6 +14,7 @@ import { toCitation } from '../answer/citations.ts';
 import type { RagResources } from '../pipeline/resources.ts';
 import { requestRunTags } from '../pipeline/sensors/youtube-url-sensor.ts';
 import { type RetrieveDeps, type RetrieveOptions, retrieve } from '../search/retrieve.ts';
+import { REQUEST } from '../store/request-lifecycle.ts';
 import { safeFileName } from '../youtube/safe-file-name.ts';
 import { importFile } from './import-file.ts';
 import { importTranscripts } from './import-many.ts';
@@ -130,14 +131,13 @@ export function createRagService(deps: RagServiceDeps): RagService {
       if (r.status !== 'failed') {
         throw new ConflictError(`Request ${id} is ${r.status}; only failed requests can be retried.`);
       }
-      const updated = await store.requests.update(id, {
-        status: 'pending',
+      const updated = await store.requests.transition(id, REQUEST.retry, {
         stage: 'validating',
         error: null,
         errorPermanent: false,
         runId: null,
-        attempts: r.attempts + 1,
       });
+      if (!updated) throw new ConflictError(`Request ${id} is no longer failed; it was retried already.`);
       await wake();
       return updated;
     },
@@ -164,13 +164,12 @@ export function createRagService(deps: RagServiceDeps): RagService {
       }
       let n = 0;
       for (const r of targets) {
-        if (r.status !== 'pending' && r.status !== 'processing') continue;
-        await store.requests.update(r.id, {
-          status: 'failed',
+        const canceled = await store.requests.transition(r.id, REQUEST.cancel, {
           stage: 'failed',
           error: 'Canceled by the user.',
           errorPermanent: true,
         });
+        if (!canceled) continue; // finished meanwhile
         await cancelRunOf(r);
         n++;
       }

@@ -1,12 +1,13 @@
 import type { RagStore } from '../store/rag-store.ts';
 import { parseVideoUrl } from '../youtube/url.ts';
+import { intakeUrl } from './intake.ts';
 import type { SubmitOptions, SubmitResult, YoutubeRequest } from './types.ts';
 
 /**
- * Validates and stores links as youtube_requests. A YouTube link is checked without network and
- * de-duplicated by video id (an already indexed video is reported as done unless `force`; a video
- * already queued returns its existing request). Playlists, channels and other sites are stored as
- * one request each and expanded by the pipeline.
+ * Validates and stores links as youtube_requests through the one intake path (`intakeUrl`): a
+ * YouTube link is checked without network and de-duplicated by video id, any other link by its
+ * URL; an already indexed video is reported as done unless `force`; a link already queued returns
+ * its existing request. Playlists, channels and other sites are expanded by the pipeline.
  */
 export async function submitUrls(
   store: RagStore,
@@ -37,27 +38,9 @@ export async function submitUrls(
     const key = parsed.kind === 'video' ? parsed.videoId : parsed.url;
     if (seen.has(key)) continue; // the same video twice in one message
     seen.add(key);
-    if (parsed.kind !== 'video') {
-      requests.push(await store.requests.create({ ...base, url: parsed.url }));
-      created++;
-      continue;
-    }
-    const video = await store.videos.get(parsed.videoId);
-    if (video?.status === 'indexed' && !base.force) {
-      alreadyIndexed.push(parsed.videoId);
-      requests.push(
-        await store.requests.create({
-          ...base,
-          url: parsed.url,
-          videoId: parsed.videoId,
-          status: 'completed',
-          stage: 'done',
-        }),
-      );
-      continue;
-    }
-    const r = await store.requests.createDeduped({ ...base, url: parsed.url, videoId: parsed.videoId });
+    const r = await intakeUrl(store, parsed, base);
     if (r.created) created++;
+    if (r.alreadyIndexed) alreadyIndexed.push(r.alreadyIndexed);
     requests.push(r.request);
   }
   if (opts.userId !== undefined) {

@@ -44,7 +44,7 @@ export function createRagStore(handle: DatabaseHandle): RagStore {
   const pipelineJobs = new PipelineJobRepository(db);
   return Object.freeze({
     handle,
-    requests: new RequestRepository(db),
+    requests: new RequestRepository(db, handle.dialect),
     videos: new VideoRepository(db),
     audioFiles: new AudioFileRepository(db),
     pipelineJobs,

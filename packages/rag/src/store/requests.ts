@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { RequestStage, RequestStatus, YoutubeRequest } from '../service/types.ts';
+import type { RequestTransition } from './request-lifecycle.ts';
 
 export interface NewRequest {
   url: string;
@@ -18,17 +19,13 @@ export interface NewRequest {
   priority?: number;
 }
 
+/** Fields a transition may change besides the status (timings go through `recordTiming`). */
 export interface RequestPatch {
   videoId?: string | null;
-  url?: string;
-  status?: RequestStatus;
   stage?: RequestStage;
   error?: string | null;
   errorPermanent?: boolean;
   runId?: string | null;
-  attempts?: number;
-  /** Merged into the stored timings (per-stage ms). */
-  timings?: Record<string, number>;
 }
 
 export interface RequestFilter {
@@ -42,7 +39,10 @@ export interface RequestFilter {
 
 /** `youtube_requests`: one row per (video) request, moved through stages as the pipeline runs. */
 export class RequestRepository {
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+  ) {}
 
   async create(input: NewRequest, now = Date.now()): Promise<YoutubeRequest> {
     const row = await this.db
@@ -81,11 +81,19 @@ export class RequestRepository {
   ): Promise<{ request: YoutubeRequest; created: boolean }> {
     // Pages of other sites have no id until they are downloaded: the same URL in flight twice
     // would download into the same files at once, so it joins the active request instead.
-    const active = input.videoId
-      ? await this.findActive(input.videoId)
-      : await this.findActiveByUrl(input.url);
-    if (active) return { request: active, created: false };
-    return { request: await this.create(input, now), created: true };
+    // Check and insert in one transaction (on Postgres under a lock on the key), so 200 concurrent
+    // submissions of one URL still make one request.
+    const key = input.videoId ? `video:${input.videoId}` : `url:${input.url}`;
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext(${`youtube_requests:${key}`}))`.execute(trx);
+      const repo = new RequestRepository(trx, this.dialect);
+      const active = input.videoId
+        ? await repo.findActive(input.videoId)
+        : await repo.findActiveByUrl(input.url);
+      if (active) return { request: active, created: false };
+      return { request: await repo.create(input, now), created: true };
+    });
   }
 
   /** The oldest pending/processing request for exactly this URL, if any. */
@@ -160,51 +168,42 @@ export class RequestRepository {
     return out;
   }
 
-  async update(id: number, patch: RequestPatch, now = Date.now()): Promise<YoutubeRequest> {
-    const values: Record<string, unknown> = { updated_at: now };
+  /**
+   * Compare-and-set: applies `t` (and `patch`) only while the request's status is one of `t.from`.
+   * Returns the updated request, or undefined when it was in another status (canceled, finished)
+   * or does not exist — the caller then leaves it alone.
+   */
+  async transition(
+    id: number,
+    t: RequestTransition,
+    patch: RequestPatch = {},
+    now = Date.now(),
+  ): Promise<YoutubeRequest | undefined> {
+    const values: Record<string, unknown> = { status: t.to, updated_at: now };
     if (patch.videoId !== undefined) values.video_id = patch.videoId;
-    if (patch.url !== undefined) values.url = patch.url;
-    if (patch.status !== undefined) values.status = patch.status;
     if (patch.stage !== undefined) values.stage = patch.stage;
     if (patch.error !== undefined) values.error = patch.error;
     if (patch.errorPermanent !== undefined) values.error_permanent = patch.errorPermanent ? 1 : 0;
     if (patch.runId !== undefined) values.run_id = patch.runId;
-    if (patch.attempts !== undefined) values.attempts = patch.attempts;
-    if (patch.timings) {
-      const current = await this.get(id);
-      values.timings = JSON.stringify({ ...(current?.timings ?? {}), ...patch.timings });
-    }
+    if (t.name === 'retry') values.attempts = sql`attempts + 1`;
     const row = await this.db
       .updateTable('youtube_requests')
       .set(values)
       .where('id', '=', id)
+      .where('status', 'in', [...t.from])
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw new Error(`youtube_requests row ${id} does not exist; it may have been deleted.`);
-    return toRequest(row);
+    return row ? toRequest(row) : undefined;
   }
 
-  /**
-   * Moves an active (pending/processing) request on; a request canceled or failed meanwhile is
-   * left alone, so a running step never resurrects it. Returns false when nothing changed.
-   */
-  async advance(
-    id: number,
-    patch: { status: RequestStatus; stage: RequestStage; error?: string | null },
-    now = Date.now(),
-  ): Promise<boolean> {
-    const res = await this.db
-      .updateTable('youtube_requests')
-      .set({
-        status: patch.status,
-        stage: patch.stage,
-        updated_at: now,
-        ...(patch.error !== undefined ? { error: patch.error } : {}),
-      })
-      .where('id', '=', id)
-      .where('status', 'in', ['pending', 'processing'])
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+  /** Records how long a stage took, merged into `timings` in the database (no read-modify-write). */
+  async recordTiming(id: number, stage: string, ms: number): Promise<void> {
+    const value = Math.round(ms);
+    const merged =
+      this.dialect === 'postgres'
+        ? sql`(coalesce(nullif(timings, ''), '{}')::jsonb || jsonb_build_object(${stage}::text, ${value}::int))::text`
+        : sql`json_set(coalesce(nullif(timings, ''), '{}'), ${`$."${stage.replace(/"/g, '')}"`}, ${value})`;
+    await this.db.updateTable('youtube_requests').set({ timings: merged }).where('id', '=', id).execute();
   }
 
   /**

@@ -47,6 +47,17 @@ export class VideoRepository {
     return row ? toVideo(row) : undefined;
   }
 
+  /** The indexed video downloaded from exactly this page URL (other sites' ids are known only after a download). */
+  async findIndexedByUrl(url: string): Promise<Video | undefined> {
+    const row = await this.db
+      .selectFrom('videos')
+      .selectAll()
+      .where('url', '=', url)
+      .where('status', '=', 'indexed')
+      .executeTakeFirst();
+    return row ? toVideo(row) : undefined;
+  }
+
   /** Newest first. */
   /** Several videos in one query (retrieval reads the titles of every candidate's video). */
   async getMany(videoIds: readonly string[]): Promise<Video[]> {

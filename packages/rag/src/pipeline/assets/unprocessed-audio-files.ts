@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineAsset, errorMessage, type StepContext, z } from '@llm-rag-yt/orchestrator';
+import { REQUEST } from '../../store/request-lifecycle.ts';
 import { hashFile, listMediaFiles, localVideoId, titleFromFile } from '../local-media.ts';
 import { failRequests } from '../progress.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
@@ -144,10 +145,8 @@ async function claimForRun(ctx: StepContext<any, RagResources>, ids: number[]): 
   const claimed: number[] = [];
   for (const id of ids) {
     // Only active requests: one canceled meanwhile stays canceled.
-    if (await store.requests.advance(id, { status: 'processing', stage: 'validating' })) {
-      await store.requests.update(id, { runId: ctx.runId });
+    if (await store.requests.transition(id, REQUEST.advance, { stage: 'validating', runId: ctx.runId }))
       claimed.push(id);
-    }
   }
   return claimed;
 }

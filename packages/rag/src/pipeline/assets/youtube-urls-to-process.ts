@@ -1,5 +1,6 @@
 import { defineAsset, errorMessage, NonRetriableError, type StepContext, z } from '@llm-rag-yt/orchestrator';
 import type { YoutubeRequest } from '../../service/types.ts';
+import { REQUEST } from '../../store/request-lifecycle.ts';
 import { isVideoId, parseVideoUrl } from '../../youtube/url.ts';
 import { failRequests, isPermanent, recordTiming } from '../progress.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
@@ -57,7 +58,10 @@ export function youtubeUrlsToProcess(_resources: RagResources) {
           // The first video keeps the user's request; the others of a playlist get their own rows.
           const req =
             i === 0
-              ? await store.requests.update(request.id, { videoId: entry.videoId, stage: 'validating' })
+              ? await store.requests.transition(request.id, REQUEST.advance, {
+                  videoId: entry.videoId,
+                  stage: 'validating',
+                })
               : await store.requests.create({
                   url: entry.url,
                   videoId: entry.videoId,
@@ -70,10 +74,11 @@ export function youtubeUrlsToProcess(_resources: RagResources) {
                   stage: 'validating',
                   runId: ctx.runId,
                 });
+          if (!req) continue; // canceled meanwhile: stays canceled
           const existing = await store.videos.get(entry.videoId);
           if (existing?.status === 'indexed' && !req.force) {
             alreadyIndexed++;
-            await store.requests.update(req.id, { status: 'completed', stage: 'done', error: null });
+            await store.requests.transition(req.id, REQUEST.complete, { stage: 'done', error: null });
             continue;
           }
           const slot = byVideo.get(entry.videoId);

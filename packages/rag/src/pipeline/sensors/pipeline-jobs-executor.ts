@@ -1,6 +1,7 @@
 import { errorMessage } from '@llm-rag-yt/orchestrator';
+import { intakeUrl } from '../../service/intake.ts';
 import type { RagStore } from '../../store/rag-store.ts';
-import { parseVideoUrl } from '../../youtube/url.ts';
+import { type ParsedVideoUrl, parseVideoUrl } from '../../youtube/url.ts';
 
 /** pipeline_jobs job types that mean "ingest these URLs". */
 export const YOUTUBE_JOB_TYPES: ReadonlySet<string> = new Set([
@@ -40,16 +41,24 @@ export async function executePipelineJobs(store: RagStore, limit: number): Promi
       for (const url of urls) {
         if (typeof url !== 'string')
           throw new Error(`job_data.urls contains a non-string: ${JSON.stringify(url)}`);
-        let videoId: string | null = null;
+        let parsed: ParsedVideoUrl;
         try {
-          const parsed = parseVideoUrl(url);
-          if (parsed.kind === 'video') videoId = parsed.videoId;
-        } catch {
+          parsed = parseVideoUrl(url);
+        } catch (e) {
           // Invalid links still become requests, so the reason is stored where users look.
+          const request = await store.requests.create({
+            url,
+            source: 'pipeline_jobs',
+            status: 'failed',
+            stage: 'failed',
+            error: `Checking the link: ${errorMessage(e)}`,
+            errorPermanent: true,
+          });
+          ids.push(request.id);
+          continue;
         }
-        const { request } = await store.requests.createDeduped({
-          url,
-          videoId,
+        // The same intake as the CLI, web and bot: de-duplicated, already indexed reported as done.
+        const { request } = await intakeUrl(store, parsed, {
           userId: typeof data.user_id === 'number' ? data.user_id : null,
           language: typeof data.language === 'string' ? data.language : 'auto',
           force: data.force === true,

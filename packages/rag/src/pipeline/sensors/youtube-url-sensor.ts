@@ -1,5 +1,6 @@
 import { defineSensor, type RunRequest, type SensorResult } from '@llm-rag-yt/orchestrator';
 import type { YoutubeRequest } from '../../service/types.ts';
+import { REQUEST } from '../../store/request-lifecycle.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
 import { executePipelineJobs } from './pipeline-jobs-executor.ts';
 
@@ -77,8 +78,7 @@ async function reconcile(resources: RagResources): Promise<number> {
         : run.status === 'FAILURE'
           ? `Run ${run.runId} failed: ${run.error?.message ?? 'see the run log'}`
           : `Run ${run.runId} finished without completing this request.`;
-    await store.requests.update(r.id, {
-      status: 'failed',
+    await store.requests.transition(r.id, REQUEST.fail, {
       stage: 'failed',
       error: reason,
       errorPermanent: false,
