@@ -5,6 +5,7 @@ import { type Instance, InvalidInputError } from '@llm-rag-yt/orchestrator';
 import { type CaptionFormat, CaptionParseError } from '../captions/errors.ts';
 import { parseCaptions } from '../captions/parse.ts';
 import type { RagResources } from '../pipeline/resources.ts';
+import { REQUEST } from '../store/request-lifecycle.ts';
 import { safeFileName } from '../youtube/safe-file-name.ts';
 import { isVideoId } from '../youtube/url.ts';
 import { submitImportRun } from './import-file.ts';
@@ -118,6 +119,10 @@ export async function importTranscripts(
     tags: { source: 'import', videos: String(requests.length) },
     origin: 'import',
   });
-  for (const r of requests) await store.requests.update(r.id, { runId: run.runId });
-  return { runId: run.runId, requests };
+  const attached: YoutubeRequest[] = [];
+  for (const r of requests) {
+    // Canceled before the run was attached: it stays canceled.
+    attached.push((await store.requests.transition(r.id, REQUEST.advance, { runId: run.runId })) ?? r);
+  }
+  return { runId: run.runId, requests: attached };
 }
