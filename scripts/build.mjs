@@ -10,7 +10,7 @@
  * Source maps are written next to the chunks (the bin runs node with --enable-source-maps).
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Installed from npm, never bundled. */
@@ -34,13 +34,14 @@ export const outdir = resolve(root, 'packages/cli/dist');
 
 const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
-export async function buildCli() {
+/** Builds into `dir` (default packages/cli/dist; scripts/pack.mjs builds straight into its staging folder). */
+export async function buildCli(dir = outdir) {
   const { build } = await import('esbuild');
-  rmSync(outdir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { bin: 'packages/cli/src/bin.ts' },
-    outdir,
+    outdir: dir,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -67,10 +68,10 @@ export async function buildCli() {
       js: "import { createRequire as __llmRagYtCreateRequire } from 'node:module'; const require = __llmRagYtCreateRequire(import.meta.url);",
     },
   });
-  writeFileSync(resolve(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  writeFileSync(resolve(dir, 'meta.json'), JSON.stringify(result.metafile));
   const js = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
   const kb = js.reduce((s, [, o]) => s + o.bytes, 0) / 1024;
-  console.log(`Built packages/cli/dist: ${js.length} chunks, ${kb.toFixed(0)} KB of JavaScript.`);
+  console.log(`Built ${relative(root, dir)}: ${js.length} chunks, ${kb.toFixed(0)} KB of JavaScript.`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();

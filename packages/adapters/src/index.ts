@@ -53,12 +53,23 @@ export {
   WhisperCppTranscriber,
 } from './whisper-cpp/index.ts';
 export {
+  classifyYtDlpError,
+  DEFAULT_MIN_YTDLP_VERSION,
+  DEFAULT_YTDLP_RELEASE_URL,
   DownloadFailedError,
   type DownloadFailure,
+  installYtDlp,
+  isOlderThan,
+  type ManagedYtDlp,
+  probeYtDlp,
+  readManaged,
   TransientDownloadError,
+  versionAgeDays,
   videoIdFor,
   type YtDlpConfig,
   YtDlpDownloader,
+  YtDlpInstallError,
+  type YtDlpStatus,
 } from './ytdlp/index.ts';
 
 // — Alert notifiers —

@@ -65,7 +65,31 @@ const schema = z.object({
   API_TOKENS: list.default([]),
   /** Host names the web server answers to besides loopback and its own address (reverse proxies). */
   ALLOWED_HOSTS: list.default([]),
-  YTDLP_PATH: z.string().default('yt-dlp'),
+  /** Unset: the yt-dlp installed into `<home>/bin` by `llm-rag-yt yt-dlp update`, else `yt-dlp` on PATH. */
+  YTDLP_PATH: z.string().optional(),
+  /** Operator config: a folder serving yt-dlp release assets and SHA2-256SUMS. */
+  YTDLP_RELEASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://github.com/yt-dlp/yt-dlp/releases/latest/download'),
+  /** Older yt-dlp is replaced by the current release (YouTube changes; old versions fail). */
+  YTDLP_MIN_VERSION: z
+    .string()
+    .regex(/^\d{4}\.\d{1,2}\.\d{1,2}$/, 'use a yt-dlp version like 2025.01.15')
+    .default('2023.03.04'),
+  /** Netscape cookies file of a signed-in browser session (YouTube's sign-in/bot checks). */
+  YTDLP_COOKIES: z.string().optional(),
+  /** e.g. `firefox` or `chrome:Profile 1` (yt-dlp --cookies-from-browser). */
+  YTDLP_COOKIES_FROM_BROWSER: z.string().optional(),
+  /** Bytes per second, e.g. `2M` (yt-dlp --limit-rate). */
+  YTDLP_RATE_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?[KMG]?$/i, 'use bytes per second like 500K or 2M')
+    .optional(),
+  YTDLP_SLEEP_INTERVAL: num.optional(),
+  YTDLP_MAX_SLEEP_INTERVAL: num.optional(),
+  YTDLP_SLEEP_REQUESTS: num.optional(),
+  /** `;`-separated, each passed as --extractor-args, e.g. `youtube:player_client=web;youtube:po_token=web.gvs+…`. */
+  YTDLP_EXTRACTOR_ARGS: z.string().optional(),
   /** Hosts and CIDRs user-supplied URLs may reach although they are not public addresses. */
   FETCH_ALLOW_HOSTS: list.default([]),
   /** An HTTP proxy yt-dlp's (already filtered) traffic is forwarded through. */
@@ -151,6 +175,16 @@ export interface Config {
     readonly allowedHosts: readonly string[];
   };
   readonly tools: { readonly ytdlp: string; readonly ffmpeg: string; readonly ffprobe: string };
+  readonly ytdlp: {
+    /** YTDLP_PATH when set; null means the managed install or PATH (see tools.ytdlp). */
+    readonly configuredPath: string | null;
+    /** Where `yt-dlp update` installs the release: `<home>/bin`. */
+    readonly binDir: string;
+    readonly releaseUrl: string;
+    readonly minVersion: string;
+    /** Arguments for every yt-dlp call (cookies, rate limit, sleeps, extractor args; YTDLP_PROXY goes through fetch.ytdlpProxy, behind the egress filter). */
+    readonly extraArgs: readonly string[];
+  };
   /** Outbound fetches of user-supplied URLs (SSRF fence). */
   readonly fetch: {
     /** FETCH_ALLOW_HOSTS: non-public hosts/CIDRs that may be fetched anyway. */
@@ -279,7 +313,14 @@ function buildConfig(e: Env, cwd: string): Config {
       pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY),
     },
     server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS, allowedHosts: e.ALLOWED_HOSTS },
-    tools: { ytdlp: e.YTDLP_PATH, ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
+    tools: { ytdlp: resolveYtDlpPath(e, dataDir), ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
+    ytdlp: {
+      configuredPath: e.YTDLP_PATH ?? null,
+      binDir: resolve(dataDir, 'bin'),
+      releaseUrl: e.YTDLP_RELEASE_URL,
+      minVersion: e.YTDLP_MIN_VERSION,
+      extraArgs: ytDlpArgs(e, cwd),
+    },
     fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, ytdlpProxy: e.YTDLP_PROXY ?? null },
     pipeline: {
       audioDir: resolve(dataDir, 'audio'),
@@ -349,6 +390,38 @@ function buildConfig(e: Env, cwd: string): Config {
   return deepFreeze(cfg);
 }
 
+/** YTDLP_PATH, else the managed install in `<home>/bin` when there is one, else `yt-dlp` on PATH. */
+function resolveYtDlpPath(e: Env, dataDir: string): string {
+  if (e.YTDLP_PATH) return e.YTDLP_PATH;
+  const managed = resolve(dataDir, 'bin', 'yt-dlp');
+  return existsSync(managed) ? managed : 'yt-dlp';
+}
+
+/** The yt-dlp settings as command-line arguments; a cookies file that does not exist is an error now, not at download time. */
+function ytDlpArgs(e: Env, cwd: string): string[] {
+  const args: string[] = [];
+  if (e.YTDLP_COOKIES) {
+    const file = resolve(cwd, e.YTDLP_COOKIES);
+    if (!existsSync(file))
+      throw new ConfigError(
+        `YTDLP_COOKIES: the cookies file '${file}' does not exist. Export the cookies of a browser signed in to YouTube in Netscape format (e.g. with yt-dlp --cookies-from-browser firefox --cookies ${file}), or unset YTDLP_COOKIES.`,
+      );
+    args.push('--cookies', file);
+  }
+  if (e.YTDLP_COOKIES_FROM_BROWSER) args.push('--cookies-from-browser', e.YTDLP_COOKIES_FROM_BROWSER);
+  if (e.YTDLP_RATE_LIMIT) args.push('--limit-rate', e.YTDLP_RATE_LIMIT);
+  if (e.YTDLP_SLEEP_INTERVAL !== undefined) args.push('--sleep-interval', String(e.YTDLP_SLEEP_INTERVAL));
+  if (e.YTDLP_MAX_SLEEP_INTERVAL !== undefined) {
+    if (e.YTDLP_SLEEP_INTERVAL === undefined)
+      throw new ConfigError('YTDLP_MAX_SLEEP_INTERVAL needs YTDLP_SLEEP_INTERVAL (the minimum) too.');
+    args.push('--max-sleep-interval', String(e.YTDLP_MAX_SLEEP_INTERVAL));
+  }
+  if (e.YTDLP_SLEEP_REQUESTS !== undefined) args.push('--sleep-requests', String(e.YTDLP_SLEEP_REQUESTS));
+  for (const a of (e.YTDLP_EXTRACTOR_ARGS ?? '').split(';').map((x) => x.trim()))
+    if (a) args.push('--extractor-args', a);
+  return args;
+}
+
 export function parseTagLimits(spec: string): { key: string; value?: string; limit: number }[] {
   const out: { key: string; value?: string; limit: number }[] = [];
   for (const part of spec
@@ -365,7 +438,7 @@ export function parseTagLimits(spec: string): { key: string; value?: string; lim
   return out;
 }
 
-const SECRET = /TOKEN|KEY|SECRET|PASSWORD|WEBHOOK_URL/;
+const SECRET = /TOKEN|KEY|SECRET|PASSWORD|WEBHOOK_URL|PROXY|EXTRACTOR_ARGS/;
 function isSecret(key: string): boolean {
   // URLs may carry a password (postgres://user:pw@…), so they are not echoed either.
   return SECRET.test(key) || key === 'DATABASE_URL' || key === 'REDIS_URL';
@@ -376,7 +449,7 @@ export function redactConfig(cfg: Config): unknown {
   const walk = (v: unknown, key: string): unknown => {
     if (v === null || v === undefined) return v;
     if (typeof v === 'string') {
-      if (/token|apikey|secret|routingkey|webhookurl/i.test(key)) return '***';
+      if (/token|apikey|secret|routingkey|webhookurl|extraargs/i.test(key)) return '***';
       return v.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
     }
     if (Array.isArray(v)) return key === 'tokens' ? v.map(() => '***') : v.map((x) => walk(x, key));

@@ -56,6 +56,8 @@ export async function buildAdapters(
     ytDlpPath: config.tools.ytdlp,
     egressPolicy: egressPolicy(config),
     upstreamProxy: config.fetch.ytdlpProxy,
+    minVersion: config.ytdlp.minVersion,
+    extraArgs: config.ytdlp.extraArgs,
   });
   const searchIndex: SearchIndex =
     handle.dialect === 'sqlite' ? new SqliteSearchIndex(handle) : new PostgresSearchIndex(handle);

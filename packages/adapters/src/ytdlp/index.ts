@@ -6,5 +6,19 @@ export {
 } from './errors.ts';
 export { type CaptionChoice, pickCaption, toVideoMetadata, videoIdFor, type YtDlpInfo } from './info.ts';
 export { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
+export {
+  DEFAULT_YTDLP_RELEASE_URL,
+  type InstallOptions,
+  installYtDlp,
+  isOlderThan,
+  type ManagedYtDlp,
+  parseSums,
+  pickAsset,
+  probeYtDlp,
+  readManaged,
+  versionAgeDays,
+  YtDlpInstallError,
+  type YtDlpStatus,
+} from './release.ts';
 export { DEFAULT_MIN_YTDLP_VERSION, YTDLP_INSTALL_HINT } from './version.ts';
 export { type YtDlpConfig, YtDlpDownloader } from './ytdlp-downloader.ts';
