@@ -53,7 +53,7 @@ beforeAll(async () => {
       maxBuffer: 64 << 20,
     },
   );
-}, 900_000);
+}, 1_800_000);
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
