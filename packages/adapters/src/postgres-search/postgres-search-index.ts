@@ -14,6 +14,9 @@ import { checkEmbeddings, countWords, queryTerms, searchText, TEXT_SCHEME, toTsQ
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { migratePostgresSearch } from './migrations.ts';
 
+/** How long the list of indexed languages is trusted before it is read again. */
+const LANGUAGES_TTL_MS = 30_000;
+
 interface ChunkRow {
   id: number;
   video_id: string;
@@ -46,6 +49,8 @@ export class PostgresSearchIndex implements SearchIndex {
   #hasVideosTable = false;
   /** Distinct languages of the indexed videos (query words are stemmed for each); null = re-read. */
   #languages: (string | null)[] | null = null;
+  /** When #languages was read: another process (a worker) may index a video of a new language. */
+  #languagesAt = 0;
   readonly #dfCache = new Map<string, number>();
 
   constructor(handle: DatabaseHandle) {
@@ -196,10 +201,11 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async #indexLanguages(): Promise<(string | null)[]> {
-    if (!this.#languages) {
+    if (!this.#languages || Date.now() - this.#languagesAt > LANGUAGES_TTL_MS) {
       const { rows } = await sql<{ language: string | null }>`
         SELECT DISTINCT language FROM indexed_videos WHERE chunk_count > 0`.execute(this.#db);
       this.#languages = rows.length ? rows.map((r) => r.language) : [null];
+      this.#languagesAt = Date.now();
     }
     return this.#languages;
   }

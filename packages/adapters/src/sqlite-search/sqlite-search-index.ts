@@ -23,6 +23,9 @@ import * as sqliteVec from 'sqlite-vec';
 import { migrateSqliteSearch } from './migrations.ts';
 import { SqliteVectorStore, type VectorStoreOptions } from './vector-store.ts';
 
+/** How long the list of indexed languages is trusted before it is read again. */
+const LANGUAGES_TTL_MS = 30_000;
+
 interface ChunkRow {
   id: number;
   video_id: string;
@@ -61,6 +64,8 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #dfCache = new Map<string, { df: number; n: number }>();
   /** Distinct languages of the indexed videos (query words are stemmed for each); null = re-read. */
   #languages: (string | null)[] | null = null;
+  /** When #languages was read: another process (a worker) may index a video of a new language. */
+  #languagesAt = 0;
 
   constructor(handle: DatabaseHandle, opts: VectorStoreOptions = {}) {
     if (handle.dialect !== 'sqlite' || !handle.sqlite) {
@@ -225,11 +230,12 @@ export class SqliteSearchIndex implements SearchIndex {
 
   /** Languages of the indexed videos (null for unknown); a handful at most in practice. */
   #indexLanguages(): (string | null)[] {
-    if (!this.#languages) {
+    if (!this.#languages || Date.now() - this.#languagesAt > LANGUAGES_TTL_MS) {
       const rows = this.#stmt('SELECT DISTINCT language FROM indexed_videos WHERE chunk_count > 0').all() as {
         language: string | null;
       }[];
       this.#languages = rows.length ? rows.map((r) => r.language) : [null];
+      this.#languagesAt = Date.now();
     }
     return this.#languages;
   }
