@@ -125,8 +125,9 @@ describe('detectCaptionFormat', () => {
   it('says which formats are supported when it cannot tell', () => {
     const e = parseError(() => detectCaptionFormat('just some notes\nabout a video', 'notes.txt'));
     expect(e.message).toMatch(/'notes.txt' does not look like a caption file/);
-    expect(e.message).toMatch(/WebVTT.*SRT.*json3/);
-    expect(e.code).toBe('NON_RETRIABLE');
+    expect(e.message).toMatch(/WebVTT.*SRT.*json3.*srv3/);
+    // Invalid input: a run meeting it fails at once instead of retrying.
+    expect(e.code).toBe('INVALID_INPUT');
   });
 });
 
