@@ -39,12 +39,23 @@ const language: Migration = {
   },
 };
 
+/** 1-bit signatures of the vectors for the candidate preselection without pgvector (vector-sql.ts). */
+const signatures: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE chunks ADD COLUMN IF NOT EXISTS embedding_sig VARBIT`.execute(db);
+  },
+};
+
 /** The Postgres search index's tables. */
 export const POSTGRES_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
   owner: 'Search index (PostgreSQL)',
   migrationTable: 'search_migrations',
   tables: ['chunks', 'index_meta', 'indexed_videos'],
-  migrations: () => ({ '0001_chunks_tsv': initial, '0002_video_language': language }),
+  migrations: () => ({
+    '0001_chunks_tsv': initial,
+    '0002_video_language': language,
+    '0003_embedding_sig': signatures,
+  }),
 });
 
 export function migratePostgresSearch(handle: DatabaseHandle): Promise<void> {

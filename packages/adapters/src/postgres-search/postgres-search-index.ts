@@ -13,6 +13,24 @@ import type {
 import { checkEmbeddings, countWords, queryTerms, searchText, TEXT_SCHEME, toTsQuery } from '@llm-rag-yt/rag';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { migratePostgresSearch } from './migrations.ts';
+import {
+  approximateNearest,
+  detectVectorMode,
+  pgvectorBackfill,
+  pgvectorColumnDdl,
+  pgvectorSearchSettings,
+  signatureBackfill,
+  signatureLiteral,
+  type VectorMode,
+  vectorLiteral,
+} from './vector-sql.ts';
+
+export interface PostgresSearchOptions {
+  /** Below this many vectors, search exactly. Default 10 000. */
+  exactScanBelow?: number;
+  /** Signature mode: Hamming candidates per wanted result, rescored exactly. Default 25 (at least 500). */
+  candidateFactor?: number;
+}
 
 /** How long the list of indexed languages is trusted before it is read again. */
 const LANGUAGES_TTL_MS = 30_000;
@@ -52,8 +70,13 @@ export class PostgresSearchIndex implements SearchIndex {
   /** When #languages was read: another process (a worker) may index a video of a new language. */
   #languagesAt = 0;
   readonly #dfCache = new Map<string, number>();
+  readonly #exactScanBelow: number;
+  readonly #candidateFactor: number;
+  #mode: { mode: VectorMode; reason: string } = { mode: 'exact', reason: 'not migrated yet' };
 
-  constructor(handle: DatabaseHandle) {
+  constructor(handle: DatabaseHandle, opts: PostgresSearchOptions = {}) {
+    this.#exactScanBelow = opts.exactScanBelow ?? 10_000;
+    this.#candidateFactor = opts.candidateFactor ?? 25;
     if (handle.dialect !== 'postgres') {
       throw new Error(
         `PostgresSearchIndex needs a Postgres database handle, got '${handle.dialect}'. Use SqliteSearchIndex.`,
@@ -66,6 +89,26 @@ export class PostgresSearchIndex implements SearchIndex {
   async migrate(): Promise<void> {
     await migratePostgresSearch(this.#handle);
     await this.#rebuildTsvIfStale();
+    await this.#prepareVectors();
+  }
+
+  /** Chooses the vector mode and brings the vector columns to it (see vector-sql.ts). */
+  async #prepareVectors(): Promise<void> {
+    this.#mode = await detectVectorMode(this.#db);
+    await this.#db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${INDEX_LOCK})`.execute(trx);
+      const { dims } = await readMeta(trx);
+      if (this.#mode.mode === 'pgvector' && dims !== null) {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'chunks' AND column_name = 'embedding_v'`.execute(
+          trx,
+        );
+        // Vectors stored before pgvector was there: give them the column and the HNSW index.
+        if (rows[0].n === 0)
+          for (const ddl of [...pgvectorColumnDdl(dims), pgvectorBackfill()]) await ddl.execute(trx);
+      }
+      if (this.#mode.mode === 'signature') await signatureBackfill().execute(trx);
+    });
   }
 
   /** Chunks indexed under another text scheme (or before schemes were recorded) are re-stemmed once. */
@@ -94,6 +137,11 @@ export class PostgresSearchIndex implements SearchIndex {
     this.#dfCache.clear();
   }
 
+  /** How vector search runs on this server (pgvector HNSW, signatures + rescoring, or exact) and why. */
+  vectorMode(): { mode: VectorMode; reason: string } {
+    return this.#mode;
+  }
+
   async indexVideo(
     videoId: string,
     chunks: readonly Chunk[],
@@ -120,7 +168,11 @@ export class PostgresSearchIndex implements SearchIndex {
         const meta = await readMeta(trx);
         if (meta.embeddingModel !== embeddingModel || meta.dims !== dims) {
           // Vectors of another model are meaningless next to the new ones: drop them, re-embed later.
-          await sql`UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL`.execute(trx);
+          await sql`UPDATE chunks SET embedding = NULL, embedding_sig = NULL WHERE embedding IS NOT NULL`.execute(
+            trx,
+          );
+          if (this.#mode.mode === 'pgvector')
+            for (const ddl of pgvectorColumnDdl(dims)) await ddl.execute(trx);
           await sql`UPDATE indexed_videos SET embedding_model = NULL`.execute(trx);
           await sql`INSERT INTO index_meta (key, value) VALUES ('embedding_model', ${embeddingModel}), ('dims', ${String(dims)})
             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`.execute(trx);
@@ -138,6 +190,10 @@ export class PostgresSearchIndex implements SearchIndex {
           token_count: countWords(c.text),
           created_at: now,
           embedding: embed ? Array.from(embeddings[from + i]) : null,
+          embedding_sig: embed ? sql`${signatureLiteral(embeddings[from + i])}::varbit` : null,
+          ...(embed && this.#mode.mode === 'pgvector'
+            ? { embedding_v: sql`${vectorLiteral(embeddings[from + i])}::vector` }
+            : {}),
         }));
         await trx.insertInto('chunks').values(rows).execute();
       }
@@ -220,6 +276,14 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     const videos = await this.#videosJoin();
     if (opts.channel !== undefined && !videos.present) return [];
+    const filtered = opts.videoIds !== undefined || opts.channel !== undefined;
+    if (
+      !filtered &&
+      this.#mode.mode !== 'exact' &&
+      (await this.#vectorCount(meta.embeddingModel)) >= this.#exactScanBelow
+    ) {
+      return this.#approximateSearch(vector, opts.k, videos);
+    }
     const filters = this.#filters(opts, videos.present);
     // Vectors are unit length, so the dot product is the cosine similarity.
     const { rows } = await sql<ChunkRow>`
@@ -229,6 +293,43 @@ export class PostgresSearchIndex implements SearchIndex {
       WHERE c.embedding IS NOT NULL ${filters}
       ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
     return rows.map(toHit);
+  }
+
+  /** pgvector's HNSW index, or signature candidates rescored exactly; then the rows of the top k. */
+  async #approximateSearch(
+    vector: Float32Array,
+    k: number,
+    videos: { join: RawBuilder<unknown>; columns: RawBuilder<unknown> },
+  ): Promise<SearchHit[]> {
+    const mode = this.#mode.mode === 'pgvector' ? 'pgvector' : 'signature';
+    const nearest = approximateNearest(mode, vector, k, Math.max(k * this.#candidateFactor, 500));
+    const matches =
+      mode === 'pgvector'
+        ? await this.#db.transaction().execute(async (trx) => {
+            await pgvectorSearchSettings().execute(trx);
+            return (await nearest.execute(trx)).rows;
+          })
+        : (await nearest.execute(this.#db)).rows;
+    if (matches.length === 0) return [];
+    const { rows } = await sql<ChunkRow>`
+      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns}, 0 AS score
+      FROM chunks c ${videos.join} WHERE c.id = ANY(${matches.map((m) => Number(m.id))}::bigint[])`.execute(
+      this.#db,
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return matches.flatMap((m) => {
+      const row = byId.get(Number(m.id));
+      return row ? [toHit({ ...row, score: Number(m.score) })] : [];
+    });
+  }
+
+  /** Vectors of the current model, from the per-video counts (cheap; count(*) scans the table). */
+  async #vectorCount(model: string | null): Promise<number> {
+    const { rows } = await sql<{ n: number }>`
+      SELECT coalesce(sum(chunk_count), 0)::int AS n FROM indexed_videos WHERE embedding_model = ${model}`.execute(
+      this.#db,
+    );
+    return rows[0].n;
   }
 
   async stats(): Promise<IndexStats> {

@@ -64,6 +64,7 @@ export class AnnIndex {
   #building: Promise<void> | null = null;
   #saveTimer: NodeJS.Timeout | null = null;
   #removedSinceBuild = 0;
+  #lastSaveMs = 0;
   #closed = false;
 
   constructor(
@@ -235,13 +236,10 @@ export class AnnIndex {
   #save(): void {
     if (!this.#opts.dir || !this.#index || !this.#identity || this.#synced === null) return;
     try {
-      saveAnnFiles(
-        this.#files(),
-        this.#identity,
-        this.#index,
-        Float64Array.from(this.#keys),
-        this.#removedSinceBuild,
-      );
+      const t0 = performance.now();
+      const keys = Float64Array.from(this.#keys);
+      saveAnnFiles(this.#files(), this.#identity, this.#index, keys, this.#removedSinceBuild);
+      this.#lastSaveMs = performance.now() - t0;
     } catch (error) {
       this.#opts.warn?.(`Could not save the vector index to ${this.#opts.dir}: ${String(error)}`);
     }
@@ -253,10 +251,14 @@ export class AnnIndex {
 
   #scheduleSave(): void {
     if (!this.#opts.dir || this.#saveTimer) return;
-    this.#saveTimer = setTimeout(() => {
-      this.#saveTimer = null;
-      this.#save();
-    }, this.#opts.saveDelayMs);
+    this.#saveTimer = setTimeout(
+      () => {
+        this.#saveTimer = null;
+        this.#save();
+        // Saving blocks (≈ 4 s per million vectors): keep it to ~5% of the time while writes go on.
+      },
+      Math.max(this.#opts.saveDelayMs, 20 * this.#lastSaveMs),
+    );
     this.#saveTimer.unref(); // never keeps a one-shot command alive
   }
 
