@@ -182,7 +182,7 @@ export default async function main(args: string[]): Promise<void> {
   const queries = Number(opt('queries', '100'));
   const incrementalUpTo = Number(opt('incremental-up-to', '100000'));
   const dir = mkdtempSync(join(tmpdir(), 'bench-vectors-'));
-  const results = [];
+  const results: Awaited<ReturnType<typeof measure>>[] = [];
   try {
     for (const n of sizes) {
       console.log(`${n} chunks…`);
