@@ -84,6 +84,28 @@ module.exports = {
       to: { path: otherThan('adapters', 'rag', 'orchestrator') },
     },
     {
+      name: 'adapters-vendor-folders-apart',
+      comment:
+        'One folder per vendor: a vendor folder imports only itself and the building blocks several use: shared/ (HTTP helpers, media errors), egress/ (outbound URL policy), usearch/ (the ANN index of the SQLite search).',
+      severity: 'error',
+      from: { path: '^packages/adapters/src/([^/]+)/' },
+      to: {
+        path: '^packages/adapters/src/[^/]+/',
+        pathNot: ['^packages/adapters/src/$1/', '^packages/adapters/src/(shared|egress|usearch)/'],
+      },
+    },
+    {
+      name: 'rag-sql-in-repositories',
+      comment:
+        'The RAG domain sees ports and plain data; SQL (Kysely) stays in its repositories: store/, monitoring/ and the daily report queries.',
+      severity: 'error',
+      from: {
+        path: '^packages/rag/src/',
+        pathNot: ['^packages/rag/src/(store|monitoring)/', '^packages/rag/src/pipeline/monitoring/daily-report\\.ts$'],
+      },
+      to: { path: 'node_modules/kysely/' },
+    },
+    {
       name: 'server-and-bot-see-the-domain',
       comment:
         'The server and the bot get adapters wired by the CLI (composition root); they import only rag and the orchestrator.',

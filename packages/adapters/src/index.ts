@@ -23,7 +23,7 @@ export {
 } from './ffmpeg/index.ts';
 export { OpenAiChatModel, type OpenAiChatOptions } from './openai-chat/openai-chat-model.ts';
 export { OpenAiEmbedder, type OpenAiEmbedderOptions } from './openai-embed/openai-embedder.ts';
-export { OpenAiHttpError } from './openai-embed/openai-http.ts';
+export { OpenAiHttpError } from './shared/openai-http.ts';
 export {
   OpenAiTranscriber,
   type OpenAiTranscriberConfig,

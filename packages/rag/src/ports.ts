@@ -1,6 +1,7 @@
 /*
  * Ports of the YouTube-RAG domain. Adapters (packages/adapters/<vendor>/) implement them;
- * the domain never sees a vendor type. All long operations take an AbortSignal.
+ * no vendor type crosses a port. SQL (Kysely, the toolkit the orchestrator's storage uses too)
+ * stays in the domain's repositories (store/, monitoring/). All long operations take an AbortSignal.
  */
 
 export interface ProgressEvent {

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { ProcessError, runProcess } from '@llm-rag-yt/orchestrator';
 import type { AudioConverter } from '@llm-rag-yt/rag';
-import { ProcessError, runProcess } from '../process.ts';
-import { FFMPEG_INSTALL_HINT, MediaError } from './errors.ts';
+import { FFMPEG_INSTALL_HINT, MediaError } from '../shared/media-error.ts';
 import { type MediaProbe, parseProbeJson, parseToolVersion } from './probe.ts';
 
 export interface FfmpegConfig {

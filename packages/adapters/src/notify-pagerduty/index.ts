@@ -1,5 +1,5 @@
 import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
-import { checkStatus, postJson, safeOrigin } from '../notify-webhook/http.ts';
+import { checkStatus, postJson, safeOrigin } from '../shared/notify-http.ts';
 
 export interface PagerDutyNotifierConfig {
   /** Events API v2 integration (routing) key. */

@@ -1,5 +1,5 @@
 import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
-import { checkStatus, postJson, SEVERITY_EMOJI } from '../notify-webhook/http.ts';
+import { checkStatus, postJson, SEVERITY_EMOJI } from '../shared/notify-http.ts';
 
 export interface SlackNotifierConfig {
   /** Incoming webhook URL; its path is the secret. */

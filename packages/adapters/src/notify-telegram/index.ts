@@ -1,5 +1,5 @@
 import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
-import { NotifyError, postJson, redact, SEVERITY_EMOJI } from '../notify-webhook/http.ts';
+import { NotifyError, postJson, redact, SEVERITY_EMOJI } from '../shared/notify-http.ts';
 
 export interface TelegramNotifierConfig {
   botToken: string;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
-import { checkStatus, postJson, safeOrigin } from './http.ts';
+import { checkStatus, postJson, safeOrigin } from '../shared/notify-http.ts';
 
 export interface WebhookNotifierConfig {
   url: string;

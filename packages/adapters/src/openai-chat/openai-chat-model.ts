@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatModel } from '@llm-rag-yt/rag';
-import { type OpenAiHttpOptions, postJson } from '../openai-embed/openai-http.ts';
+import { type OpenAiHttpOptions, postJson } from '../shared/openai-http.ts';
 
 export interface OpenAiChatOptions extends OpenAiHttpOptions {
   /** e.g. 'gpt-4o-mini', 'llama3.1' (Ollama), 'Qwen/Qwen2.5-7B-Instruct' (vLLM). */

@@ -1,5 +1,5 @@
 import type { Embedder } from '@llm-rag-yt/rag';
-import { type OpenAiHttpOptions, postJson } from './openai-http.ts';
+import { type OpenAiHttpOptions, postJson } from '../shared/openai-http.ts';
 
 export interface OpenAiEmbedderOptions extends OpenAiHttpOptions {
   /** Model name as the server knows it, e.g. 'text-embedding-3-small' or 'nomic-embed-text'. */

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ProcessError, runProcess } from '@llm-rag-yt/orchestrator';
 import type {
   AudioConverter,
   CaptionTrack,
@@ -11,8 +12,7 @@ import type {
 import { parseCaptions, parseVideoUrl } from '@llm-rag-yt/rag';
 import { EgressPolicy, EgressRefusedError } from '../egress/policy.ts';
 import { startEgressProxy } from '../egress/proxy.ts';
-import { MediaError } from '../ffmpeg/errors.ts';
-import { ProcessError, runProcess } from '../process.ts';
+import { MediaError } from '../shared/media-error.ts';
 import { classifyYtDlpError, DownloadFailedError } from './errors.ts';
 import {
   type CaptionChoice,
