@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPagerDutyNotifier } from '../src/notify-pagerduty/index.ts';
 import { createSlackNotifier } from '../src/notify-slack/index.ts';
 import { createTelegramNotifier } from '../src/notify-telegram/index.ts';
-import { NotifyError } from '../src/shared/notify-http.ts';
 import { createWebhookNotifier, SIGNATURE_HEADER } from '../src/notify-webhook/index.ts';
+import { NotifyError } from '../src/shared/notify-http.ts';
 import { startReceiver } from './notify-receiver.ts';
 
 const alert: AlertMessage = {
