@@ -2,6 +2,7 @@ import { HEARTBEAT_STALE_AFTER_MS } from '@llm-rag-yt/orchestrator';
 import { Hono } from 'hono';
 import { apiLogMiddleware } from './api-log.ts';
 import { bearerAuth } from './auth.ts';
+import { contractCheck } from './contract/check.ts';
 import { HttpError, handleError } from './http-error.ts';
 import { mcpHandler } from './mcp/http.ts';
 import { openAiRoutes } from './openai/routes.ts';
@@ -98,6 +99,7 @@ export function createApp(opts: AppOptions): Hono {
     await next();
     c.header('cache-control', 'no-store');
   });
+  if (opts.contractCheck) api.use('*', contractCheck(opts.logger));
   const openapi = buildOpenApi({ tokensRequired: opts.auth.tokens.length > 0 });
   // The API description is public so clients can discover how to authenticate.
   api.get('/openapi.json', (c) => c.json(openapi));

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import * as S from './contract/schemas.ts';
 import { materializeBody } from './routes/assets.ts';
 import { launchBody, validateBody } from './routes/jobs.ts';
 import { ackBody, askBody, feedbackBody, submitBody } from './routes/rag.ts';
 import { reexecuteBody } from './routes/runs.ts';
 
 type Param = { name: string; in: 'path' | 'query'; description: string; schema?: object };
-interface Op {
+export interface Op {
   method: 'get' | 'post';
   path: string;
   tag: string;
@@ -15,6 +16,8 @@ interface Op {
   /** multipart upload instead of JSON */
   upload?: boolean;
   ok?: number;
+  /** The JSON body of the success response; null only for streams (server-sent events). */
+  response: z.ZodType | null;
   stream?: boolean;
 }
 
@@ -27,23 +30,83 @@ const q = (name: string, description: string, schema: object = { type: 'string' 
 });
 const int = { type: 'integer', minimum: 0 };
 
-/** Every /api operation. Keep in step with routes/*.ts (the API test checks each one is served). */
+const runBody = z.object({ run: S.Run });
+const requestBody = z.object({ request: S.YoutubeRequest });
+const okBody = z.object({ ok: z.literal(true) });
+
+/**
+ * Every /api operation with its request and response schemas. The contract test checks that every
+ * route the app serves is here, and with `contractCheck` every JSON response is validated against
+ * `response` — a route answering a shape not declared here fails the tests.
+ */
 export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
+    path: '/api/openapi.json',
+    tag: 'system',
+    summary: 'This document (public, so clients can discover how to authenticate)',
+    response: z
+      .object({
+        openapi: z.string(),
+        info: z.record(z.string(), z.unknown()),
+        paths: z.record(z.string(), z.unknown()),
+      })
+      .loose(),
+  },
+  {
+    method: 'get',
+    path: '/api/auth/check',
+    tag: 'system',
+    summary: 'Whether the given token (if any) is accepted, and whether tokens are required',
+    response: z.object({ ok: z.literal(true), tokensRequired: z.boolean() }),
+  },
+  {
+    method: 'get',
     path: '/api/assets',
+    response: z.object({ assets: z.array(S.AssetSummary), groups: z.array(z.string()) }),
     tag: 'assets',
     summary: 'Asset catalog with latest materialization and status',
   },
   {
     method: 'get',
     path: '/api/assets/graph',
+    response: z.object({
+      nodes: z.array(
+        z.object({
+          key: z.string(),
+          group: z.string(),
+          status: S.AssetStatus,
+          partitioned: z.boolean(),
+          lastMaterializedAt: z.number().nullable(),
+          x: z.number().nullable(),
+          y: z.number().nullable(),
+        }),
+      ),
+      edges: z.array(z.object({ source: z.string(), target: z.string() })),
+      node: z.object({ width: z.number(), height: z.number() }),
+      layoutError: z.string().nullable(),
+    }),
     tag: 'assets',
     summary: 'Lineage graph: nodes (with status) and edges',
   },
   {
     method: 'get',
     path: '/api/assets/{key}',
+    response: z.object({
+      asset: S.AssetSummary,
+      upstream: z.array(z.string()),
+      downstream: z.array(z.string()),
+      materializations: z.array(S.AssetMaterialization),
+      nextBeforeId: z.number().int().nullable(),
+      partitions: z.array(
+        z.object({
+          partitionKey: z.string(),
+          status: z.enum(['MATERIALIZED', 'MISSING']),
+          lastMaterializedAt: z.number().nullable(),
+          runId: z.string().nullable(),
+        }),
+      ),
+    }),
     tag: 'assets',
     summary: 'Asset detail: materialization history (paged by beforeId) and per-partition status',
     params: [
@@ -56,15 +119,27 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/assets/materialize',
+    response: runBody,
     tag: 'assets',
     summary: 'Materialize an asset selection',
     body: materializeBody,
     ok: 201,
   },
-  { method: 'get', path: '/api/jobs', tag: 'jobs', summary: 'Jobs with their steps, sensors and schedules' },
+  {
+    method: 'get',
+    path: '/api/jobs',
+    response: z.object({ jobs: z.array(S.Job) }),
+    tag: 'jobs',
+    summary: 'Jobs with their steps, sensors and schedules',
+  },
   {
     method: 'post',
     path: '/api/jobs/{name}/validate',
+    response: z.object({
+      valid: z.boolean(),
+      issues: z.array(S.ConfigIssue),
+      message: z.string().optional(),
+    }),
     tag: 'jobs',
     summary: 'Validate a run config (JSON or YAML) for a job',
     params: [p('name', 'Job name')],
@@ -73,6 +148,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/jobs/{name}/launch',
+    response: runBody,
     tag: 'jobs',
     summary: 'Launch a run; 400 names the bad config path',
     params: [p('name', 'Job name')],
@@ -82,6 +158,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/runs',
+    response: z.object({ runs: z.array(S.Run), nextCursor: z.string().nullable() }),
     tag: 'runs',
     summary: 'Runs, newest first, with cursor pagination',
     params: [
@@ -96,14 +173,22 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/runs/counts',
+    response: z.object({ since: z.number().nullable(), counts: z.record(z.string(), z.number()) }),
     tag: 'runs',
     summary: 'Run counts by status',
     params: [q('since', 'Epoch ms', int)],
   },
-  { method: 'get', path: '/api/runs/jobs', tag: 'runs', summary: 'Job names that have runs (for filters)' },
+  {
+    method: 'get',
+    path: '/api/runs/jobs',
+    response: z.object({ jobNames: z.array(z.string()) }),
+    tag: 'runs',
+    summary: 'Job names that have runs (for filters)',
+  },
   {
     method: 'get',
     path: '/api/runs/{runId}',
+    response: z.object({ run: S.Run, eventCount: z.number().int(), steps: z.array(S.StepSummary) }),
     tag: 'runs',
     summary: 'Run detail with step summary',
     params: [p('runId', 'Run id')],
@@ -111,6 +196,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/runs/{runId}/events',
+    response: z.object({ events: z.array(S.RunEvent), nextAfterId: z.number().int().nullable() }),
     tag: 'runs',
     summary: 'Run event log, paged by afterId',
     params: [
@@ -126,6 +212,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/runs/{runId}/cancel',
+    response: runBody,
     tag: 'runs',
     summary: 'Cancel a run',
     params: [p('runId', 'Run id')],
@@ -133,58 +220,75 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/runs/{runId}/reexecute',
+    response: runBody,
     tag: 'runs',
     summary: 'Re-execute (from failure by default)',
     params: [p('runId', 'Run id')],
     body: reexecuteBody,
     ok: 201,
   },
-  ...(['sensor', 'schedule'] as const).flatMap((k): Op[] => [
-    { method: 'get', path: `/api/${k}s`, tag: 'automation', summary: `List ${k}s with status and next tick` },
-    {
-      method: 'get',
-      path: `/api/${k}s/{name}`,
-      tag: 'automation',
-      summary: `One ${k}`,
-      params: [p('name', `${k} name`)],
-    },
-    {
-      method: 'post',
-      path: `/api/${k}s/{name}/start`,
-      tag: 'automation',
-      summary: `Start the ${k}`,
-      params: [p('name', `${k} name`)],
-    },
-    {
-      method: 'post',
-      path: `/api/${k}s/{name}/stop`,
-      tag: 'automation',
-      summary: `Stop the ${k}`,
-      params: [p('name', `${k} name`)],
-    },
-    {
-      method: 'get',
-      path: `/api/${k}s/{name}/ticks`,
-      tag: 'automation',
-      summary: `Tick history of the ${k}`,
-      params: [
-        p('name', `${k} name`),
-        q('limit', '1–500', int),
-        q('status', 'Comma-separated tick statuses'),
-      ],
-    },
-    {
-      method: 'post',
-      path: `/api/${k}s/{name}/evaluate`,
-      tag: 'automation',
-      summary: k === 'sensor' ? 'Evaluate the sensor now' : "Launch the schedule's job now",
-      params: [p('name', `${k} name`)],
-      ok: k === 'sensor' ? 200 : 201,
-    },
-  ]),
+  ...(['sensor', 'schedule'] as const).flatMap((k): Op[] => {
+    const item = k === 'sensor' ? S.Sensor : S.Schedule;
+    const one = z.object({ [k]: item });
+    return [
+      {
+        method: 'get',
+        path: `/api/${k}s`,
+        tag: 'automation',
+        summary: `List ${k}s with status and next tick`,
+        response: z.object({ [`${k}s`]: z.array(item) }),
+      },
+      {
+        method: 'get',
+        path: `/api/${k}s/{name}`,
+        tag: 'automation',
+        summary: `One ${k}`,
+        params: [p('name', `${k} name`)],
+        response: one,
+      },
+      {
+        method: 'post',
+        path: `/api/${k}s/{name}/start`,
+        tag: 'automation',
+        summary: `Start the ${k}`,
+        params: [p('name', `${k} name`)],
+        response: one,
+      },
+      {
+        method: 'post',
+        path: `/api/${k}s/{name}/stop`,
+        tag: 'automation',
+        summary: `Stop the ${k}`,
+        params: [p('name', `${k} name`)],
+        response: one,
+      },
+      {
+        method: 'get',
+        path: `/api/${k}s/{name}/ticks`,
+        tag: 'automation',
+        summary: `Tick history of the ${k}`,
+        params: [
+          p('name', `${k} name`),
+          q('limit', '1–500', int),
+          q('status', 'Comma-separated tick statuses'),
+        ],
+        response: z.object({ ticks: z.array(S.Tick) }),
+      },
+      {
+        method: 'post',
+        path: `/api/${k}s/{name}/evaluate`,
+        tag: 'automation',
+        summary: k === 'sensor' ? 'Evaluate the sensor now' : "Launch the schedule's job now",
+        params: [p('name', `${k} name`)],
+        ok: k === 'sensor' ? 200 : 201,
+        response: k === 'sensor' ? z.object({ tick: S.Tick }) : runBody,
+      },
+    ];
+  }),
   {
     method: 'get',
     path: '/api/alerts',
+    response: z.object({ alerts: z.array(S.Alert) }),
     tag: 'alerts',
     summary: 'Alerts',
     params: [q('status', 'open | acknowledged | resolved'), q('limit', '1–1000', int)],
@@ -192,6 +296,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/alerts/{id}/acknowledge',
+    response: z.object({ alert: S.Alert }),
     tag: 'alerts',
     summary: 'Acknowledge an alert',
     params: [p('id', 'Alert id')],
@@ -200,29 +305,59 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/alerts/{id}/resolve',
+    response: z.object({ alert: S.Alert }),
     tag: 'alerts',
     summary: 'Resolve an alert',
     params: [p('id', 'Alert id')],
   },
-  { method: 'get', path: '/api/metrics/latest', tag: 'system', summary: 'Latest pipeline metrics snapshot' },
+  {
+    method: 'get',
+    path: '/api/metrics/latest',
+    response: z.object({ snapshot: S.MetricsSnapshot.nullable() }),
+    tag: 'system',
+    summary: 'Latest pipeline metrics snapshot',
+  },
   {
     method: 'get',
     path: '/api/metrics/history',
+    response: z.object({ snapshots: z.array(S.MetricsSnapshot) }),
     tag: 'system',
     summary: 'Pipeline metrics over time',
     params: [q('since', 'Epoch ms', int), q('limit', '1–10000', int)],
   },
-  { method: 'get', path: '/api/daemon', tag: 'system', summary: 'Daemon and worker heartbeats' },
+  {
+    method: 'get',
+    path: '/api/daemon',
+    response: z.object({
+      healthy: z.boolean(),
+      heartbeats: z.array(S.Heartbeat),
+      summary: z.string(),
+      heartbeatMaxAgeMs: z.number(),
+    }),
+    tag: 'system',
+    summary: 'Daemon and worker heartbeats',
+  },
   {
     method: 'get',
     path: '/api/overview',
+    response: z.object({
+      now: z.number(),
+      runsLast24h: z.record(z.string(), z.number()),
+      queueDepth: z.number().int(),
+      inProgress: z.number().int(),
+      recentFailures: z.array(S.Run),
+      heartbeats: z.array(S.Heartbeat),
+      openAlerts: z.array(S.Alert).nullable(),
+      ragConfigured: z.boolean(),
+    }),
     tag: 'system',
     summary: 'Overview: runs in 24 h, queue depth, failures, heartbeats, open alerts',
   },
-  { method: 'get', path: '/api/stats', tag: 'library', summary: 'Library counts' },
+  { method: 'get', path: '/api/stats', response: S.Stats, tag: 'library', summary: 'Library counts' },
   {
     method: 'get',
     path: '/api/library/requests',
+    response: z.object({ requests: z.array(S.YoutubeRequest) }),
     tag: 'library',
     summary: 'Ingestion requests',
     params: [q('status', 'pending | processing | completed | failed'), q('limit', '1–1000', int)],
@@ -230,6 +365,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/library/requests',
+    response: S.SubmitResult,
     tag: 'library',
     summary: 'Submit video URLs',
     body: submitBody,
@@ -238,6 +374,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/library/requests/{id}',
+    response: requestBody,
     tag: 'library',
     summary: 'One request',
     params: [p('id', 'Request id')],
@@ -245,6 +382,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/library/requests/{id}/retry',
+    response: requestBody,
     tag: 'library',
     summary: 'Retry a failed request',
     params: [p('id', 'Request id')],
@@ -252,6 +390,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/library/videos',
+    response: z.object({ videos: z.array(S.Video) }),
     tag: 'library',
     summary: 'Indexed videos',
     params: [q('limit', '1–1000', int), q('channel', 'Channel name')],
@@ -259,6 +398,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/library/videos/{videoId}',
+    response: z.object({ video: S.Video, chapters: z.array(S.Chapter), summary: z.unknown() }),
     tag: 'library',
     summary: 'One video',
     params: [p('videoId', 'Video id')],
@@ -266,6 +406,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/library/videos/{videoId}/transcript',
+    response: z.object({ video: S.Video, segments: z.array(S.Segment), chapters: z.array(S.Chapter) }),
     tag: 'library',
     summary: 'Transcript segments with times',
     params: [p('videoId', 'Video id')],
@@ -273,6 +414,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/library/import',
+    response: requestBody,
     tag: 'library',
     summary: 'Import a transcript file (.vtt, .srt, .json3)',
     upload: true,
@@ -281,14 +423,23 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/ask',
+    response: S.AskResult,
     tag: 'ask',
     summary: 'Ask a question; answer with cited sources',
     body: askBody,
   },
-  { method: 'post', path: '/api/feedback', tag: 'ask', summary: 'Rate an answer', body: feedbackBody },
+  {
+    method: 'post',
+    path: '/api/feedback',
+    response: okBody,
+    tag: 'ask',
+    summary: 'Rate an answer',
+    body: feedbackBody,
+  },
   {
     method: 'get',
     path: '/api/events/stream',
+    response: null,
     tag: 'live',
     summary: 'Server-sent events: events, run, alerts',
     params: [q('afterId', 'Resume after this event id', int)],
@@ -296,93 +447,4 @@ export const OPERATIONS: readonly Op[] = [
   },
 ];
 
-const errorSchema = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        status: { type: 'integer' },
-        message: { type: 'string' },
-        issues: {
-          type: 'array',
-          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
-        },
-      },
-      required: ['status', 'message'],
-    },
-  },
-};
-
-/** Builds the OpenAPI 3.1 document; request bodies come from the same zod schemas the routes validate with. */
-export function buildOpenApi(opts: { tokensRequired: boolean }): object {
-  const paths: Record<string, Record<string, object>> = {};
-  for (const op of OPERATIONS) {
-    const operation: Record<string, unknown> = {
-      tags: [op.tag],
-      summary: op.summary,
-      operationId: `${op.method}${op.path
-        .replace(/[{}]/g, '')
-        .replace(/\/(\w)/g, (_, ch: string) => ch.toUpperCase())
-        .replace(/\W/g, '')}`,
-      parameters: (op.params ?? []).map((x) => ({
-        ...x,
-        required: x.in === 'path',
-        schema: x.schema ?? { type: 'string' },
-      })),
-      responses: {
-        [String(op.ok ?? 200)]: op.stream
-          ? {
-              description: 'text/event-stream',
-              content: { 'text/event-stream': { schema: { type: 'string' } } },
-            }
-          : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
-        '4XX': {
-          description: 'Bad input; the message says what to fix',
-          content: { 'application/json': { schema: errorSchema } },
-        },
-      },
-    };
-    if (op.body) {
-      operation.requestBody = {
-        required: true,
-        content: {
-          'application/json': { schema: z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }) },
-        },
-      };
-    }
-    if (op.upload) {
-      operation.requestBody = {
-        required: true,
-        content: {
-          'multipart/form-data': {
-            schema: {
-              type: 'object',
-              properties: {
-                file: { type: 'string', format: 'binary' },
-                videoId: { type: 'string' },
-                title: { type: 'string' },
-                language: { type: 'string' },
-              },
-              required: ['file'],
-            },
-          },
-        },
-      };
-    }
-    paths[op.path] ??= {};
-    paths[op.path]![op.method] = operation;
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'llm-rag-yt API',
-      version: '0.1.0',
-      description: 'Orchestrator control room and YouTube RAG API.',
-    },
-    servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    security: opts.tokensRequired ? [{ bearer: [] }] : [],
-    paths,
-  };
-}
+export { buildOpenApi } from './contract/document.ts';

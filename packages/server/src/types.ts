@@ -66,4 +66,6 @@ export interface AppOptions {
   /** Folder for uploaded transcript files. Default: the OS temp dir. */
   uploadDir?: string;
   now?: () => number;
+  /** Validate every JSON response under /api against the contract (tests): a mismatch becomes a 500 naming it. */
+  contractCheck?: boolean;
 }

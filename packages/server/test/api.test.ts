@@ -16,6 +16,7 @@ beforeAll(async () => {
     auth: { tokens: [] },
     logger: silentLogger,
     apiLog: { record: async (e) => void logged.push(e) },
+    contractCheck: true,
   });
 });
 afterAll(async () => fx?.close());

@@ -35,6 +35,7 @@ beforeAll(async () => {
     logger: silentLogger,
     webDist: WEB_DIST,
     streamPollMs: 200,
+    contractCheck: true,
   });
   server = await startServer(app, { host: '127.0.0.1', port: 0 });
   browser = await launchChromium();

@@ -1,4 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { components } from './api-types.ts';
+
+/**
+ * The API's shapes (Run, Alert, AskResult, …, and `<OperationId>Response` per operation), generated
+ * from the server's zod contract through its OpenAPI document: pages use these, never their own copies.
+ */
+export type Schemas = components['schemas'];
 
 const TOKEN_KEY = 'llm-rag-yt.token';
 

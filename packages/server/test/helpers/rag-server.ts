@@ -24,6 +24,7 @@ export async function startRagServer(opts: { tokens?: readonly string[] } = {}) 
     logger: silentLogger,
     webDist: WEB_DIST,
     streamPollMs: 200,
+    contractCheck: true,
   });
   const server: RunningServer = await startServer(app, { host: '127.0.0.1', port: 0 });
   return {

@@ -1,21 +1,9 @@
 import { useState } from 'react';
-import { api, useApi } from '../api.ts';
+import { api, type Schemas, useApi } from '../api.ts';
 import { Async, Badge, Empty, ErrorBox, PageHeader, Time } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 
-interface Alert {
-  id: number;
-  type: string;
-  severity: string;
-  title: string;
-  message: string;
-  status: 'open' | 'acknowledged' | 'resolved';
-  createdAt: number;
-  updatedAt: number;
-  resolvedAt: number | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-}
+type Alert = Schemas['Alert'];
 
 export default function AlertsPage() {
   const state = useApi<{ alerts: Alert[] }>('/api/alerts?limit=500');

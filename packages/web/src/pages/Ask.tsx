@@ -1,27 +1,8 @@
 import { useState } from 'react';
-import { type ApiError, api } from '../api.ts';
+import { type ApiError, api, type Schemas } from '../api.ts';
 import { clock, ErrorBox, Loading, PageHeader } from '../components/ui.tsx';
 
-interface Citation {
-  videoId: string;
-  title: string;
-  channel: string | null;
-  start: number;
-  end: number;
-  url: string;
-  snippet: string;
-  /** The passage the evidence (start–end, linked) was found in. */
-  context?: { start: number; end: number };
-}
-interface Answer {
-  question: string;
-  answer: string;
-  mode: string;
-  retrieval: string;
-  citations: Citation[];
-  latencyMs: number;
-  queryId: number;
-}
+type Answer = Schemas['AskResult'];
 
 const safeHref = (u: string) => (/^https?:\/\//.test(u) ? u : '#');
 

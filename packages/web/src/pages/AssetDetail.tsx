@@ -1,31 +1,12 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { api, useApi } from '../api.ts';
+import { api, type Schemas, useApi } from '../api.ts';
 import { Async, Badge, Empty, ErrorBox, Loading, PageHeader, Time } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
-import type { AssetRow } from './Assets.tsx';
 
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
-interface Materialization {
-  id: number;
-  partitionKey: string | null;
-  runId: string;
-  timestamp: number;
-  metadata: Record<string, { type: string; value: unknown }>;
-}
-interface Detail {
-  asset: AssetRow;
-  upstream: string[];
-  downstream: string[];
-  materializations: Materialization[];
-  partitions: {
-    partitionKey: string;
-    status: string;
-    lastMaterializedAt: number | null;
-    runId: string | null;
-  }[];
-}
+type Detail = Schemas['GetApiAssetsKeyResponse'];
 
 const NUMERIC = new Set(['int', 'float', 'duration_ms']);
 const COLORS = ['#2f6fdb', '#1f8a4c', '#b7791f', '#c93434', '#7a6ad8'];

@@ -1,25 +1,10 @@
-import { useApi } from '../api.ts';
+import { type Schemas, useApi } from '../api.ts';
 import AssetGraph from '../components/AssetGraph.tsx';
 import { Async, Empty, PageHeader } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link } from '../router.tsx';
 
-export interface GraphData {
-  nodes: {
-    key: string;
-    group: string;
-    status: string;
-    partitioned: boolean;
-    lastMaterializedAt: number | null;
-    /** Top-left corner laid out by the server (ELK); null only when its layout failed. */
-    x: number | null;
-    y: number | null;
-  }[];
-  edges: { source: string; target: string }[];
-  /** Size the positions were laid out for. */
-  node: { width: number; height: number };
-  layoutError: string | null;
-}
+export type GraphData = Schemas['GetApiAssetsGraphResponse'];
 
 export default function AssetGraphPage() {
   const state = useApi<GraphData>('/api/assets/graph');

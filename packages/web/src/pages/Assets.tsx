@@ -1,18 +1,10 @@
 import { useState } from 'react';
-import { api, useApi } from '../api.ts';
+import { api, type Schemas, useApi } from '../api.ts';
 import { Async, Badge, Empty, ErrorBox, PageHeader, Time } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
 
-export interface AssetRow {
-  key: string;
-  group: string;
-  deps: string[];
-  description: string;
-  status: string;
-  partitions: { name: string } | null;
-  latestMaterialization: { timestamp: number; runId: string } | null;
-}
+export type AssetRow = Schemas['AssetSummary'];
 
 export default function AssetsPage() {
   const state = useApi<{ assets: AssetRow[]; groups: string[] }>('/api/assets');

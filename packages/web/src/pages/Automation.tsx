@@ -1,30 +1,10 @@
 import { useState } from 'react';
-import { api, useApi } from '../api.ts';
+import { api, type Schemas, useApi } from '../api.ts';
 import { Async, ago, Badge, Empty, ErrorBox, formatDuration, PageHeader, Time } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
 
-interface Instigator {
-  name: string;
-  kind: 'sensor' | 'schedule';
-  jobName: string;
-  description: string;
-  status: 'RUNNING' | 'STOPPED';
-  minimumIntervalSeconds?: number;
-  cron?: string;
-  timezone?: string;
-  lastTickAt: number | null;
-  nextTickAt: number | null;
-}
-interface Tick {
-  id: number;
-  status: string;
-  timestamp: number;
-  durationMs: number | null;
-  runIds: string[];
-  runKeys: string[];
-  skipReason: string | null;
-  error: { message: string } | null;
-}
+type Instigator = Schemas['Sensor'] | Schemas['Schedule'];
+type Tick = Schemas['Tick'];
 
 function Ticks({ kind, name }: { kind: string; name: string }) {
   const state = useApi<{ ticks: Tick[] }>(`/api/${kind}s/${encodeURIComponent(name)}/ticks?limit=20`);

@@ -1,14 +1,10 @@
 import { useEffect, useState } from 'react';
-import { type ApiError, api, useApi } from '../api.ts';
+import { type ApiError, api, type Schemas, useApi } from '../api.ts';
 import { Async, Empty, ErrorBox, PageHeader } from '../components/ui.tsx';
 import { navigate, setQuery, useLocation } from '../router.tsx';
 
-interface Job {
-  name: string;
-  description: string;
-  steps: { key: string; kind: string; deps: string[]; hasConfig: boolean }[];
-}
-type Validation = { valid: boolean; issues: { path: string; message: string }[] } | null;
+type Job = Schemas['Job'];
+type Validation = Schemas['PostApiJobsNameValidateResponse'] | null;
 
 function template(job: Job): string {
   const withConfig = job.steps.filter((s) => s.hasConfig);

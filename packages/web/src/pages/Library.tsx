@@ -1,34 +1,12 @@
 import { useState } from 'react';
-import { type ApiError, api, useApi } from '../api.ts';
+import { type ApiError, api, type Schemas, useApi } from '../api.ts';
 import { Async, Badge, clock, Empty, ErrorBox, PageHeader, Time } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link } from '../router.tsx';
 
-interface Request {
-  id: number;
-  url: string;
-  videoId: string | null;
-  status: string;
-  stage: string;
-  error: string | null;
-  runId: string | null;
-  createdAt: number;
-}
-interface Video {
-  videoId: string;
-  url: string;
-  title: string;
-  channel: string | null;
-  durationSeconds: number | null;
-  status: string;
-  chunkCount: number;
-  transcriptSource: string | null;
-}
-interface Segment {
-  start: number;
-  end: number;
-  text: string;
-}
+type Request = Schemas['YoutubeRequest'];
+type Video = Schemas['Video'];
+type Segment = Schemas['Segment'];
 
 const STAGES = ['downloading', 'transcribing', 'embedding'] as const;
 const STAGE_LABEL: Record<(typeof STAGES)[number], string> = {

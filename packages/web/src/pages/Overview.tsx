@@ -1,29 +1,14 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { useApi } from '../api.ts';
+import { type Schemas, useApi } from '../api.ts';
 import { Async, ago, Badge, Empty, ErrorBox, Loading, PageHeader, Time } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link } from '../router.tsx';
 
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
-interface Overview {
-  runsLast24h: Record<string, number>;
-  queueDepth: number;
-  inProgress: number;
-  recentFailures: {
-    runId: string;
-    jobName: string;
-    endedAt: number | null;
-    error: { message: string } | null;
-  }[];
-  heartbeats: { daemonId: string; daemonType: string; timestamp: number; fresh: boolean; ageMs: number }[];
-  openAlerts: { id: number; title: string; severity: string; createdAt: number }[] | null;
-}
+type Overview = Schemas['GetApiOverviewResponse'];
 
-interface Snapshot {
-  timestamp: number;
-  data: any;
-}
+type Snapshot = Schemas['MetricsSnapshot'];
 
 function MetricsCharts() {
   const state = useApi<{ snapshots: Snapshot[] }>('/api/metrics/history');

@@ -1,41 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import { api, useApi } from '../api.ts';
+import { api, type Schemas, useApi } from '../api.ts';
 import { Async, Badge, ErrorBox, formatDuration, PageHeader, Time } from '../components/ui.tsx';
 import { type LiveEvent, useLive, useLiveReload } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
 
-interface Step {
-  stepKey: string;
-  status: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  attempts: number;
-}
-interface SerializedError {
-  message: string;
-  className: string;
-  stack?: string;
-  cause?: SerializedError;
-}
-interface RunDetail {
-  run: {
-    runId: string;
-    jobName: string;
-    status: string;
-    tags: Record<string, string>;
-    runConfig: unknown;
-    parentRunId: string | null;
-    origin: string | null;
-    partitionKey: string | null;
-    createdAt: number;
-    startedAt: number | null;
-    endedAt: number | null;
-    error: SerializedError | null;
-  };
-  eventCount: number;
-  steps: Step[];
-}
+type Step = Schemas['StepSummary'];
+type SerializedError = Schemas['SerializedError'];
+type RunDetail = Schemas['GetApiRunsRunIdResponse'];
 
 const TERMINAL = ['SUCCESS', 'FAILURE', 'CANCELED'];
 const BAR: Record<string, string> = { SUCCESS: 'ok', FAILURE: 'bad', RUNNING: 'run', RETRYING: 'warn' };

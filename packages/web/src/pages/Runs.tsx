@@ -1,20 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useApi } from '../api.ts';
+import { type Schemas, useApi } from '../api.ts';
 import { Async, Badge, Empty, formatDuration, PageHeader, Time } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
 
-export interface RunRow {
-  runId: string;
-  jobName: string;
-  status: string;
-  tags: Record<string, string>;
-  origin: string | null;
-  partitionKey: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
+export type RunRow = Schemas['Run'];
 
 const STATUSES = ['QUEUED', 'STARTING', 'STARTED', 'SUCCESS', 'FAILURE', 'CANCELING', 'CANCELED'];
 
