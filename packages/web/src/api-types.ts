@@ -864,7 +864,20 @@ export interface components {
             channel: string | null;
             chapter?: string | null;
             chunkId: number;
+            /** @description the whole passage found */
+            context?: {
+                end: number;
+                start: number;
+            };
             end: number;
+            /** @description the matched sentences, what start/end and url point at */
+            evidence?: {
+                end: number;
+                start: number;
+                text: string;
+            };
+            /** @description 0..1: how much of the question the evidence covers */
+            relevance?: number;
             score: number;
             snippet: string;
             start: number;
@@ -1222,6 +1235,7 @@ export interface components {
             chunkCount: number;
             /** @description epoch milliseconds */
             createdAt: number;
+            description?: string | null;
             durationSeconds: number | null;
             embeddingModel: string | null;
             language: string | null;

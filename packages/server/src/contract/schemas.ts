@@ -244,6 +244,7 @@ export const Video = named(
     channel: z.string().nullable(),
     durationSeconds: z.number().nullable(),
     uploadDate: z.string().nullable(),
+    description: z.string().nullable().optional(),
     language: z.string().nullable(),
     transcriptSource: z.string().nullable(),
     status: z.enum(['downloaded', 'transcribed', 'indexed', 'failed']),
@@ -271,6 +272,12 @@ export const Citation = named(
     score: z.number(),
     chunkId: z.number().int(),
     chapter: z.string().nullable().optional(),
+    evidence: z
+      .object({ start: z.number(), end: z.number(), text: z.string() })
+      .optional()
+      .describe('the matched sentences, what start/end and url point at'),
+    context: z.object({ start: z.number(), end: z.number() }).optional().describe('the whole passage found'),
+    relevance: z.number().optional().describe('0..1: how much of the question the evidence covers'),
   }),
 );
 

@@ -32,6 +32,8 @@ const moment = z.object({
   chapter: z.string().nullable().describe("the video's chapter this moment starts in, when it has chapters"),
   url: z.string().describe('deep link to the moment, e.g. https://youtu.be/ID?t=75'),
   snippet: z.string(),
+  evidence: z.string().nullable().describe('the sentences that match, when known'),
+  relevance: z.number().nullable().describe('0..1: how much of the question the evidence covers'),
   score: z.number(),
 });
 
@@ -368,6 +370,8 @@ function toMoment(c: Citation): z.infer<typeof moment> {
     chapter: c.chapter ?? null,
     url: c.url,
     snippet: c.snippet,
+    evidence: c.evidence?.text ?? null,
+    relevance: c.relevance ?? null,
     score: c.score,
   };
 }

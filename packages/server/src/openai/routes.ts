@@ -42,6 +42,8 @@ export interface ChatSource {
   chapter: string | null;
   url: string;
   snippet: string;
+  /** The sentences that match, when known (start/end and url point at them). */
+  evidence: string | null;
 }
 
 type OpenAiErrorType = 'invalid_request_error' | 'authentication_error' | 'not_found_error' | 'server_error';
@@ -256,6 +258,7 @@ function toSource(c: Citation, i: number): ChatSource {
     chapter: c.chapter ?? null,
     url: c.url,
     snippet: c.snippet,
+    evidence: c.evidence?.text ?? null,
   };
 }
 
