@@ -150,7 +150,9 @@ describe('OpenAI-compatible /v1', () => {
         ],
       });
       const content = res.choices[0]!.message.content!;
-      expect(content).toMatch(/^Magma rises because it is lighter than the surrounding rock \[1\]/);
+      expect(content).toMatch(
+        /^Magma rises because it is lighter than the surrounding rock \[1( · \d\d:\d\d)?\]/,
+      );
       expect(content).toMatch(/Sources:\n\[1\] How volcanoes work/);
       expect((res as unknown as { rag: { mode: string } }).rag.mode).toBe('llm:stub-llm');
       const sent = llm.requests.slice(before).at(-1)!.json as {
