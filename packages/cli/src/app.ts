@@ -93,6 +93,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       settings: {
         dataDir: config.dataDir,
         audioDir: config.pipeline.audioDir,
+        importDirs: config.pipeline.importDirs,
         languages: config.pipeline.languages,
         maxDurationSeconds: config.pipeline.maxDurationSeconds,
         deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,

@@ -97,6 +97,8 @@ const schema = z.object({
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
   LANGUAGES: list.default(['auto']),
+  /** Extra folders run config may name media/transcript files in (besides <home>/audio and <home>/imports). */
+  IMPORT_DIRS: list.default([]),
   MAX_DURATION_SECONDS: int(1).default(4 * 3600),
   DELETE_AUDIO_AFTER_TRANSCRIPTION: bool.default(false),
   FILE_RETENTION_DAYS: int(1).default(30),
@@ -194,6 +196,8 @@ export interface Config {
   };
   readonly pipeline: {
     readonly audioDir: string;
+    /** IMPORT_DIRS, resolved: further folders run config may name files in. */
+    readonly importDirs: readonly string[];
     readonly transcriptDir: string;
     readonly languages: readonly string[];
     readonly maxDurationSeconds: number;
@@ -324,6 +328,7 @@ function buildConfig(e: Env, cwd: string): Config {
     fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, ytdlpProxy: e.YTDLP_PROXY ?? null },
     pipeline: {
       audioDir: resolve(dataDir, 'audio'),
+      importDirs: e.IMPORT_DIRS.map((d) => resolve(cwd, d)),
       transcriptDir: resolve(dataDir, 'transcripts'),
       languages: e.LANGUAGES,
       maxDurationSeconds: e.MAX_DURATION_SECONDS,

@@ -94,7 +94,16 @@ export type { IntakeResult } from './service/intake.ts';
 export type { ApiLogEntry, User, UserQuery } from './store/users.ts';
 
 // — Links —
-export { deepLink, InvalidVideoUrlError, isVideoId, parseVideoUrl, safeFileName } from './youtube/index.ts';
+export {
+  deepLink,
+  IMPORT_ID_RULE,
+  InvalidVideoUrlError,
+  isValidImportId,
+  isVideoId,
+  parseVideoUrl,
+  safeFileName,
+  videoPathSegment,
+} from './youtube/index.ts';
 // — Evaluation (`llm-rag-yt eval`) and bulk import —
 export {
   type EvalQuestion,

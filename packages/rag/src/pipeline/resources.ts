@@ -18,6 +18,8 @@ export interface RagSettings {
   readonly dataDir: string;
   /** Folder watched by audio_file_sensor; media dropped here gets transcribed and indexed. */
   readonly audioDir: string;
+  /** Extra folders run config may name files in (IMPORT_DIRS), besides the audio and imports folders. */
+  readonly importDirs?: readonly string[];
   /** Wanted caption / transcription languages in order, e.g. ['en', 'ru'] or ['auto']. */
   readonly languages: readonly string[];
   /** Longer media is rejected (non-retriable) before transcription. */

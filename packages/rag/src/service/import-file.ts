@@ -6,7 +6,12 @@ import { parseCaptions } from '../captions/parse.ts';
 import { hashFile, isMediaFile, localVideoId, titleFromFile } from '../pipeline/local-media.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../pipeline/resources.ts';
 import { REQUEST } from '../store/request-lifecycle.ts';
-import { safeFileName } from '../youtube/safe-file-name.ts';
+import {
+  IMPORT_ID_RULE,
+  isValidImportId,
+  safeFileName,
+  videoPathSegment,
+} from '../youtube/safe-file-name.ts';
 import { isVideoId } from '../youtube/url.ts';
 import type { YoutubeRequest } from './types.ts';
 
@@ -34,6 +39,11 @@ export async function importFile(
   path: string,
   opts: ImportOptions = {},
 ): Promise<YoutubeRequest> {
+  if (opts.videoId !== undefined && !isValidImportId(opts.videoId)) {
+    throw new InvalidInputError(
+      `Invalid video id ${JSON.stringify(opts.videoId.slice(0, 40))}${opts.videoId.length > 40 ? '…' : ''}: use ${IMPORT_ID_RULE}.`,
+    );
+  }
   const st = await stat(path).catch(() => null);
   if (!st?.isFile()) throw new InvalidInputError(`Cannot import '${path}': no such file.`);
   if (st.size === 0) throw new InvalidInputError(`Cannot import '${path}': the file is empty.`);
@@ -64,7 +74,7 @@ async function importTranscript(
   if (segments.length === 0) throw new InvalidInputError(`The transcript '${path}' has no text.`);
   const dir = join(settings.dataDir, 'imports');
   await mkdir(dir, { recursive: true });
-  const stored = join(dir, `${safeFileName(videoId)}.${format}`);
+  const stored = join(dir, `${videoPathSegment(videoId)}.${format}`);
   await copyFile(path, stored);
 
   const existing = await store.videos.get(videoId);

@@ -15,7 +15,7 @@ import type { RagResources } from '../pipeline/resources.ts';
 import { requestRunTags } from '../pipeline/sensors/youtube-url-sensor.ts';
 import { type RetrieveDeps, type RetrieveOptions, retrieve } from '../search/retrieve.ts';
 import { REQUEST } from '../store/request-lifecycle.ts';
-import { safeFileName } from '../youtube/safe-file-name.ts';
+import { videoPathSegment } from '../youtube/safe-file-name.ts';
 import { importFile } from './import-file.ts';
 import { importTranscripts } from './import-many.ts';
 import { submitUrls } from './submit-urls.ts';
@@ -269,11 +269,15 @@ export function createRagService(deps: RagServiceDeps): RagService {
       ];
       const existed = await store.videos.delete(videoId);
       for (const f of files) await rm(f, { force: true }).catch(() => {});
-      await rm(join(resources.settings.dataDir, 'downloads', safeFileName(videoId)), {
-        recursive: true,
-        force: true,
-      });
-      return Boolean(video) || existed || hadChunks;
+      const known = Boolean(video) || existed || hadChunks;
+      // Only a video that existed has a downloads folder to clear; its name is the id's own
+      // (reversible) segment, so no other video's folder can be meant.
+      if (known)
+        await rm(join(resources.settings.dataDir, 'downloads', videoPathSegment(videoId)), {
+          recursive: true,
+          force: true,
+        });
+      return known;
     },
 
     transcript: (videoId) => store.videos.segments(videoId),

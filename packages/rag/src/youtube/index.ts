@@ -1,4 +1,4 @@
-export { safeFileName } from './safe-file-name.ts';
+export { IMPORT_ID_RULE, isValidImportId, safeFileName, videoPathSegment } from './safe-file-name.ts';
 export {
   deepLink,
   InvalidVideoUrlError,

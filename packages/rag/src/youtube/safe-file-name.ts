@@ -42,3 +42,29 @@ function truncateUtf8(s: string, maxBytes: number): string {
   }
   return out;
 }
+
+/** What an id given for an import (`--video-id`, the upload form's videoId) may look like. */
+export const IMPORT_ID_RULE =
+  "1–100 characters: letters, digits, '_', '-', '.' or ':', starting with a letter or digit, without '..' (e.g. the 11-character YouTube id)";
+
+/** True when `id` follows IMPORT_ID_RULE. */
+export function isValidImportId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/.test(id) && !id.includes('..');
+}
+
+/**
+ * The folder/file name for a video id: reversible (so two ids never share a path — the lossy
+ * safeFileName made `..v01-x` and `v01-x` the same folder) and one harmless path segment.
+ * Letters, digits, `_` and `-` stay; everything else (including `.`, `:` and `%`) becomes `%XX`.
+ * @example videoPathSegment('generic:abc.1') // 'generic%3Aabc%2E1'
+ */
+export function videoPathSegment(videoId: string): string {
+  if (!videoId) throw new Error('A video id is needed to name its files.');
+  return Array.from(videoId, (ch) =>
+    /[A-Za-z0-9_-]/.test(ch)
+      ? ch
+      : Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(
+          '',
+        ),
+  ).join('');
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { RagService } from '@llm-rag-yt/rag';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';
 import type { AppOptions } from '../types.ts';
@@ -110,7 +111,14 @@ export function ragRoutes(opts: AppOptions): Hono {
       chapters: await rag().chapters(videoId),
     });
   });
-  app.post('/library/import', async (c) => {
+  // The limit holds for chunked uploads too (no content-length to check up front).
+  const uploadLimit = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES + 64 * 1024,
+    onError: () => {
+      throw new HttpError(413, `Upload too large; the limit is ${MAX_UPLOAD_BYTES} bytes.`);
+    },
+  });
+  app.post('/library/import', uploadLimit, async (c) => {
     const length = Number(c.req.header('content-length') ?? 0);
     if (length > MAX_UPLOAD_BYTES)
       throw new HttpError(413, `Upload too large; the limit is ${MAX_UPLOAD_BYTES} bytes.`);
@@ -149,16 +157,19 @@ export function ragRoutes(opts: AppOptions): Hono {
     await writeFile(path, Buffer.from(await file.arrayBuffer()));
     try {
       const request = await rag().importFile(path, {
-        videoId: text(form.get('videoId'), 100),
+        // Not cut short: an over-long id is refused by the import's rule, not silently changed.
+        videoId: text(form.get('videoId'), 1000),
         title: text(form.get('title'), 300),
         language: text(form.get('language'), 20),
       });
       return c.json({ request }, 201);
     } catch (e) {
-      await rm(dir, { recursive: true, force: true });
       // Messages name the file; show the client its own file name, not our temp folder.
       if (e instanceof Error) e.message = e.message.replaceAll(path, file.name).replaceAll(dir, '.');
       throw e;
+    } finally {
+      // importFile copied what the library keeps into the data folder; the upload is not needed.
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { defineAsset, NonRetriableError } from '@llm-rag-yt/orchestrator';
 import { chaptersFor } from '../../chapters/chapters.ts';
-import { safeFileName } from '../../youtube/safe-file-name.ts';
+import { videoPathSegment } from '../../youtube/safe-file-name.ts';
 import { enterStage, forEachVideo, recordTiming, recordVideo } from '../progress.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
 import type { DownloadedOutput, MediaWork, YoutubeUrlsOutput } from '../work-items.ts';
@@ -48,7 +48,7 @@ export function downloadedAudioFiles(resources: RagResources) {
             languages: [...new Set(languages)],
             forceAudio: false,
             maxDurationSeconds: settings.maxDurationSeconds,
-            outputDir: join(settings.dataDir, 'downloads', safeFileName(work.videoId)),
+            outputDir: join(settings.dataDir, 'downloads', videoPathSegment(work.videoId)),
             signal: ctx.signal,
             onProgress: (p) => {
               if (p.message) ctx.log.debug(`${work.videoId}: ${p.message}`, { fraction: p.fraction ?? null });

@@ -2,49 +2,61 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineAsset, errorMessage, type StepContext, z } from '@llm-rag-yt/orchestrator';
 import { REQUEST } from '../../store/request-lifecycle.ts';
+import { allowedFolders, isAllowedPath, pathRefusal } from '../allowed-paths.ts';
 import { hashFile, listMediaFiles, localVideoId, titleFromFile } from '../local-media.ts';
 import { failRequests } from '../progress.ts';
-import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
+import { type RagResources, type RagSettings, VIDEO_PARTITIONS } from '../resources.ts';
 import type { DownloadedOutput, MediaWork, UnprocessedOutput } from '../work-items.ts';
 
 /** The seed's run config: `ops.unprocessed_audio_files.config: { input_directory: 'data/audio', language: 'auto' }`. */
-export const unprocessedAudioConfig = z
-  .object({
-    input_directory: z.string().optional(),
-    language: z.string().default('auto'),
-    /** Specific files to register (set by audio_file_sensor); otherwise the whole folder is scanned. */
-    files: z.array(z.string()).default([]),
-    /** Imported transcript files (RagService.importFile): indexed without ASR. */
-    captions: z
-      .array(
-        z.object({
-          video_id: z.string(),
-          path: z.string(),
-          format: z.enum(['vtt', 'srt', 'json3', 'srv3']),
-          language: z.string().default('auto'),
-        }),
-      )
-      .default([]),
-    /** Requests this run works for (set by RagService.importFile). */
-    request_ids: z.array(z.number().int()).default([]),
-  })
-  .default({ language: 'auto', files: [], captions: [], request_ids: [] });
+export const unprocessedAudioConfig = unprocessedAudioConfigFor(null);
 
-export type UnprocessedAudioConfig = z.infer<typeof unprocessedAudioConfig>;
+/**
+ * The config schema; with settings, every file and folder it names must be inside the allowed
+ * folders (see allowed-paths.ts), so a launch naming `/etc/passwd.vtt` is a config error (400).
+ */
+export function unprocessedAudioConfigFor(settings: RagSettings | null) {
+  const folders = settings ? allowedFolders(settings) : null;
+  const inside = (s: z.ZodString) =>
+    folders ? s.refine((p) => isAllowedPath(p, folders), { message: pathRefusal(folders) }) : s;
+  return z
+    .object({
+      input_directory: inside(z.string()).optional(),
+      language: z.string().default('auto'),
+      /** Specific files to register (set by audio_file_sensor); otherwise the whole folder is scanned. */
+      files: z.array(inside(z.string())).default([]),
+      /** Imported transcript files (RagService.importFile): indexed without ASR. */
+      captions: z
+        .array(
+          z.object({
+            video_id: z.string(),
+            path: inside(z.string()),
+            format: z.enum(['vtt', 'srt', 'json3', 'srv3']),
+            language: z.string().default('auto'),
+          }),
+        )
+        .default([]),
+      /** Requests this run works for (set by RagService.importFile). */
+      request_ids: z.array(z.number().int()).default([]),
+    })
+    .default({ language: 'auto', files: [], captions: [], request_ids: [] });
+}
+
+export type UnprocessedAudioConfig = z.infer<ReturnType<typeof unprocessedAudioConfigFor>>;
 
 /**
  * Finds audio needing transcription: what this run just downloaded, audio_files rows still
  * pending, and new media files dropped into the audio folder (registered by content hash and
  * converted to 16 kHz mono WAV).
  */
-export function unprocessedAudioFiles(_resources: RagResources) {
+export function unprocessedAudioFiles(resources: RagResources) {
   return defineAsset<UnprocessedAudioConfig, RagResources>({
     key: 'unprocessed_audio_files',
     group: 'processing',
     deps: ['downloaded_audio_files'],
     description:
       'Identifies audio (and caption) files needing transcription, including media dropped into the audio folder.',
-    config: unprocessedAudioConfig as any,
+    config: unprocessedAudioConfigFor(resources.settings) as any,
     partitions: { kind: 'dynamic', name: VIDEO_PARTITIONS },
     compute: async (ctx): Promise<UnprocessedOutput> => {
       const started = Date.now();
