@@ -60,7 +60,12 @@ export async function buildAdapters(
     extraArgs: config.ytdlp.extraArgs,
   });
   const searchIndex: SearchIndex =
-    handle.dialect === 'sqlite' ? new SqliteSearchIndex(handle) : new PostgresSearchIndex(handle);
+    handle.dialect === 'sqlite'
+      ? // The ANN index is a cache of the database: its save/load problems are warnings, never failures.
+        new SqliteSearchIndex(handle, {
+          warn: (message) => logger.warn({ component: 'vector-index' }, message),
+        })
+      : new PostgresSearchIndex(handle);
   const transcriber = buildTranscriber(config, converter, logger);
   const embedder = buildEmbedder(config, logger);
   const chat =
