@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { youtubeUrlSensor } from '../src/pipeline/sensors/youtube-url-sensor.ts';
 import { startRagEnv, waitFor } from './helpers-rag-env.ts';
 
 const SRT = `1
@@ -71,7 +72,7 @@ describe('RagService over the real daemon (no network)', () => {
     await expect(env.service.importFile(unknown)).rejects.toThrow(/neither media .* nor a transcript/);
   });
 
-  it('turns pipeline_jobs into runs by priority; retries and cancels requests', async () => {
+  it('turns pipeline_jobs into runs by priority; the sensor only reads, the runs do the intake', async () => {
     await env.instance.setSensorStatus('youtube_url_sensor', 'STOPPED');
     const low = await env.store.addPipelineJob({
       jobType: 'youtube_processing',
@@ -85,23 +86,83 @@ describe('RagService over the real daemon (no network)', () => {
     });
     const bad = await env.store.addPipelineJob({ jobType: 'make_coffee', jobData: {} });
     await env.instance.setSensorStatus('audio_file_sensor', 'STOPPED');
-    // Hold the queue: nothing can reach YouTube here; we only check what the sensor queued.
+
+    // Evaluating the sensor changes no table: it returns run requests, nothing more.
+    const before = await env.store.requests.list({ limit: 1000 });
+    const result = await youtubeUrlSensor.evaluate({
+      sensorName: 'youtube_url_sensor',
+      cursor: null,
+      now: Date.now(),
+      lastTickAt: null,
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+      signal: new AbortController().signal,
+      resources: env.resources,
+    } as any);
+    expect(result.runRequests?.map((r) => r.runKey)).toEqual([
+      `pipeline_job:${high}`,
+      `pipeline_job:${low}`,
+      `pipeline_job:${bad}`,
+    ]);
+    expect(await env.store.requests.list({ limit: 1000 })).toEqual(before);
+    for (const id of [low, high, bad]) expect((await env.store.pipelineJobs.get(id))!.status).toBe('pending');
+
     const tick = await env.instance.tickSensor('youtube_url_sensor');
-    expect(tick.runIds).toHaveLength(2);
+    expect(tick.runIds).toHaveLength(3);
     const runs = await Promise.all(tick.runIds.map((id) => env.storage.runs.getRun(id)));
-    const byVideo = Object.fromEntries(runs.map((r) => [r!.partitionKey, r!]));
-    expect(byVideo.bbbbbbbbbbb!.priority).toBe(9);
-    expect(byVideo.aaaaaaaaaaa!.priority).toBe(1);
-    expect(byVideo.bbbbbbbbbbb!.runKey).toMatch(/youtube_request:\d+:0$/);
-    expect(byVideo.bbbbbbbbbbb!.tags).toMatchObject({ request_attempt: '0', video_id: 'bbbbbbbbbbb' });
+    const byJob = Object.fromEntries(runs.map((r) => [Number(r!.tags.pipeline_job_id), r!]));
+    expect(byJob[high]!).toMatchObject({ priority: 9, partitionKey: 'bbbbbbbbbbb' });
+    expect(byJob[low]!).toMatchObject({ priority: 1, partitionKey: 'aaaaaaaaaaa' });
+    expect(byJob[high]!.runKey).toMatch(new RegExp(`pipeline_job:${high}$`));
+    expect(await env.storage.partitions.listPartitions('videos')).toEqual(
+      expect.arrayContaining(['aaaaaaaaaaa', 'bbbbbbbbbbb']),
+    );
+    // The runs turn the jobs into requests (through the same intake as submitUrls) and claim them.
+    await waitFor('the pipeline jobs to be taken by their runs', async () => {
+      const jobs = await Promise.all([low, high, bad].map((id) => env.store.pipelineJobs.get(id)));
+      return jobs.every((j) => j && ['completed', 'failed'].includes(j.status));
+    });
     expect((await env.store.pipelineJobs.get(high))!.status).toBe('completed');
     expect((await env.store.pipelineJobs.get(low))!.status).toBe('completed');
     expect((await env.store.pipelineJobs.get(bad))!).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/unknown job_type 'make_coffee'/),
     });
-    expect(await env.storage.partitions.listPartitions('videos')).toEqual(
-      expect.arrayContaining(['aaaaaaaaaaa', 'bbbbbbbbbbb']),
+    const [fromHigh] = await env.store.requests.list({ videoId: 'bbbbbbbbbbb' });
+    expect(fromHigh).toMatchObject({ source: 'pipeline_jobs', runId: byJob[high]!.runId, priority: 9 });
+    await waitFor('the pipeline runs to end', async () => {
+      const rs = await Promise.all(tick.runIds.map((id) => env.storage.runs.getRun(id)));
+      return rs.every((r) => r && ['CANCELED', 'FAILURE', 'SUCCESS'].includes(r.status));
+    });
+  });
+
+  it('a request whose run was canceled is marked failed by a reconcile run the sensor asks for', async () => {
+    const { requests } = await env.service.submitUrls(['https://youtu.be/ggggggggggg']);
+    const first = await env.instance.tickSensor('youtube_url_sensor');
+    expect(first.runIds).toHaveLength(1);
+    await env.instance.cancelRun(first.runIds[0]!);
+    await waitFor('the run to be canceled', async () =>
+      ['CANCELED', 'FAILURE'].includes((await env.storage.runs.getRun(first.runIds[0]!))!.status),
+    );
+    const second = await env.instance.tickSensor('youtube_url_sensor');
+    const [reconcile] = await Promise.all(second.runIds.map((id) => env.storage.runs.getRun(id)));
+    expect(reconcile?.jobName).toBe('reconcile_requests_job');
+    await waitFor('the request to be marked failed', async () => {
+      const r = await env.service.getRequest(requests[0]!.id);
+      return r?.status === 'failed';
+    });
+    expect((await env.service.getRequest(requests[0]!.id))!.error).toMatch(/was canceled|Canceled/);
+  });
+
+  it('retries and cancels requests', async () => {
+    const submitted = await env.service.submitUrls([
+      'https://youtu.be/eeeeeeeeeee',
+      'https://youtu.be/fffffffffff',
+    ]);
+    const tick = await env.instance.tickSensor('youtube_url_sensor');
+    expect(tick.runIds).toHaveLength(2);
+    const runs = await Promise.all(tick.runIds.map((id) => env.storage.runs.getRun(id)));
+    expect(runs.map((r) => Number(r!.tags.request_id)).sort()).toEqual(
+      submitted.requests.map((r) => r.id).sort(),
     );
 
     // Cancel both requests: their runs are canceled and the reason is stored.

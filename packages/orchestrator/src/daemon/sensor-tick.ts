@@ -66,7 +66,7 @@ export async function runSensorTick(
     try {
       const runKey = request.runKey ? sensorRunKey(sensor.name, request.runKey) : null;
       const newRun = prepareNewRun(deps.definitions, {
-        jobName: sensor.jobName,
+        jobName: request.jobName ?? sensor.jobName,
         runConfig: request.runConfig,
         tags: { ...(request.tags ?? {}), 'orchestrator/sensor': sensor.name },
         priority: request.priority,

@@ -107,6 +107,8 @@ export interface RunRequest {
   readonly priority?: number;
   /** Restrict to these step keys. */
   readonly stepSelection?: readonly string[];
+  /** Another job than the sensor's own (a sensor that also asks for housekeeping runs). */
+  readonly jobName?: string;
 }
 
 export interface SensorResult {

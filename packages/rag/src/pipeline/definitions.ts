@@ -10,6 +10,7 @@ import { transcribedAudioFiles } from './assets/transcribed-audio-files.ts';
 import { unprocessedAudioFiles } from './assets/unprocessed-audio-files.ts';
 import { youtubeUrlsToProcess } from './assets/youtube-urls-to-process.ts';
 import { audioProcessingJob, youtubeProcessingJob } from './jobs.ts';
+import { reconcileRequestsJob } from './reconcile.ts';
 import { embeddingBackfillSensor, reembeddedContent, reembedJob } from './reembed.ts';
 import type { RagResources } from './resources.ts';
 import { audioFileSensor } from './sensors/audio-file-sensor.ts';
@@ -45,7 +46,7 @@ export function createRagDefinitions(
       embeddedContent(resources),
       reembeddedContent,
     ],
-    jobs: [youtubeProcessingJob, audioProcessingJob, reembedJob],
+    jobs: [youtubeProcessingJob, audioProcessingJob, reembedJob, reconcileRequestsJob],
     sensors: [youtubeUrlSensor, audioFileSensor, embeddingBackfillSensor],
     schedules: [],
   };

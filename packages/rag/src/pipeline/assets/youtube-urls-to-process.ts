@@ -4,6 +4,7 @@ import { REQUEST } from '../../store/request-lifecycle.ts';
 import { isVideoId, parseVideoUrl } from '../../youtube/url.ts';
 import { failRequests, isPermanent, recordTiming } from '../progress.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
+import { executePipelineJobs } from '../sensors/pipeline-jobs-executor.ts';
 import type { VideoWork, YoutubeUrlsOutput } from '../work-items.ts';
 
 /** The seed's run config: `ops.youtube_urls_to_process.config: { urls: [...], user_id: 12345 }`. */
@@ -13,10 +14,12 @@ export const youtubeUrlsConfig = z
     user_id: z.number().int().nullable().optional(),
     /** Requests to process (set by youtube_url_sensor). */
     request_ids: z.array(z.number().int()).default([]),
+    /** pipeline_jobs rows to turn into requests and process (set by youtube_url_sensor). */
+    pipeline_job_ids: z.array(z.number().int()).default([]),
     language: z.string().optional(),
     force: z.boolean().default(false),
   })
-  .default({ urls: [], request_ids: [], force: false });
+  .default({ urls: [], request_ids: [], pipeline_job_ids: [], force: false });
 
 export type YoutubeUrlsConfig = z.infer<typeof youtubeUrlsConfig>;
 
@@ -127,13 +130,17 @@ export function youtubeUrlsToProcess(_resources: RagResources) {
 
 async function claimRequests(ctx: StepContext<YoutubeUrlsConfig, RagResources>): Promise<YoutubeRequest[]> {
   const { store, settings } = ctx.resources;
-  const cfg = ctx.config ?? { urls: [], request_ids: [], force: false };
+  const cfg = ctx.config ?? { urls: [], request_ids: [], pipeline_job_ids: [], force: false };
   // A retried step finds its requests already claimed by this run.
   const mine = await store.requests.list({ runId: ctx.runId, limit: 10_000 });
   if (mine.length) return mine.filter((r) => r.status === 'processing');
 
   const out: YoutubeRequest[] = [];
   if (cfg.request_ids.length) out.push(...(await store.requests.claim(cfg.request_ids, ctx.runId)));
+  if (cfg.pipeline_job_ids.length) {
+    const created = await executePipelineJobs(store, cfg.pipeline_job_ids);
+    out.push(...(await store.requests.claim(created, ctx.runId)));
+  }
   for (const url of cfg.urls) {
     out.push(
       await store.requests.create({
@@ -147,7 +154,7 @@ async function claimRequests(ctx: StepContext<YoutubeUrlsConfig, RagResources>):
       }),
     );
   }
-  if (cfg.request_ids.length || cfg.urls.length) return out;
+  if (cfg.request_ids.length || cfg.urls.length || cfg.pipeline_job_ids.length) return out;
 
   if (ctx.partitionKey) {
     // Materializing one video's partition by hand: take its pending request, or make one.

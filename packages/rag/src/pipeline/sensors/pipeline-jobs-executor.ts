@@ -12,15 +12,18 @@ export const YOUTUBE_JOB_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Turns pending pipeline_jobs rows (highest priority first, FIFO within a priority) into
- * youtube_requests. Returns the priority of each created request so the caller can launch the
- * runs with it. A job is 'completed' once its requests exist (their progress lives on the
- * requests), or 'failed' with the reason.
+ * Turns the given pending pipeline_jobs rows into youtube_requests through the one intake path,
+ * inside the run youtube_url_sensor asked for (the sensor only reads). Returns the ids of the
+ * requests that are new (a link already in flight joins its request, which its own run processes).
+ * A job is 'completed' once its requests exist (their progress lives on the requests), or 'failed'
+ * with the reason.
  */
-export async function executePipelineJobs(store: RagStore, limit: number): Promise<Map<number, number>> {
-  const priorities = new Map<number, number>();
-  for (const job of await store.getPendingJobs(limit)) {
-    if (!(await store.pipelineJobs.transition(job.id, 'pending', 'running'))) continue; // another daemon took it
+export async function executePipelineJobs(store: RagStore, jobIds: readonly number[]): Promise<number[]> {
+  const created: number[] = [];
+  for (const id of jobIds) {
+    const job = await store.pipelineJobs.get(id);
+    if (!job) continue;
+    if (!(await store.pipelineJobs.transition(job.id, 'pending', 'running'))) continue; // another run took it
     try {
       if (!YOUTUBE_JOB_TYPES.has(job.jobType)) {
         throw new Error(`unknown job_type '${job.jobType}'; supported: ${[...YOUTUBE_JOB_TYPES].join(', ')}`);
@@ -58,14 +61,15 @@ export async function executePipelineJobs(store: RagStore, limit: number): Promi
           continue;
         }
         // The same intake as the CLI, web and bot: de-duplicated, already indexed reported as done.
-        const { request } = await intakeUrl(store, parsed, {
+        const r = await intakeUrl(store, parsed, {
           userId: typeof data.user_id === 'number' ? data.user_id : null,
           language: typeof data.language === 'string' ? data.language : 'auto',
           force: data.force === true,
           source: 'pipeline_jobs',
+          priority: job.priority,
         });
-        priorities.set(request.id, job.priority);
-        ids.push(request.id);
+        if (r.created) created.push(r.request.id);
+        ids.push(r.request.id);
       }
       await store.pipelineJobs.transition(job.id, 'running', 'completed', { error: null });
     } catch (error) {
@@ -74,5 +78,5 @@ export async function executePipelineJobs(store: RagStore, limit: number): Promi
       });
     }
   }
-  return priorities;
+  return created;
 }
