@@ -146,7 +146,7 @@ describe('parseVideoUrl: invalid input says why', () => {
     expect(err).toBeInstanceOf(InvalidVideoUrlError);
     expect((err as Error).message).toMatch(reason);
     expect((err as Error).message).toMatch(/Send a YouTube link/);
-    expect((err as { code: string }).code).toBe('NON_RETRIABLE');
+    expect((err as { code: string }).code).toBe('INVALID_INPUT');
   });
 });
 
