@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { runProcess } from '../process.ts';
+import { runProcess } from '@llm-rag-yt/orchestrator';
 import { compareVersions, parseYtDlpVersion } from './version.ts';
 
 /*
