@@ -11,6 +11,7 @@ import {
   PostgresSearchIndex,
   SqliteSearchIndex,
   TransformersReranker,
+  versionAgeDays,
   YtDlpDownloader,
 } from '@llm-rag-yt/adapters';
 import type { DatabaseHandle, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
@@ -165,7 +166,15 @@ export function buildMonitoringDeps(
     channels: adapters.channels,
     health: {
       tools: [
-        { name: 'yt-dlp', check: () => adapters.downloader.check() },
+        {
+          name: 'yt-dlp',
+          // Version and age: a yt-dlp months old is the usual reason YouTube downloads start failing.
+          check: async () => {
+            const r = await adapters.downloader.check();
+            const age = versionAgeDays(r.version);
+            return { ...r, version: age === null ? r.version : `${r.version} (${age} days old)` };
+          },
+        },
         { name: 'ffmpeg', check: () => adapters.converter.check() },
       ],
       models: [
@@ -184,6 +193,7 @@ export function buildMonitoringDeps(
         return `${s.chunks} chunks in ${s.videos} videos${s.embeddingModel ? `, ${s.embeddingModel}` : ', lexical only'}`;
       },
     },
+    ytDlpUpdate: async () => (await import('./ytdlp-managed.ts')).ensureCurrentYtDlp(config),
     cleanup: {
       deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,
       fileMaxAgeDays: config.pipeline.fileRetentionDays,

@@ -99,7 +99,13 @@ describe('llm-rag-yt CLI', () => {
       status: string;
     }[];
     expect(schedules.map((s) => `${s.cron} ${s.status}`).sort()).toEqual(
-      ['*/10 * * * * RUNNING', '*/5 * * * * RUNNING', '0 2 * * * STOPPED', '0 9 * * * RUNNING'].sort(),
+      [
+        '*/10 * * * * RUNNING',
+        '*/5 * * * * RUNNING',
+        '0 2 * * * STOPPED',
+        '0 9 * * * RUNNING',
+        '30 4 * * 1 RUNNING', // ytdlp_update_schedule
+      ].sort(),
     );
   });
 

@@ -127,6 +127,30 @@ describe('llm-rag-yt yt-dlp', () => {
     expect(cookies.stderr).toMatch(/YTDLP_COOKIES: the cookies file '.*cookies\.txt' does not exist/);
   });
 
+  it('ytdlp_update_job installs the release when the yt-dlp in use is too old or missing, and leaves a current one alone', async () => {
+    const { ensureCurrentYtDlp } = await import('../src/ytdlp-managed.ts');
+    // The system's yt-dlp (or none at all) is older than this minimum.
+    const env = {
+      LLM_RAG_YT_HOME: join(dir, 'home5'),
+      YTDLP_RELEASE_URL: base,
+      YTDLP_MIN_VERSION: '2025.06.01',
+    };
+    const before = loadConfig(env, dir);
+    expect(before.tools.ytdlp).toBe('yt-dlp'); // nothing installed yet
+    expect(await ensureCurrentYtDlp(before)).toMatch(
+      /Installed yt-dlp 2025\.11\.12 .*\(yt-dlp was (too old|missing)/,
+    );
+    const after = loadConfig(env, dir);
+    expect(after.tools.ytdlp).toBe(join(dir, 'home5', 'bin', 'yt-dlp'));
+    expect(await ensureCurrentYtDlp(after)).toMatch(
+      /2025\.11\.12 \(managed, \d+ days old\) is current enough/,
+    );
+    // A week later the managed install is refreshed.
+    expect(await ensureCurrentYtDlp(after, Date.now() + 8 * 24 * 3600_000)).toMatch(
+      /the installed release was a week old/,
+    );
+  });
+
   it('passes cookies, proxy, rate limit, sleeps and extractor args through to yt-dlp', () => {
     const config = loadConfig(
       {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Config } from '../config.ts';
 import { EXIT, formatTime } from '../io.ts';
+import { adapters, ytDlpStatus } from '../ytdlp-managed.ts';
 import { type CommandEnv, json, out } from './env.ts';
 
 /*
@@ -9,34 +9,8 @@ import { type CommandEnv, json, out } from './env.ts';
  * Needs no database: only config and the adapters' yt-dlp release module.
  */
 
-const adapters = () => import('@llm-rag-yt/adapters');
-
 /** A managed install younger than this is current enough for `update` without --force. */
 const FRESH_MS = 24 * 3600_000;
-
-export async function ytDlpStatus(config: Config) {
-  const a = await adapters();
-  const managed = await a.readManaged(config.ytdlp.binDir);
-  const path = config.tools.ytdlp;
-  const source: 'managed' | 'config' | 'PATH' = config.ytdlp.configuredPath
-    ? 'config'
-    : managed && managed.path === path
-      ? 'managed'
-      : 'PATH';
-  const probe = await a.probeYtDlp(path);
-  return {
-    path,
-    version: probe.version,
-    ageDays: probe.version ? a.versionAgeDays(probe.version) : null,
-    source,
-    tooOld: !probe.version || a.isOlderThan(probe.version, config.ytdlp.minVersion),
-    minVersion: config.ytdlp.minVersion,
-    ...(probe.error ? { error: probe.error } : {}),
-    ...(managed && source === 'managed'
-      ? { installedAt: managed.installedAt, releaseUrl: managed.source }
-      : {}),
-  };
-}
 
 export function registerYtDlpCommands(program: Command, env: CommandEnv): void {
   const group = program.command('yt-dlp').description('The yt-dlp that downloads videos: status and updates');

@@ -1,6 +1,7 @@
 import {
   type AssetDefinition,
   defineJob,
+  defineOp,
   defineSchedule,
   type JobDefinition,
   type ScheduleDefinition,
@@ -64,6 +65,28 @@ export function createMonitoringDefinitions(deps: MonitoringDeps): MonitoringDef
       timeoutSeconds: 120,
     }),
   ];
+  const update = deps.ytDlpUpdate;
+  if (update)
+    jobs.push(
+      defineJob({
+        name: 'ytdlp_update_job',
+        description:
+          'Installs the current yt-dlp release when the one in use is missing, too old or a week old.',
+        ops: [
+          defineOp({
+            key: 'ytdlp_update',
+            description: 'Checks yt-dlp and installs the current release into the data folder when needed.',
+            compute: async (ctx) => {
+              const what = await update();
+              ctx.log.info(what);
+              ctx.addMetadata({ result: what });
+            },
+          }),
+        ],
+        tags: { kind: 'maintenance' },
+        timeoutSeconds: 900,
+      }),
+    );
   return Object.freeze({
     assets: Object.freeze([pipelineMetricsAsset(deps), systemAlertsAsset(deps), daily.asset]),
     jobs: Object.freeze(jobs),
@@ -84,6 +107,17 @@ export function createMonitoringDefinitions(deps: MonitoringDeps): MonitoringDef
         defaultStatus: 'RUNNING',
         description: 'Health check every 5 minutes.',
       }),
+      ...(update
+        ? [
+            defineSchedule({
+              name: 'ytdlp_update_schedule',
+              job: 'ytdlp_update_job',
+              cron: '30 4 * * 1',
+              defaultStatus: 'RUNNING' as const,
+              description: 'Keeps yt-dlp current: Mondays at 04:30.',
+            }),
+          ]
+        : []),
       defineSchedule({
         name: 'cleanup_schedule',
         job: 'cleanup_job',

@@ -35,6 +35,12 @@ export interface MonitoringDeps {
     /** cleanup_sensor fires when audio + transcripts use more than this. Default the storage alert threshold. */
     readonly storageThresholdMb?: number;
   };
+  /**
+   * Keeps yt-dlp current (YouTube changes; old versions fail): installs the current release when
+   * the one in use is missing, too old, or a managed install older than a week. Resolves with what
+   * it did, in words. With it, `ytdlp_update_job` and the weekly `ytdlp_update_schedule` exist.
+   */
+  readonly ytDlpUpdate?: () => Promise<string>;
   /** Injected clock (epoch ms). Default Date.now. */
   readonly clock?: () => number;
 }
