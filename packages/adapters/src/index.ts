@@ -13,6 +13,14 @@ export {
   startEgressProxy,
 } from './egress/index.ts';
 export { FakeTranscriber, type FakeTranscriberConfig } from './fake-asr/index.ts';
+// — Feeds (subscriptions) —
+export {
+  FeedFetchError,
+  FeedParseError,
+  HttpFeedReader,
+  type HttpFeedReaderOptions,
+  parseFeed,
+} from './feeds/index.ts';
 // — Download, audio and transcription (getting text out of videos) —
 export {
   FfmpegAudioConverter,
@@ -75,7 +83,11 @@ export {
 // — Alert notifiers —
 export { createPagerDutyNotifier, type PagerDutyNotifierConfig } from './notify-pagerduty/index.ts';
 export { createSlackNotifier, type SlackNotifierConfig } from './notify-slack/index.ts';
-export { createTelegramNotifier, type TelegramNotifierConfig } from './notify-telegram/index.ts';
+export {
+  createTelegramMessenger,
+  createTelegramNotifier,
+  type TelegramNotifierConfig,
+} from './notify-telegram/index.ts';
 export { createWebhookNotifier, type WebhookNotifierConfig } from './notify-webhook/index.ts';
 
 // — Local video site (demo and end-to-end tests) —

@@ -93,6 +93,26 @@ export { intakeUrl } from './service/intake.ts';
 export type { IntakeResult } from './service/intake.ts';
 export type { ApiLogEntry, User, UserQuery } from './store/users.ts';
 
+// — Subscriptions (channels, playlists, feeds) and summaries —
+export type {
+  EntryStatus,
+  NotifyMode,
+  Subscription,
+  SubscriptionEntry,
+  SubscriptionFilters,
+  SubscriptionKind,
+} from './store/subscriptions.ts';
+export type { ChapterSummary, KeyPoint, VideoSummary } from './store/summaries.ts';
+export { chapterAt, chaptersFor, parseDescriptionChapters } from './chapters/chapters.ts';
+export { BACKFILL_PRIORITY, FRESH_PRIORITY } from './subscriptions/check.ts';
+export { resolveSubscriptionUrl } from './subscriptions/resolve.ts';
+export {
+  createSubscriptionService,
+  DuplicateSubscriptionError,
+  type SubscribeOptions,
+  type SubscriptionService,
+  type SubscriptionView,
+} from './subscriptions/service.ts';
 // — Links —
 export {
   deepLink,

@@ -72,6 +72,50 @@ export interface Downloader {
   download(url: string, opts: DownloadOptions): Promise<DownloadResult>;
   /** Version of the underlying tool, or throws a clear error explaining how to install it. */
   check(): Promise<{ name: string; version: string; path: string }>;
+  /**
+   * Cheap listing of a playlist or channel (yt-dlp's flat listing): newest/first `limit` entries,
+   * without downloading anything. Subscriptions use it.
+   */
+  listEntries?(url: string, opts: { limit: number; signal?: AbortSignal }): Promise<FeedListing>;
+}
+
+// ── Feeds (subscriptions) ──────────────────────────────────────────────────
+
+/** One entry of a channel, playlist or RSS/Atom feed. */
+export interface FeedEntry {
+  /** Stable identity: the video id, the feed's guid/id, or the link. */
+  key: string;
+  /** What yt-dlp is given: the page, the media enclosure or the watch URL. */
+  url: string;
+  title: string | null;
+  /** Epoch ms when the feed says. */
+  publishedAt: number | null;
+  durationSeconds: number | null;
+  /** 'is_live' | 'is_upcoming' | 'was_live' | 'not_live' when known. */
+  liveStatus?: string | null;
+  /** True when the source marks it a short (a /shorts/ link). */
+  isShort?: boolean;
+}
+
+export interface FeedListing {
+  title: string | null;
+  /** YouTube channel id when the listing knows it (used to watch a channel through its feed). */
+  channelId?: string | null;
+  entries: FeedEntry[];
+  /** How many entries the source has, when more than were listed. */
+  totalEntries?: number | null;
+}
+
+export type FeedReadResult =
+  | { notModified: true }
+  | { notModified: false; etag: string | null; lastModified: string | null; listing: FeedListing };
+
+/** Reads RSS/Atom feeds over HTTP, with conditional requests (ETag / Last-Modified). */
+export interface FeedReader {
+  read(
+    url: string,
+    opts?: { etag?: string | null; lastModified?: string | null; signal?: AbortSignal },
+  ): Promise<FeedReadResult>;
 }
 
 // ── Audio / transcription ───────────────────────────────────────────────────
@@ -174,4 +218,9 @@ export interface Notifier {
   /** Channel name: 'log' | 'telegram' | 'slack' | 'webhook' | 'pagerduty'. */
   readonly channel: string;
   send(alert: AlertMessage, signal?: AbortSignal): Promise<void>;
+}
+
+/** Sends a message to one Telegram chat (subscribers' new-video notices). `html`: Telegram's HTML subset. */
+export interface Messenger {
+  send(chatId: number, html: string, signal?: AbortSignal): Promise<void>;
 }

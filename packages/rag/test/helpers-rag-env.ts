@@ -24,6 +24,7 @@ import type { RagResources } from '../src/pipeline/resources.ts';
 import type { Embedder, Transcriber } from '../src/ports.ts';
 import { createRagService } from '../src/service/rag-service.ts';
 import { createRagStore } from '../src/store/rag-store.ts';
+import { createSubscriptionService } from '../src/subscriptions/service.ts';
 
 export async function startRagEnv(
   opts: {
@@ -33,9 +34,13 @@ export async function startRagEnv(
     settings?: Partial<RagResources['settings']>;
     /** Also the monitoring definitions and tables, as the CLI wires them (the web tests need alerts). */
     monitoring?: boolean;
+    /** Extra resources (feed reader, messenger, chat model). */
+    resources?: Partial<Pick<RagResources, 'feedReader' | 'messenger' | 'chat'>>;
+    /** Reuse this folder (its database) instead of a new one: a restart over the same state. */
+    dir?: string;
   } = {},
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'rag-e2e-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'rag-e2e-'));
   const handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
   const storage = createSqlStorage(handle);
   await storage.migrate();
@@ -59,6 +64,9 @@ export async function startRagEnv(
     transcriber: opts.transcriber ?? unusedTranscriber,
     embedder: opts.embedder ?? null,
     chat: null,
+    ...opts.resources,
+    // The daemon is built below; a run or sensor that wakes another sensor reaches it through this.
+    wake: async (name: string) => daemon.wake(name),
     notifiers: [],
     settings: {
       dataDir: join(dir, 'data'),
@@ -97,6 +105,7 @@ export async function startRagEnv(
   const instance = createInstance({ storage, definitions, launcher, settings }) as Instance<RagResources>;
   daemon.start();
   const service = createRagService({ resources, instance });
+  const subscriptions = createSubscriptionService({ store, wake: (name) => instance.wake(name) });
   return {
     dir,
     handle,
@@ -106,12 +115,14 @@ export async function startRagEnv(
     instance,
     daemon,
     service,
-    async close() {
+    subscriptions,
+    /** Stops everything; `keepFiles` leaves the folder for a restart over the same state. */
+    async close(closeOpts: { keepFiles?: boolean } = {}) {
       await daemon.stop();
       await launcher.close();
       await instance.close();
       await handle.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!closeOpts.keepFiles) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

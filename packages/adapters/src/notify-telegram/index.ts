@@ -1,4 +1,4 @@
-import type { AlertMessage, Notifier } from '@llm-rag-yt/rag';
+import type { AlertMessage, Messenger, Notifier } from '@llm-rag-yt/rag';
 import { NotifyError, postJson, redact, SEVERITY_EMOJI } from '../shared/notify-http.ts';
 
 export interface TelegramNotifierConfig {
@@ -96,6 +96,43 @@ export function createTelegramNotifier(config: TelegramNotifierConfig): Notifier
           { status: r.status, retryAfterMs },
         );
       }
+    },
+  });
+}
+
+/** Sends plain HTML messages to any chat the bot can write to (subscription notices). */
+export function createTelegramMessenger(config: {
+  botToken: string;
+  apiRoot?: string;
+  timeoutMs?: number;
+}): Messenger {
+  const root = (config.apiRoot ?? 'https://api.telegram.org').replace(/\/+$/, '');
+  const url = `${root}/bot${config.botToken}/sendMessage`;
+  const secrets = [config.botToken];
+  return Object.freeze({
+    async send(chatId: number, html: string, signal?: AbortSignal) {
+      const body = JSON.stringify({
+        chat_id: chatId,
+        text: html.length > 4000 ? `${html.slice(0, 3990)}…` : html,
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+      });
+      const r = await postJson('telegram', url, body, { signal, timeoutMs: config.timeoutMs, secrets });
+      let parsed: { ok?: boolean; description?: string } = {};
+      try {
+        parsed = JSON.parse(r.body);
+      } catch {
+        // not JSON: reported below with the status
+      }
+      if (r.status !== 200 || !parsed.ok)
+        throw new NotifyError(
+          'telegram',
+          redact(
+            `Telegram sendMessage to chat ${chatId} failed (${r.status}): ${parsed.description ?? r.body.slice(0, 200)}`,
+            secrets,
+          ),
+          { status: r.status },
+        );
     },
   });
 }

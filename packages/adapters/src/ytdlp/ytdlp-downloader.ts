@@ -7,6 +7,7 @@ import type {
   Downloader,
   DownloadOptions,
   DownloadResult,
+  FeedListing,
   VideoMetadata,
 } from '@llm-rag-yt/rag';
 import { parseCaptions, parseVideoUrl } from '@llm-rag-yt/rag';
@@ -23,6 +24,7 @@ import {
   videoIdFor,
   type YtDlpInfo,
 } from './info.ts';
+import { toFeedListing } from './listing.ts';
 import { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
 import {
   compareVersions,
@@ -143,6 +145,22 @@ export class YtDlpDownloader implements Downloader {
     };
     visit(info, 0);
     return out;
+  }
+
+  /** First `limit` entries of a playlist or channel (flat listing: one page read, no downloads). */
+  async listEntries(url: string, opts: { limit: number; signal?: AbortSignal }): Promise<FeedListing> {
+    const parsed = parseVideoUrl(url);
+    const target =
+      parsed.kind === 'channel' && !/\/(videos|streams|shorts)$/.test(parsed.url)
+        ? `${parsed.url}/videos`
+        : parsed.url;
+    const limit = Math.max(1, Math.floor(opts.limit));
+    const info = await this.json(
+      ['--flat-playlist', '-J', '--playlist-end', String(limit)],
+      target,
+      opts.signal,
+    );
+    return toFeedListing(info, target);
   }
 
   async download(url: string, opts: DownloadOptions): Promise<DownloadResult> {

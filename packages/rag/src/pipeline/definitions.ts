@@ -15,6 +15,12 @@ import { embeddingBackfillSensor, reembeddedContent, reembedJob } from './reembe
 import type { RagResources } from './resources.ts';
 import { audioFileSensor } from './sensors/audio-file-sensor.ts';
 import { youtubeUrlSensor } from './sensors/youtube-url-sensor.ts';
+import {
+  subscriptionCheckJob,
+  subscriptionNotifyJob,
+  subscriptionNotifySensor,
+  subscriptionSensor,
+} from './subscription-definitions.ts';
 
 export type { RagResources, RagSettings } from './resources.ts';
 
@@ -46,8 +52,21 @@ export function createRagDefinitions(
       embeddedContent(resources),
       reembeddedContent,
     ],
-    jobs: [youtubeProcessingJob, audioProcessingJob, reembedJob, reconcileRequestsJob],
-    sensors: [youtubeUrlSensor, audioFileSensor, embeddingBackfillSensor],
+    jobs: [
+      youtubeProcessingJob,
+      audioProcessingJob,
+      reembedJob,
+      reconcileRequestsJob,
+      subscriptionCheckJob,
+      subscriptionNotifyJob,
+    ],
+    sensors: [
+      youtubeUrlSensor,
+      audioFileSensor,
+      embeddingBackfillSensor,
+      subscriptionSensor(resources),
+      subscriptionNotifySensor,
+    ],
     schedules: [],
   };
   return Object.freeze({

@@ -5,6 +5,8 @@ import type {
   ChatModel,
   Downloader,
   Embedder,
+  FeedReader,
+  Messenger,
   Notifier,
   Reranker,
   Transcriber,
@@ -36,6 +38,21 @@ export interface RagSettings {
   readonly retrieval?: RetrievalSettings;
   /** Requests turned into runs per youtube_url_sensor tick. Default 20. */
   readonly sensorBatch?: number;
+  /** Subscriptions (channels, playlists, feeds). */
+  readonly subscriptions?: SubscriptionSettings;
+  /** Summaries: the model's context in characters (long transcripts are summarised chapter by chapter). */
+  readonly summaryContextChars?: number;
+}
+
+export interface SubscriptionSettings {
+  /** Seconds between checks of one subscription. Default 900 (15 min). */
+  readonly intervalSeconds?: number;
+  /** Backfill requests released per sensor tick, and the most subscription requests pending at once. Default 5. */
+  readonly backfillPerTick?: number;
+  /** Entries listed per check of a playlist/channel through yt-dlp. Default 500. */
+  readonly maxEntries?: number;
+  /** Hour (UTC, 0–23) daily digests are sent. Default 9. */
+  readonly digestHourUtc?: number;
 }
 
 export interface RetrievalSettings {
@@ -64,6 +81,12 @@ export interface RagResources {
   readonly notifiers: readonly Notifier[];
   readonly settings: RagSettings;
   readonly orchestrator?: { readonly runs: RunStorage; readonly partitions: PartitionStorage } | null;
+  /** Reads RSS/Atom feeds for subscriptions; without one only playlists/channels via yt-dlp work. */
+  readonly feedReader?: FeedReader | null;
+  /** Tells subscribers about new videos (Telegram); without one, notices are only logged. */
+  readonly messenger?: Messenger | null;
+  /** Wakes a sensor now (cross-process), e.g. the URL sensor after a check queued requests. */
+  readonly wake?: (sensorName: string) => Promise<void>;
 }
 
 /** Name of the dynamic partitions definition used by every per-video asset. */
