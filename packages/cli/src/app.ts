@@ -19,13 +19,14 @@ import {
   type Storage,
   startWorker,
 } from '@llm-rag-yt/orchestrator';
-import type { RagService } from '@llm-rag-yt/rag';
+import type { RagService, SubscriptionService } from '@llm-rag-yt/rag';
 import {
   ALERT_DELIVERY_TAG,
   createMonitoringDefinitions,
   createRagDefinitions,
   createRagService,
   createRagStore,
+  createSubscriptionService,
   type RagResources,
   type RagStore,
   REEMBED_TAG,
@@ -48,6 +49,7 @@ export interface AppContext {
   readonly definitions: Definitions<RagResources>;
   readonly instance: Instance<RagResources>;
   readonly rag: RagService;
+  readonly subscriptions: SubscriptionService;
   readonly launcher: RunLauncher;
   /** A daemon (leader or standby) has a fresh heartbeat. */
   daemonIsLive(): Promise<boolean>;
@@ -90,6 +92,12 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       chat: adapters.chat,
       reranker: adapters.reranker,
       notifiers: adapters.notifiers,
+      feedReader: adapters.feedReader,
+      messenger: adapters.messenger,
+      // `instance` is built below from these resources; runs and sensors call this later.
+      wake: async (name) => {
+        await instance.wake(name);
+      },
       settings: {
         dataDir: config.dataDir,
         audioDir: config.pipeline.audioDir,
@@ -98,6 +106,8 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
         maxDurationSeconds: config.pipeline.maxDurationSeconds,
         deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,
         retrieval: { minRelevance: config.retrieval.minRelevance },
+        subscriptions: config.pipeline.subscriptions,
+        summaryContextChars: config.pipeline.summaryContextChars,
       },
       orchestrator: { runs: storage.runs, partitions: storage.partitions },
     };
@@ -139,6 +149,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       wakeRequests,
     }) as Instance<RagResources>;
     const rag = createRagService({ resources, instance });
+    const subscriptions = createSubscriptionService({ store, wake: (name) => instance.wake(name) });
     let daemon: Daemon | null = null;
     const workers: RunWorker[] = [];
     const startLocalWorker = async (concurrency = config.execution.maxConcurrentRuns) => {
@@ -189,6 +200,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       definitions,
       instance,
       rag,
+      subscriptions,
       launcher,
       daemonIsLive,
       startDaemon,

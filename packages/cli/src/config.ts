@@ -101,6 +101,16 @@ const schema = z.object({
   IMPORT_DIRS: list.default([]),
   MAX_DURATION_SECONDS: int(1).default(4 * 3600),
   DELETE_AUDIO_AFTER_TRANSCRIPTION: bool.default(false),
+  /** Minutes between checks of one subscription. */
+  SUBSCRIPTION_CHECK_MINUTES: int(1).default(15),
+  /** Backfill requests released per sensor tick (and at most waiting at once). */
+  SUBSCRIPTION_BACKFILL_PER_TICK: int(1).default(5),
+  /** Entries listed per check of a playlist/channel through yt-dlp. */
+  SUBSCRIPTION_MAX_ENTRIES: int(1).default(500),
+  /** UTC hour daily digests of new videos are sent. */
+  DIGEST_HOUR_UTC: int(0).max(23).default(9),
+  /** Characters of transcript sent to the chat model per summary request. */
+  SUMMARY_CONTEXT_CHARS: int(1000).default(12_000),
   FILE_RETENTION_DAYS: int(1).default(30),
   /** whisper | openai | fake (fake is the seed's use_fake_asr, for development only). */
   ASR_BACKEND: z.enum(['whisper', 'openai', 'fake']).default('whisper'),
@@ -203,6 +213,13 @@ export interface Config {
     readonly maxDurationSeconds: number;
     readonly deleteAudioAfterTranscription: boolean;
     readonly fileRetentionDays: number;
+    readonly subscriptions: {
+      readonly intervalSeconds: number;
+      readonly backfillPerTick: number;
+      readonly maxEntries: number;
+      readonly digestHourUtc: number;
+    };
+    readonly summaryContextChars: number;
   };
   readonly asr: {
     readonly backend: 'whisper' | 'openai' | 'fake';
@@ -334,6 +351,13 @@ function buildConfig(e: Env, cwd: string): Config {
       maxDurationSeconds: e.MAX_DURATION_SECONDS,
       deleteAudioAfterTranscription: e.DELETE_AUDIO_AFTER_TRANSCRIPTION as boolean,
       fileRetentionDays: e.FILE_RETENTION_DAYS,
+      subscriptions: {
+        intervalSeconds: e.SUBSCRIPTION_CHECK_MINUTES * 60,
+        backfillPerTick: e.SUBSCRIPTION_BACKFILL_PER_TICK,
+        maxEntries: e.SUBSCRIPTION_MAX_ENTRIES,
+        digestHourUtc: e.DIGEST_HOUR_UTC,
+      },
+      summaryContextChars: e.SUMMARY_CONTEXT_CHARS,
     },
     asr: {
       backend: e.ASR_BACKEND,

@@ -7,6 +7,7 @@ import { registerMcpCommand } from './commands/mcp.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRagCommands } from './commands/rag.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerSubscriptionCommands } from './commands/subscriptions.ts';
 import { registerYtDlpCommands } from './commands/ytdlp.ts';
 import type * as ConfigModule from './config.ts';
 import { EXIT, type Io, UsageError } from './io.ts';
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerDagsterCompat(dagster, env);
   registerRagCommands(program, env);
   registerEvalCommand(program, env);
+  registerSubscriptionCommands(program, env);
   registerBotCommands(program, env);
   registerYtDlpCommands(program, env);
   registerMcpCommand(program, env);

@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import {
   createPagerDutyNotifier,
   createSlackNotifier,
+  createTelegramMessenger,
   createTelegramNotifier,
   createWebhookNotifier,
   EgressPolicy,
   FfmpegAudioConverter,
+  guardedFetch,
+  HttpFeedReader,
   HttpReranker,
   OpenAiChatModel,
   PostgresSearchIndex,
@@ -21,6 +24,8 @@ import type {
   DeliveryChannel,
   Downloader,
   Embedder,
+  FeedReader,
+  Messenger,
   MonitoringDeps,
   Notifier,
   Reranker,
@@ -40,6 +45,8 @@ export interface Adapters {
   reranker: Reranker | null;
   notifiers: Notifier[];
   channels: DeliveryChannel[];
+  feedReader: FeedReader;
+  messenger: Messenger | null;
 }
 
 /** Picks and builds each port's adapter from config. No network or model loading happens here. */
@@ -102,7 +109,15 @@ export async function buildAdapters(
       minSeverity: 'error',
     });
   if (channels.length === 0) channels.push({ notifier: logNotifier(logger) });
+  // Feeds are user-supplied URLs: fetched through the same SSRF fence as yt-dlp.
+  const policy = egressPolicy(config);
+  const feedReader = new HttpFeedReader({ fetch: (url, init) => guardedFetch(url, init, policy) });
+  const messenger = config.bot.token
+    ? createTelegramMessenger({ botToken: config.bot.token, apiRoot: config.bot.apiRoot })
+    : null;
   return {
+    feedReader,
+    messenger,
     searchIndex,
     downloader,
     converter,

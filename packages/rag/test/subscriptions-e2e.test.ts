@@ -1,4 +1,4 @@
-import { HttpFeedReader } from '@llm-rag-yt/adapters';
+import { EgressPolicy, guardedFetch, HttpFeedReader } from '@llm-rag-yt/adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVideoPageServer, type VideoPageServer } from '../../adapters/test/helpers/video-page-server.ts';
 import { BACKFILL_PRIORITY, FRESH_PRIORITY } from '../src/subscriptions/check.ts';
@@ -11,6 +11,10 @@ const vtt = (line: string) =>
 const day = (d: number) => new Date(Date.UTC(2026, 0, d));
 
 type Env = Awaited<ReturnType<typeof startRagEnv>>;
+
+// Feeds go through the SSRF fence like in production; the local servers are allowed explicitly.
+const policy = new EgressPolicy({ allow: ['127.0.0.1'] });
+const feedReader = () => new HttpFeedReader({ fetch: (url, init) => guardedFetch(url, init, policy) });
 
 async function entry(env: Env, subId: number, key: string) {
   return (await env.subscriptions.entries(subId, { limit: 1000 })).find((e) => e.entryKey === key);
@@ -33,7 +37,7 @@ describe('subscriptions end to end: a local Atom feed of local video pages', () 
   let feeds: FeedServer;
   let env: Env;
   const settings = { subscriptions: { intervalSeconds: 2, backfillPerTick: 1 } };
-  const resources = { feedReader: new HttpFeedReader() };
+  const resources = { feedReader: feedReader() };
 
   beforeAll(async () => {
     site = await startVideoPageServer({
@@ -191,7 +195,7 @@ describe('subscriptions: bad input', () => {
     feeds = await startFeedServer({ bigCount: 10_000 });
     env = await startRagEnv({
       settings: { subscriptions: { intervalSeconds: 900, backfillPerTick: 2 } },
-      resources: { feedReader: new HttpFeedReader() },
+      resources: { feedReader: feedReader() },
     });
   });
   afterAll(async () => {

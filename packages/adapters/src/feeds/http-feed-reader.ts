@@ -1,9 +1,15 @@
 import type { FeedReader, FeedReadResult } from '@llm-rag-yt/rag';
 import { FeedParseError, parseFeed } from './parse-feed.ts';
 
+/** The fetch a reader uses; the CLI passes the SSRF-guarded one (guardedFetch with the EgressPolicy). */
+export type FeedFetch = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<Response>;
+
 export interface HttpFeedReaderOptions {
   /** The fetch to use (e.g. one that refuses private addresses). Default: global fetch. */
-  fetch?: typeof fetch;
+  fetch?: FeedFetch;
   timeoutMs?: number;
   /** Larger bodies are refused (a feed of 10,000 entries is a few MB). */
   maxBytes?: number;
@@ -29,13 +35,13 @@ export class FeedFetchError extends Error {
  * if (!r.notModified) for (const e of r.listing.entries) …
  */
 export class HttpFeedReader implements FeedReader {
-  readonly #fetch: typeof fetch;
+  readonly #fetch: FeedFetch;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
   readonly #userAgent: string;
 
   constructor(opts: HttpFeedReaderOptions = {}) {
-    this.#fetch = opts.fetch ?? fetch;
+    this.#fetch = opts.fetch ?? ((url, init) => fetch(url, init));
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.#maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
     this.#userAgent = opts.userAgent ?? 'llm-rag-yt feed reader';
@@ -56,7 +62,7 @@ export class HttpFeedReader implements FeedReader {
       : AbortSignal.timeout(this.#timeoutMs);
     let res: Response;
     try {
-      res = await this.#fetch(url, { headers, signal, redirect: 'follow' });
+      res = await this.#fetch(url, { headers, signal });
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       const why =
