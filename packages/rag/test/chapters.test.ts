@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FfmpegAudioConverter, YtDlpDownloader } from '@llm-rag-yt/adapters';
+import { EgressPolicy, FfmpegAudioConverter, YtDlpDownloader } from '@llm-rag-yt/adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVideoPageServer, type VideoPageServer } from '../../adapters/test/helpers/video-page-server.ts';
 import { chapterAt, chaptersFor, parseDescriptionChapters } from '../src/chapters/chapters.ts';
@@ -90,7 +90,12 @@ describe('chapters through yt-dlp and the pipeline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chapters-'));
     try {
       const converter = new FfmpegAudioConverter();
-      const downloader = new YtDlpDownloader({ converter, ytDlpPath: '/usr/bin/yt-dlp' });
+      // The page is on 127.0.0.1, which the SSRF fence refuses unless allowed.
+      const downloader = new YtDlpDownloader({
+        converter,
+        ytDlpPath: '/usr/bin/yt-dlp',
+        egressPolicy: new EgressPolicy({ allow: ['127.0.0.1'] }),
+      });
       const result = await downloader.download(site.pageUrl('clips'), {
         languages: ['en'],
         forceAudio: false,

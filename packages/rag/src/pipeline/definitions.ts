@@ -8,6 +8,7 @@ import { downloadedAudioFiles } from './assets/downloaded-audio-files.ts';
 import { embeddedContent } from './assets/embedded-content.ts';
 import { transcribedAudioFiles } from './assets/transcribed-audio-files.ts';
 import { unprocessedAudioFiles } from './assets/unprocessed-audio-files.ts';
+import { videoSummaries } from './assets/video-summaries.ts';
 import { youtubeUrlsToProcess } from './assets/youtube-urls-to-process.ts';
 import { audioProcessingJob, youtubeProcessingJob } from './jobs.ts';
 import { reconcileRequestsJob } from './reconcile.ts';
@@ -50,6 +51,7 @@ export function createRagDefinitions(
       unprocessedAudioFiles(resources),
       transcribedAudioFiles(resources),
       embeddedContent(resources),
+      videoSummaries(resources),
       reembeddedContent,
     ],
     jobs: [

@@ -19,6 +19,7 @@ export const youtubeProcessingJob = defineJob({
     'unprocessed_audio_files',
     'transcribed_audio_files',
     'embedded_content',
+    'video_summaries',
   ],
   tags: { pipeline: 'youtube' },
   timeoutSeconds: 4 * 3600,
@@ -32,7 +33,7 @@ export const youtubeProcessingJob = defineJob({
 export const audioProcessingJob = defineJob({
   name: 'audio_processing_job',
   description: 'Audio file → transcription → embeddings.',
-  selection: ['unprocessed_audio_files', 'transcribed_audio_files', 'embedded_content'],
+  selection: ['unprocessed_audio_files', 'transcribed_audio_files', 'embedded_content', 'video_summaries'],
   tags: { pipeline: 'audio' },
   timeoutSeconds: 4 * 3600,
   runRetries: LOST_WORKER_RUN_RETRIES,
