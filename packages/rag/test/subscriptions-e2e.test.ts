@@ -169,10 +169,7 @@ describe('subscriptions end to end: a local Atom feed of local video pages', () 
       url: 'http://127.0.0.1:9/a',
       source: 'subscription',
       priority: BACKFILL_PRIORITY,
-      status: 'failed',
     });
-    // Order is decided among pending requests: build them as pending in one go, then look.
-    await store.requests.update(back.id, { status: 'pending' });
     const fresh = await store.requests.create({
       url: 'http://127.0.0.1:9/b',
       source: 'subscription',
