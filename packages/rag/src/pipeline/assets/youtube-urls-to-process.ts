@@ -1,7 +1,8 @@
 import { defineAsset, errorMessage, NonRetriableError, type StepContext, z } from '@llm-rag-yt/orchestrator';
+import { intakeUrl } from '../../service/intake.ts';
 import type { YoutubeRequest } from '../../service/types.ts';
 import { REQUEST } from '../../store/request-lifecycle.ts';
-import { isVideoId, parseVideoUrl } from '../../youtube/url.ts';
+import { isVideoId, type ParsedVideoUrl, parseVideoUrl } from '../../youtube/url.ts';
 import { failRequests, isPermanent, recordTiming } from '../progress.ts';
 import { type RagResources, VIDEO_PARTITIONS } from '../resources.ts';
 import { executePipelineJobs } from '../sensors/pipeline-jobs-executor.ts';
@@ -142,17 +143,23 @@ async function claimRequests(ctx: StepContext<YoutubeUrlsConfig, RagResources>):
     out.push(...(await store.requests.claim(created, ctx.runId)));
   }
   for (const url of cfg.urls) {
-    out.push(
-      await store.requests.create({
-        url,
-        userId: cfg.user_id ?? null,
-        language: cfg.language ?? 'auto',
-        force: cfg.force,
-        source: 'cli',
-        status: 'processing',
-        runId: ctx.runId,
-      }),
-    );
+    const base = {
+      userId: cfg.user_id ?? null,
+      language: cfg.language ?? 'auto',
+      force: cfg.force,
+      source: 'cli' as const,
+    };
+    let parsed: ParsedVideoUrl;
+    try {
+      parsed = parseVideoUrl(url);
+    } catch {
+      // Kept as this run's request so the link check below stores the reason where users look.
+      out.push(await store.requests.create({ ...base, url, status: 'processing', runId: ctx.runId }));
+      continue;
+    }
+    // The one intake: a link already in flight is processed by its own run, an indexed one is done.
+    const r = await intakeUrl(store, parsed, base);
+    if (r.created) out.push(...(await store.requests.claim([r.request.id], ctx.runId)));
   }
   if (cfg.request_ids.length || cfg.urls.length || cfg.pipeline_job_ids.length) return out;
 
