@@ -138,6 +138,7 @@ describe('metadata and caption choice', () => {
       uploadDate: '2009-10-25',
       description: null,
       language: 'en',
+      chapters: [],
     });
   });
 
