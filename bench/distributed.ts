@@ -38,8 +38,8 @@ import pg from 'pg';
 const here = dirname(fileURLToPath(import.meta.url));
 const PG = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Runs a worker takes at once, for raw BullMQ and ours alike. */
-const WORKER_CONCURRENCY = 16;
+/** Runs a worker takes at once, for raw BullMQ and ours alike (BENCH_WORKER_CONCURRENCY overrides). */
+const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
 
 const pendingKeys: string[] = [];
 const definitions = new Definitions({
