@@ -168,7 +168,10 @@ describe('answerQuestion', () => {
   it('asks the chat model with numbered sources and returns its cited answer', async () => {
     const chat = new RecordingChat('Add one tablespoon of salt per litre [1].');
     const a = await answerQuestion({ question: 'How much salt?', hits: HITS, chat, retrieval: 'hybrid' });
-    expect(a).toMatchObject({ answer: 'Add one tablespoon of salt per litre [1 · 01:23].', mode: 'llm:recording' });
+    expect(a).toMatchObject({
+      answer: 'Add one tablespoon of salt per litre [1 · 01:23].',
+      mode: 'llm:recording',
+    });
     const [system, user] = chat.prompts[0];
     expect(system.content).toMatch(/only the numbered transcript excerpts/);
     expect(user.content).toContain('[1] "Perfect pasta" (01:23–01:52; evidence at 01:23)');
