@@ -7,6 +7,7 @@ import { HttpError, handleError } from './http-error.ts';
 import { mcpHandler } from './mcp/http.ts';
 import { openAiRoutes } from './openai/routes.ts';
 import { buildOpenApi } from './openapi.ts';
+import { publicJson } from './public-json.ts';
 import { requestGuard } from './request-guard.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { instigatorRoutes } from './routes/instigators.ts';
@@ -95,6 +96,7 @@ export function createApp(opts: AppOptions): Hono {
 
   const api = new Hono();
   api.use('*', apiLogMiddleware(opts.apiLog, opts.logger, now));
+  api.use('*', publicJson(opts.dataDir));
   api.use('*', async (c, next) => {
     await next();
     c.header('cache-control', 'no-store');

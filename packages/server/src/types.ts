@@ -55,6 +55,8 @@ export interface AppOptions {
    * reached by (`ALLOWED_HOSTS`); other `Host` headers get 403 (DNS rebinding). `*` allows any.
    */
   allowedHosts?: readonly string[];
+  /** The data folder: its absolute path is shown to API clients as `<data>`. */
+  dataDir?: string | null;
   logger: ServerLogger;
   apiLog?: ApiLog | null;
   /** Built UI folder (packages/web/dist); when missing, `/` explains how to build it. */

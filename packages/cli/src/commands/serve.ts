@@ -178,6 +178,7 @@ async function startHttp(
     auth: { tokens: app.config.server.tokens },
     allowedHosts: [...app.config.server.allowedHosts, ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
     logger: app.logger,
+    dataDir: app.config.dataDir,
     apiLog: createSqlApiLog(app.handle.db),
     webDist: WEB_DIST ?? null,
   });
