@@ -75,6 +75,7 @@ describe('llm-rag-yt mcp (stdio)', () => {
       'ingest_status',
       'list_videos',
       'search',
+      'subscribe',
     ]);
 
     const search = await client.callTool({ name: 'search', arguments: { query: 'waggle dance' } });
@@ -120,7 +121,7 @@ describe('llm-rag-yt mcp (stdio)', () => {
     const huge = await client.callTool({ name: 'search', arguments: { query: 'y'.repeat(1_500_000) } });
     expect(huge.isError).toBe(true);
     expect((huge.content as { text: string }[])[0]!.text).toMatch(/at most 2000 characters/);
-    expect((await client.listTools()).tools.length).toBe(6);
+    expect((await client.listTools()).tools.length).toBe(7);
   });
 
   it('a line that is not JSON-RPC gets a JSON-RPC error and the next request is still answered', async () => {

@@ -1,5 +1,5 @@
 import type { Instance } from '@llm-rag-yt/orchestrator';
-import type { RagService } from '@llm-rag-yt/rag';
+import type { RagService, SubscriptionService } from '@llm-rag-yt/rag';
 
 /** The pino-compatible subset of a logger the server uses. */
 export interface ServerLogger {
@@ -47,6 +47,8 @@ export interface AppOptions {
   instance: Instance;
   /** The RAG use cases; when absent, library/ask/alerts endpoints answer 503 saying so. */
   rag?: RagService | null;
+  /** Subscriptions (channels, playlists, feeds); when given, MCP has its `subscribe` tool. */
+  subscriptions?: SubscriptionService | null;
   metricsHistory?: MetricsHistory | null;
   metricsRegistry?: MetricsRegistry | null;
   auth: { tokens: readonly string[] };

@@ -75,7 +75,15 @@ describe('MCP over Streamable HTTP', () => {
   it('lists every tool with input and output schemas', async () => {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual(['ask', 'get_transcript', 'ingest', 'ingest_status', 'list_videos', 'search']);
+    expect(names).toEqual([
+      'ask',
+      'get_transcript',
+      'ingest',
+      'ingest_status',
+      'list_videos',
+      'search',
+      'subscribe',
+    ]);
     for (const t of tools) {
       expect(t.inputSchema.type).toBe('object');
       expect(t.outputSchema?.type).toBe('object');
@@ -176,6 +184,30 @@ describe('MCP over Streamable HTTP', () => {
     });
   });
 
+  it('subscribe follows a channel once; list_videos filters by subscription', async () => {
+    const r = await client.callTool({
+      name: 'subscribe',
+      arguments: { url: 'https://www.youtube.com/@mcptestchannel', backfill: 2, filters: { noShorts: true } },
+    });
+    expect(r.isError).toBeFalsy();
+    const sub = (r.structuredContent as { subscription: { id: number; kind: string; backfill: number } })
+      .subscription;
+    expect(sub).toMatchObject({ kind: 'channel', backfill: 2 });
+    const again = await client.callTool({
+      name: 'subscribe',
+      arguments: { url: 'https://www.youtube.com/@mcptestchannel' },
+    });
+    expect(again.isError).toBe(true);
+    expect(textOf(again)).toMatch(/Already subscribed/);
+    const bad = await client.callTool({ name: 'subscribe', arguments: { url: 'ftp://nowhere' } });
+    expect(bad.isError).toBe(true);
+    expectNoLeak(textOf(bad));
+    const none = await client.callTool({ name: 'list_videos', arguments: { subscription: sub.id } });
+    expect((none.structuredContent as { videos: unknown[] }).videos).toEqual([]);
+    const unknown = await client.callTool({ name: 'list_videos', arguments: { subscription: 999999 } });
+    expect(textOf(unknown)).toBe('Unknown subscription 999999.');
+  });
+
   it('serves transcripts as video://ID/transcript resources', async () => {
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toContain('video://{videoId}/transcript');
@@ -263,6 +295,6 @@ describe('MCP over Streamable HTTP', () => {
     await expect(connect(null)).rejects.toThrow(/401|token/i);
     await expect(connect('wrong-token')).rejects.toThrow(/401|token/i);
     // The right token still works after the refusals.
-    expect((await client.listTools()).tools.length).toBe(6);
+    expect((await client.listTools()).tools.length).toBe(7);
   });
 });

@@ -16,7 +16,12 @@ export function registerMcpCommand(program: Command, env: CommandEnv): void {
       // Without a running daemon, `ingest` would queue work nobody does: run it in this process then.
       const stopExecutor = o.executor === false ? async () => {} : await app.ensureExecutor();
       try {
-        const mcp = await serveMcpStdio({ rag: app.rag, logger: app.logger, source: 'cli' });
+        const mcp = await serveMcpStdio({
+          rag: app.rag,
+          subscriptions: app.subscriptions,
+          logger: app.logger,
+          source: 'cli',
+        });
         const onSignal = () => void mcp.close();
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);

@@ -173,6 +173,7 @@ async function startHttp(
   const http = createApp({
     instance: app.instance,
     rag: app.rag,
+    subscriptions: app.subscriptions,
     metricsHistory: createMetricsHistory(app.handle),
     metricsRegistry,
     auth: { tokens: app.config.server.tokens },

@@ -43,7 +43,12 @@ export function mcpHandler(opts: AppOptions) {
         UNAVAILABLE,
         'The RAG service is not configured on this server (start it with `llm-rag-yt dev`).',
       );
-    const server = createMcpServer({ rag: opts.rag, logger: opts.logger, source: 'api' });
+    const server = createMcpServer({
+      rag: opts.rag,
+      subscriptions: opts.subscriptions,
+      logger: opts.logger,
+      source: 'api',
+    });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,

@@ -1,4 +1,11 @@
-import type { Citation, RagService, Video, YoutubeRequest } from '@llm-rag-yt/rag';
+import type {
+  Citation,
+  RagService,
+  SubscriptionService,
+  SubscriptionView,
+  Video,
+  YoutubeRequest,
+} from '@llm-rag-yt/rag';
 import { deepLink, formatRange, formatSources, formatTime, STAGE_PERCENT } from '@llm-rag-yt/rag';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
@@ -14,6 +21,8 @@ import type { ServerLogger } from '../types.ts';
 
 export interface McpOptions {
   rag: RagService;
+  /** When given, the `subscribe` tool and list_videos' `subscription` filter exist. */
+  subscriptions?: SubscriptionService | null;
   logger: ServerLogger;
   /** Recorded as the source of ingest requests and questions ('api' for HTTP, 'cli' for stdio). */
   source?: 'api' | 'cli';
@@ -63,6 +72,16 @@ const videoOut = z.object({
   status: z.string(),
   chunkCount: z.number().int(),
   transcriptUri: z.string().describe('the transcript as an MCP resource'),
+});
+
+const subscriptionOut = z.object({
+  id: z.number().int(),
+  url: z.string(),
+  kind: z.enum(['channel', 'playlist', 'feed']),
+  title: z.string().nullable(),
+  status: z.enum(['active', 'paused']),
+  backfill: z.number().int(),
+  entries: z.record(z.string(), z.number()).describe('entries by status: backlog, queued, indexed, …'),
 });
 
 const segmentOut = z.object({ start: z.number(), end: z.number(), text: z.string(), url: z.string() });
@@ -235,23 +254,50 @@ export function createMcpServer(opts: McpOptions): McpServer {
         channel: text(200).optional().describe('exact channel name'),
         text: text(200).optional().describe('part of the title or channel, any case'),
         status: z.enum(['downloaded', 'transcribed', 'indexed', 'failed']).optional(),
+        ...(opts.subscriptions
+          ? {
+              subscription: z
+                .number()
+                .int()
+                .positive()
+                .optional()
+                .describe('only videos found by this subscription id'),
+            }
+          : {}),
         limit: z.number().int().min(1).max(500).optional().describe('default 50'),
       },
       outputSchema: { videos: z.array(videoOut) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    tool('list_videos', async (a) => {
-      const videos = (
-        await rag.listVideos({ channel: a.channel, text: a.text, limit: a.status ? 1000 : (a.limit ?? 50) })
-      )
-        .filter((v) => !a.status || v.status === a.status)
-        .slice(0, a.limit ?? 50)
-        .map(toVideoOut);
-      const lines = videos.map(
-        (v) => `${v.videoId}  ${v.title}${v.channel ? ` — ${v.channel}` : ''} (${v.status})`,
-      );
-      return { text: lines.join('\n') || 'No videos match.', data: { videos } };
-    }),
+    tool(
+      'list_videos',
+      async (a: {
+        channel?: string;
+        text?: string;
+        status?: Video['status'];
+        limit?: number;
+        subscription?: number;
+      }) => {
+        let only: Set<string> | null = null;
+        if (a.subscription !== undefined && opts.subscriptions) {
+          if (!(await opts.subscriptions.get(a.subscription)))
+            throw new McpError(ErrorCode.InvalidParams, `Unknown subscription ${a.subscription}.`);
+          const entries = await opts.subscriptions.entries(a.subscription, { limit: 10_000 });
+          only = new Set(entries.map((e) => e.videoId).filter((id): id is string => Boolean(id)));
+        }
+        const filtered = Boolean(a.status || only);
+        const videos = (
+          await rag.listVideos({ channel: a.channel, text: a.text, limit: filtered ? 1000 : (a.limit ?? 50) })
+        )
+          .filter((v) => (!a.status || v.status === a.status) && (!only || only.has(v.videoId)))
+          .slice(0, a.limit ?? 50)
+          .map(toVideoOut);
+        const lines = videos.map(
+          (v) => `${v.videoId}  ${v.title}${v.channel ? ` — ${v.channel}` : ''} (${v.status})`,
+        );
+        return { text: lines.join('\n') || 'No videos match.', data: { videos } };
+      },
+    ),
   );
 
   server.registerTool(
@@ -311,6 +357,49 @@ export function createMcpServer(opts: McpOptions): McpServer {
       return { text: lines.join('\n'), data: { requests, unknown } };
     }),
   );
+
+  const subs = opts.subscriptions;
+  if (subs) {
+    server.registerTool(
+      'subscribe',
+      {
+        title: 'Follow a channel, playlist or feed',
+        description:
+          'Subscribe to a YouTube channel or playlist, or an RSS/Atom feed: new uploads are ingested as they appear; `backfill` also ingests that many existing ones (newest first).',
+        inputSchema: {
+          url: text(2000).min(1, 'give a channel, playlist or feed URL'),
+          backfill: z
+            .number()
+            .int()
+            .min(0)
+            .max(500)
+            .optional()
+            .describe('existing videos to ingest too (default 0)'),
+          filters: z
+            .object({
+              include: text(200).optional().describe('title regex to require'),
+              exclude: text(200).optional().describe('title regex to skip'),
+              minDurationSeconds: z.number().min(0).optional(),
+              maxDurationSeconds: z.number().min(0).optional(),
+              noShorts: z.boolean().optional(),
+              noLive: z.boolean().optional(),
+            })
+            .strict()
+            .optional(),
+        },
+        outputSchema: { subscription: subscriptionOut },
+        annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+      },
+      tool('subscribe', async (a) => {
+        const sub = await subs.subscribe(a.url, { backfill: a.backfill, filters: a.filters, notify: 'off' });
+        const out = toSubscriptionOut(sub);
+        return {
+          text: `Subscribed to ${out.url} (${out.kind}) as #${out.id}; new videos will be ingested.`,
+          data: { subscription: out },
+        };
+      }),
+    );
+  }
 
   server.registerResource(
     'transcript',
@@ -387,6 +476,18 @@ function toVideoOut(v: Video): z.infer<typeof videoOut> {
     status: v.status,
     chunkCount: v.chunkCount,
     transcriptUri: transcriptUri(v.videoId),
+  };
+}
+
+function toSubscriptionOut(s: SubscriptionView): z.infer<typeof subscriptionOut> {
+  return {
+    id: s.id,
+    url: s.url,
+    kind: s.kind,
+    title: s.title,
+    status: s.status,
+    backfill: s.backfill,
+    entries: s.entries,
   };
 }
 

@@ -4,6 +4,7 @@
  * history and the SQL api_log.
  * `close()` stops everything and deletes the folder.
  */
+import { createSubscriptionService } from '@llm-rag-yt/rag';
 import { startRagEnv } from '../../../rag/test/helpers-rag-env.ts';
 import { createSqlApiLog } from '../../src/api-log.ts';
 import { createApp } from '../../src/app.ts';
@@ -18,6 +19,7 @@ export async function startRagServer(opts: { tokens?: readonly string[] } = {}) 
   const app = createApp({
     instance,
     rag,
+    subscriptions: createSubscriptionService({ store }),
     metricsHistory: createMetricsHistory(handle),
     apiLog: createSqlApiLog(handle.db),
     auth: { tokens: opts.tokens ?? [] },
