@@ -38,6 +38,20 @@ describe('classifyYtDlpError: real yt-dlp messages become clear reasons', () => 
       'members_only',
     ],
     ['ERROR: [youtube] dQw4w9WgXcQ: This live event will begin in 3 hours.', 'not_started'],
+    ['ERROR: [youtube] dQw4w9WgXcQ: Premieres in 2 hours', 'not_started'],
+    ['ERROR: [youtube] dQw4w9WgXcQ: This live stream recording is not available.', 'not_started'],
+    [
+      'ERROR: [youtube] dQw4w9WgXcQ: Video unavailable. The uploader has not made this video available in your country',
+      'geo_blocked',
+    ],
+    [
+      'ERROR: [youtube] dQw4w9WgXcQ: This video is not available in your country. You might want to use a VPN or a proxy server (--proxy) to workaround.',
+      'geo_blocked',
+    ],
+    [
+      'ERROR: [youtube] dQw4w9WgXcQ: Sign in to confirm your identity. Use --cookies-from-browser or --cookies for the authentication.',
+      'sign_in_required',
+    ],
     ['ERROR: Unsupported URL: https://example.com/about', 'unsupported_url'],
     [
       "ERROR: [generic] None: Unable to download webpage: HTTP Error 404: Not Found (caused by <HTTPError 404: 'Not Found'>); please report this issue on  https://github.com/yt-dlp/yt-dlp/issues?q= , filling out the appropriate issue template. Confirm you are on the latest version using  yt-dlp -U",
@@ -68,6 +82,14 @@ describe('classifyYtDlpError: real yt-dlp messages become clear reasons', () => 
       URL,
     );
     expect(b).toBeInstanceOf(RetryAfterError);
+    // Each says what to do.
+    expect(a.message).toMatch(/backing off and retrying later.*YTDLP_SLEEP_REQUESTS/);
+    expect(b.message).toMatch(/YTDLP_COOKIES/);
+    const geo = classifyYtDlpError(
+      'ERROR: [youtube] x: Video unavailable. The uploader has not made this video available in your country',
+      URL,
+    );
+    expect(geo.message).toMatch(/YTDLP_PROXY/);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { NonRetriableError, RetryAfterError } from '@llm-rag-yt/orchestrator';
 export type DownloadFailure =
   | 'private'
   | 'unavailable'
+  | 'geo_blocked'
   | 'sign_in_required'
   | 'age_restricted'
   | 'members_only'
@@ -59,14 +60,14 @@ const RULES: Rule[] = [
     test: /confirm your age|age[- ]restricted|inappropriate for some users/i,
     make: nonRetriable(
       'age_restricted',
-      'The video is age-restricted and needs a signed-in account (configure yt-dlp cookies to allow it)',
+      'The video is age-restricted and needs a signed-in account (set YTDLP_COOKIES to a cookies file of a signed-in browser, or YTDLP_COOKIES_FROM_BROWSER)',
     ),
   },
   {
     test: /not a bot/i,
     make: (url, detail) =>
       new RetryAfterError(
-        `YouTube asked to confirm this is not a bot for ${url}; retrying later (configure yt-dlp cookies if it persists). yt-dlp said: ${detail}`,
+        `YouTube asked to confirm this is not a bot for ${url}; retrying later. If it persists, set YTDLP_COOKIES (a cookies file of a signed-in browser) or YTDLP_COOKIES_FROM_BROWSER, and run \`llm-rag-yt yt-dlp update\`. yt-dlp said: ${detail}`,
         30 * 60_000,
       ),
   },
@@ -74,12 +75,20 @@ const RULES: Rule[] = [
     test: /sign in to|login required|requires authentication|use --cookies/i,
     make: nonRetriable(
       'sign_in_required',
-      'The video requires signing in (configure yt-dlp cookies to allow it)',
+      'The video requires signing in (set YTDLP_COOKIES to a cookies file of a signed-in browser, or YTDLP_COOKIES_FROM_BROWSER)',
     ),
   },
   {
     test: /premieres in|live event will begin|this live stream (?:recording )?is not available|is upcoming/i,
     make: nonRetriable('not_started', 'The live stream or premiere has not started or has no recording'),
+  },
+  {
+    // Before "unavailable": YouTube says "Video unavailable. The uploader has not made this video available in your country".
+    test: /not (?:made this video )?available in your country|geo[- ]?restrict|blocked it in your country|from your location/i,
+    make: nonRetriable(
+      'geo_blocked',
+      'The video is blocked in the country this machine appears to be in (YTDLP_PROXY can route yt-dlp through a proxy in an allowed country)',
+    ),
   },
   {
     test: /video unavailable|has been removed|no longer available|account .* terminated|copyright claim|not available in your country|this video is unavailable/i,
@@ -101,7 +110,7 @@ const RULES: Rule[] = [
     test: /HTTP Error 429|too many requests/i,
     make: (url, detail) =>
       new RetryAfterError(
-        `The site is rate-limiting downloads of ${url}; retrying later. yt-dlp said: ${detail}`,
+        `The site is rate-limiting downloads of ${url} (HTTP 429); backing off and retrying later. If it persists, slow down with YTDLP_SLEEP_REQUESTS / YTDLP_SLEEP_INTERVAL or set YTDLP_COOKIES. yt-dlp said: ${detail}`,
         60_000,
       ),
   },
