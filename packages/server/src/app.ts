@@ -15,6 +15,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { ragRoutes } from './routes/rag.ts';
 import { runRoutes } from './routes/runs.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { heartbeatJson, systemRoutes } from './routes/system.ts';
 import { mountStaticUi } from './static-ui.ts';
 import type { AppOptions } from './types.ts';
@@ -115,6 +116,7 @@ export function createApp(opts: AppOptions): Hono {
   api.route('/events', streamRoutes(opts));
   api.route('/', systemRoutes(opts));
   api.route('/', ragRoutes(opts));
+  api.route('/', subscriptionRoutes(opts));
   api.all('*', (c) => {
     throw new HttpError(404, `No API route for ${c.req.method} ${c.req.path}. See /api/openapi.json.`);
   });

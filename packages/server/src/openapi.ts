@@ -4,6 +4,7 @@ import { materializeBody } from './routes/assets.ts';
 import { launchBody, validateBody } from './routes/jobs.ts';
 import { ackBody, askBody, feedbackBody, submitBody } from './routes/rag.ts';
 import { reexecuteBody } from './routes/runs.ts';
+import { subscribeBody, subscriptionPatchBody } from './routes/subscriptions.ts';
 
 type Param = { name: string; in: 'path' | 'query'; description: string; schema?: object };
 export interface Op {
@@ -410,6 +411,58 @@ export const OPERATIONS: readonly Op[] = [
     tag: 'library',
     summary: 'Transcript segments with times',
     params: [p('videoId', 'Video id')],
+  },
+  {
+    method: 'get',
+    path: '/api/subscriptions',
+    response: z.object({ subscriptions: z.array(z.record(z.string(), z.unknown())) }),
+    tag: 'subscriptions',
+    summary: 'Subscriptions with last check, videos found, next check, error and entry counts',
+  },
+  {
+    method: 'post',
+    path: '/api/subscriptions',
+    response: z.object({ subscription: z.record(z.string(), z.unknown()) }),
+    tag: 'subscriptions',
+    summary: 'Subscribe to a channel, playlist or RSS/Atom feed (checked at once)',
+    body: subscribeBody,
+    ok: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/subscriptions/{id}',
+    response: z.object({
+      subscription: z.record(z.string(), z.unknown()),
+      entries: z.array(z.record(z.string(), z.unknown())),
+    }),
+    tag: 'subscriptions',
+    summary: 'One subscription with its latest entries',
+    params: [p('id', 'Subscription id')],
+  },
+  {
+    method: 'post',
+    path: '/api/subscriptions/{id}/update',
+    response: z.object({ subscription: z.record(z.string(), z.unknown()) }),
+    tag: 'subscriptions',
+    summary: 'Pause/resume, or change how the subscriber is notified',
+    params: [p('id', 'Subscription id')],
+    body: subscriptionPatchBody,
+  },
+  {
+    method: 'post',
+    path: '/api/subscriptions/{id}/check',
+    response: z.object({ subscription: z.record(z.string(), z.unknown()) }),
+    tag: 'subscriptions',
+    summary: 'Check now',
+    params: [p('id', 'Subscription id')],
+  },
+  {
+    method: 'post',
+    path: '/api/subscriptions/{id}/remove',
+    response: okBody,
+    tag: 'subscriptions',
+    summary: 'Stop following (indexed videos stay)',
+    params: [p('id', 'Subscription id')],
   },
   {
     method: 'post',

@@ -47,7 +47,7 @@ export interface AppOptions {
   instance: Instance;
   /** The RAG use cases; when absent, library/ask/alerts endpoints answer 503 saying so. */
   rag?: RagService | null;
-  /** Subscriptions (channels, playlists, feeds); when given, MCP has its `subscribe` tool. */
+  /** Subscriptions (channels, playlists, feeds): /api/subscriptions (503 when absent) and MCP's `subscribe` tool. */
   subscriptions?: SubscriptionService | null;
   metricsHistory?: MetricsHistory | null;
   metricsRegistry?: MetricsRegistry | null;

@@ -785,6 +785,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscriptions with last check, videos found, next check, error and entry counts */
+        get: operations["getApiSubscriptions"];
+        put?: never;
+        /** Subscribe to a channel, playlist or RSS/Atom feed (checked at once) */
+        post: operations["postApiSubscriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subscription with its latest entries */
+        get: operations["getApiSubscriptionsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/subscriptions/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check now */
+        post: operations["postApiSubscriptionsIdCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/subscriptions/{id}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop following (indexed videos stay) */
+        post: operations["postApiSubscriptionsIdRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/subscriptions/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause/resume, or change how the subscriber is notified */
+        post: operations["postApiSubscriptionsIdUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1041,6 +1127,19 @@ export interface components {
         GetApiSensorsResponse: {
             sensors: components["schemas"]["Sensor"][];
         };
+        GetApiSubscriptionsIdResponse: {
+            entries: {
+                [key: string]: unknown;
+            }[];
+            subscription: {
+                [key: string]: unknown;
+            };
+        };
+        GetApiSubscriptionsResponse: {
+            subscriptions: {
+                [key: string]: unknown;
+            }[];
+        };
         Heartbeat: {
             ageMs: number;
             daemonId: string;
@@ -1090,10 +1189,6 @@ export interface components {
         PostApiAssetsMaterializeResponse: {
             run: components["schemas"]["Run"];
         };
-        PostApiFeedbackResponse: {
-            /** @constant */
-            ok: true;
-        };
         PostApiJobsNameValidateResponse: {
             issues: components["schemas"]["ConfigIssue"][];
             message?: string;
@@ -1101,6 +1196,25 @@ export interface components {
         };
         PostApiSensorsNameEvaluateResponse: {
             tick: components["schemas"]["Tick"];
+        };
+        PostApiSubscriptionsIdCheckResponse: {
+            subscription: {
+                [key: string]: unknown;
+            };
+        };
+        PostApiSubscriptionsIdRemoveResponse: {
+            /** @constant */
+            ok: true;
+        };
+        PostApiSubscriptionsIdUpdateResponse: {
+            subscription: {
+                [key: string]: unknown;
+            };
+        };
+        PostApiSubscriptionsResponse: {
+            subscription: {
+                [key: string]: unknown;
+            };
         };
         Run: {
             attempt: number;
@@ -1684,7 +1798,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostApiFeedbackResponse"];
+                    "application/json": components["schemas"]["PostApiSubscriptionsIdRemoveResponse"];
                 };
             };
         };
@@ -2861,6 +2975,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                };
+            };
+        };
+    };
+    getApiSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiSubscriptionsResponse"];
+                };
+            };
+        };
+    };
+    postApiSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    backfill?: number;
+                    exclude?: string;
+                    include?: string;
+                    maxDurationSeconds?: number;
+                    minDurationSeconds?: number;
+                    noLive?: boolean;
+                    noShorts?: boolean;
+                    /** @enum {string} */
+                    notify?: "instant" | "digest" | "off";
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostApiSubscriptionsResponse"];
+                };
+            };
+        };
+    };
+    getApiSubscriptionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiSubscriptionsIdResponse"];
+                };
+            };
+        };
+    };
+    postApiSubscriptionsIdCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostApiSubscriptionsIdCheckResponse"];
+                };
+            };
+        };
+    };
+    postApiSubscriptionsIdRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostApiSubscriptionsIdRemoveResponse"];
+                };
+            };
+        };
+    };
+    postApiSubscriptionsIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    notify?: "instant" | "digest" | "off";
+                    /** @enum {string} */
+                    status?: "active" | "paused";
+                };
+            };
+        };
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostApiSubscriptionsIdUpdateResponse"];
                 };
             };
         };
