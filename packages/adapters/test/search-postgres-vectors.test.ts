@@ -1,4 +1,5 @@
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import {
   DummyDriver,
   Kysely,
@@ -96,7 +97,7 @@ describe('pgvector statements', () => {
 
 describe('Postgres vector search without pgvector', () => {
   it('falls back to signatures with recall@10 ≥ 0.98 against exact search, and stays consistent', async () => {
-    handle = await openDatabase(`postgres://root@127.0.0.1:5432/test?schema=${schema}`);
+    handle = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
     const approx = new PostgresSearchIndex(handle, { exactScanBelow: 0 });
     const exact = new PostgresSearchIndex(handle); // below 10 000 vectors: exact
     await approx.migrate();

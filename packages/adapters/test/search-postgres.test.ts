@@ -1,4 +1,5 @@
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { sql } from 'kysely';
 import { afterAll } from 'vitest';
 import { PostgresSearchIndex } from '../src/postgres-search/postgres-search-index.ts';
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 searchIndexContract('Postgres tsvector + float4[] cosine', async () => {
-  handle = await openDatabase(`postgres://root@127.0.0.1:5432/test?schema=${schema}`);
+  handle = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
   const h = handle;
   return {
     index: new PostgresSearchIndex(h),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
 import { TEXT_SCHEME } from '@llm-rag-yt/rag';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresSearchIndex } from '../src/postgres-search/postgres-search-index.ts';
@@ -49,7 +50,7 @@ const dialects = [
   {
     name: 'Postgres full text',
     async open() {
-      const h = await openDatabase(`postgres://root@127.0.0.1:5432/test?schema=${schema}`);
+      const h = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
       handles.push(h);
       return { h, index: new PostgresSearchIndex(h) };
     },

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgressMessageStore } from '../src/progress-store.ts';
 
-const PG_ADMIN = 'postgres://root@127.0.0.1:5432/test';
+const PG_ADMIN = TEST_DATABASE_URL;
 const PG_SCHEMA = `bot_progress_test_${process.pid}`;
 const tmp = mkdtempSync(join(tmpdir(), 'bot-progress-'));
 

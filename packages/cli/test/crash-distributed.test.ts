@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoPageServer } from '@llm-rag-yt/adapters';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * and the other worker (and a replacement) finish them: every request completes without a manual retry.
  */
 
-const PG = 'postgres://root@127.0.0.1:5432/test';
+const PG = TEST_DATABASE_URL;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const id = randomBytes(5).toString('hex');
 const SCHEMA = `cli_crash_${id}`;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * user's failure) as a new attempt, and the surviving worker must keep executing new work.
  */
 
-const PG = 'postgres://root@127.0.0.1:5432/test';
+const PG = TEST_DATABASE_URL;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const id = randomBytes(5).toString('hex');
 const SCHEMA = `cli_dist_${id}`;

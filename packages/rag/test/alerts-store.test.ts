@@ -1,3 +1,4 @@
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -101,7 +102,7 @@ describe('alert store on PostgreSQL', () => {
     const { migrateMonitoring } = await import('../src/monitoring/migrations.ts');
     const { deliverPendingAlerts, listDeliveries } = await import('../src/alerts/delivery.ts');
     const schema = `monitoring_test_${process.pid}_${Date.now()}`;
-    const pg = await openDatabase(`postgres://root@127.0.0.1:5432/test?schema=${schema}`);
+    const pg = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
     try {
       await migrateMonitoring(pg);
       await migrateMonitoring(pg); // idempotent

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenAiEmbedder, PostgresSearchIndex, SqliteSearchIndex } from '@llm-rag-yt/adapters';
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAiServer, startOpenAiCompatibleServer } from '../../adapters/test/helpers/openai-server.ts';
@@ -79,7 +80,7 @@ const DIALECTS: { name: string; open: () => Promise<SearchIndex> }[] = [
   {
     name: 'postgres',
     open: async () => {
-      const h = await openDatabase(`postgres://root@127.0.0.1:5432/test?schema=${pgSchema}`);
+      const h = await openDatabase(`${TEST_DATABASE_URL}?schema=${pgSchema}`);
       handles.push(h);
       return new PostgresSearchIndex(h);
     },

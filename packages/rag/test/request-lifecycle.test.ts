@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeRequests, failRequests, recordTiming } from '../src/pipeline/progress.ts';
@@ -10,7 +11,7 @@ import { submitUrls } from '../src/service/submit-urls.ts';
 import { createRagStore, type RagStore } from '../src/store/rag-store.ts';
 import { REQUEST } from '../src/store/request-lifecycle.ts';
 
-const PG_ADMIN = 'postgres://root@127.0.0.1:5432/test';
+const PG_ADMIN = TEST_DATABASE_URL;
 const PG_SCHEMA = `rag_lifecycle_${randomBytes(4).toString('hex')}`;
 const tmp = mkdtempSync(join(tmpdir(), 'rag-lifecycle-'));
 

@@ -5,17 +5,19 @@
  *   const t = await tempSqliteStorage();
  *   afterEach(() => t.cleanup());
  */
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
 import { sql } from 'kysely';
 import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
 import { createSqlStorage } from '../../src/storage/sql/sql-storage.ts';
 import type { Storage } from '../../src/storage/types.ts';
 
 /** The test server (trust auth). Schemas isolate test files from each other. */
-export const POSTGRES_TEST_BASE_URL = 'postgres://root@127.0.0.1:5432/test';
+export const POSTGRES_TEST_BASE_URL = TEST_DATABASE_URL; // one setting for every package (TEST_DATABASE_URL)
 
 export interface TempStorage {
   readonly storage: Storage;
