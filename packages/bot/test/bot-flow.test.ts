@@ -163,8 +163,8 @@ describe('bot end to end: link → edited progress → indexed video → questio
   it("/cancel really cancels the user's running work and the progress message says so", async () => {
     s.tg.sendText(ALICE, site.pageUrl('second'));
     s.tg.sendText(ALICE, '/cancel');
-    const reply = await s.tg.waitForMessage(ALICE.id, (m) => m.plain.startsWith('🛑 Canceled 1 request'));
-    expect(reply).toBeTruthy();
+    // waitForMessage rejects when no such reply comes.
+    await s.tg.waitForMessage(ALICE.id, (m) => m.plain.startsWith('🛑 Canceled 1 request'));
     const req = (await s.env.service.listRequests({ userId: ALICE.id }))[0]!;
     expect(req).toMatchObject({
       url: site.pageUrl('second'),
@@ -176,8 +176,17 @@ describe('bot end to end: link → edited progress → indexed video → questio
         ? m.plain.includes('Canceled by the user.')
         : false,
     );
-    // Nothing more is processed for it: the video never gets indexed.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing more is processed for it: once its run (if it had started one) has ended, the video
+    // is not indexed. Waiting for the run's end, not for a fixed time, makes this check able to fail.
+    await waitFor(
+      'the canceled request to have no run left in progress',
+      async () => {
+        const runId = (await s.env.store.requests.get(req.id))?.runId;
+        const run = runId ? await s.env.storage.runs.getRun(runId) : null;
+        return !run || ['SUCCESS', 'FAILURE', 'CANCELED'].includes(run.status);
+      },
+      15_000,
+    );
     expect((await s.env.service.listVideos()).map((v) => v.title)).not.toContain('Second video');
     expect((await s.env.store.requests.get(req.id))?.status).toBe('failed');
   }, 20_000);
