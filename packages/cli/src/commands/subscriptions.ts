@@ -1,14 +1,15 @@
-import { InvalidInputError } from '@llm-rag-yt/orchestrator';
 import type { SubscriptionView } from '@llm-rag-yt/rag';
 import type { Command } from 'commander';
 import { formatTime, table, UsageError } from '../io.ts';
-import { appRunner, type CommandEnv, json, out } from './env.ts';
+import { appRunner, type CommandEnv, json, loadOrchestrator, out } from './env.ts';
 
 /** Bad input (a regex that does not compile, a video URL, a duplicate) is a usage error: exit 2. */
 async function usage<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    // The orchestrator is loaded by now (the app is open); importing it lazily keeps --help fast.
+    const { InvalidInputError } = await loadOrchestrator();
     if (e instanceof InvalidInputError) throw new UsageError(e.message);
     throw e;
   }
