@@ -7,6 +7,7 @@ import { registerCommands } from './handlers/commands.ts';
 import { gate } from './handlers/gate.ts';
 import { registerMessages } from './handlers/messages.ts';
 import type { BotServices } from './handlers/services.ts';
+import { registerSubscriptionCommands } from './handlers/subscriptions.ts';
 import type { BotHost } from './host.ts';
 import { createProgressMessageStore } from './progress-store.ts';
 import { createProgressTracker, type ProgressTracker } from './progress-tracker.ts';
@@ -135,6 +136,7 @@ export function createTelegramBot(host: BotHost, opts: CreateBotOptions = {}): T
   }
   bot.use(gate(svc));
   registerCommands(bot, svc);
+  registerSubscriptionCommands(bot, svc);
   registerCallbacks(bot, svc);
   registerMessages(bot, svc);
 

@@ -1,5 +1,5 @@
 import type { Instance, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
-import type { RagService, RagStore } from '@llm-rag-yt/rag';
+import type { RagService, RagStore, SubscriptionService } from '@llm-rag-yt/rag';
 
 /** Bot configuration, read once by the CLI (packages/cli/src/config.ts) and passed down frozen. */
 export interface BotSettings {
@@ -33,6 +33,8 @@ export interface BotMetrics {
 /** The slice of the app the bot uses. */
 export interface BotHost {
   readonly rag: RagService;
+  /** Subscriptions (/subscribe, /subscriptions, /unsubscribe); absent = those commands say so. */
+  readonly subscriptions?: SubscriptionService;
   readonly store: RagStore;
   readonly instance: Instance<any>;
   readonly storage: Storage;

@@ -11,6 +11,10 @@ export const BOT_COMMANDS: readonly { command: string; description: string }[] =
   { command: 'videos', description: 'Indexed videos' },
   { command: 'verbose', description: 'Toggle step details in progress messages' },
   { command: 'cancel', description: 'Cancel your videos still being processed' },
+  { command: 'subscribe', description: 'Follow a channel, playlist or feed: /subscribe URL' },
+  { command: 'subscriptions', description: 'What this chat follows' },
+  { command: 'unsubscribe', description: 'Stop following: /unsubscribe ID' },
+  { command: 'summary', description: "A video's summary: /summary URL" },
 ]);
 
 const HELP = [

@@ -12,7 +12,7 @@ interface BotModule {
 }
 
 /** The slice of the app the bot uses. */
-export type BotHost = Pick<AppContext, 'rag' | 'store' | 'instance' | 'storage' | 'logger'> & {
+export type BotHost = Pick<AppContext, 'rag' | 'subscriptions' | 'store' | 'instance' | 'storage' | 'logger'> & {
   settings: AppContext['config']['bot'];
 };
 
@@ -38,6 +38,7 @@ export async function startBotForApp(
   const mod = await loadBot();
   const bot = await mod.startTelegramBot({
     rag: app.rag,
+    subscriptions: app.subscriptions,
     store: app.store,
     instance: app.instance,
     storage: app.storage,
