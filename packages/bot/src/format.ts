@@ -36,6 +36,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
+/**
+ * A message for a chat user without the server's internals: an absolute file path (the data folder,
+ * a temp file, a binary) becomes its last segment — `/srv/data/audio/x.wav` → `x.wav`. URLs keep
+ * their paths (a path preceded by a host or `:` is not a local path).
+ */
+export function hideLocalPaths(s: string): string {
+  return s.replace(/(?<![\w:/.~-])\/(?:[\w.@%+-]+\/)+([\w.@%+-]*)/g, (_, last: string) => last || '…');
+}
+
 export function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

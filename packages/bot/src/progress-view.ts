@@ -1,6 +1,6 @@
 import { type RequestStage, STAGE_PERCENT, type YoutubeRequest } from '@llm-rag-yt/rag';
 import { encodeCallback } from './callback-data.ts';
-import { escapeHtml, formatDuration, progressBar, truncate } from './format.ts';
+import { escapeHtml, formatDuration, hideLocalPaths, progressBar, truncate } from './format.ts';
 
 export interface InlineKeyboard {
   inline_keyboard: { text: string; callback_data: string }[][];
@@ -47,7 +47,7 @@ export function renderProgress(r: YoutubeRequest, ctx: ProgressContext): Rendere
   const lines = [`🎬 <b>${name}</b>`];
   if (r.status === 'failed') {
     lines.push(`${progressBar(percent)} ❌ Failed`);
-    lines.push(escapeHtml(truncate(r.error ?? 'The pipeline did not say why.', 1500)));
+    lines.push(escapeHtml(truncate(hideLocalPaths(r.error ?? 'The pipeline did not say why.'), 1500)));
   } else if (r.status === 'completed') {
     lines.push(`${progressBar(100)} 100 %`);
     const chunks = ctx.chunkCount

@@ -86,6 +86,17 @@ describe('progress rendering', () => {
     expect(parseTelegramHtml(f.text)).toContain('yt-dlp: <private> video');
     expect(f.replyMarkup?.inline_keyboard[0]?.[0]?.callback_data).toBe('retry:7');
   });
+
+  it("shows a failure without the server's file paths, links intact", () => {
+    const error =
+      "ffmpeg could not read /srv/llm-rag-yt/data/audio/abc/abc.source.webm (see /tmp/x/log.txt) for https://example.com/a/b/c.mp4 and '/var/lib/yt-dlp'";
+    const f = renderProgress(req({ status: 'failed', stage: 'failed', error }), { verbose: false });
+    const text = parseTelegramHtml(f.text);
+    expect(text).toContain('could not read abc.source.webm (see log.txt)');
+    expect(text).toContain('https://example.com/a/b/c.mp4');
+    expect(text).toContain("'yt-dlp'");
+    expect(text).not.toMatch(/\/srv|\/tmp|\/var/);
+  });
 });
 
 describe('input parsing', () => {

@@ -3,7 +3,7 @@ import type { Bot, Context } from 'grammy';
 import { isAdminChat } from '../access.ts';
 import { renderDetails, toCitationViews } from '../answer-view.ts';
 import { type CallbackAction, parseCallback } from '../callback-data.ts';
-import { escapeHtml } from '../format.ts';
+import { escapeHtml, hideLocalPaths } from '../format.ts';
 import { renderProgress, viewKey } from '../progress-view.ts';
 import { type BotServices, isUserFacingError, replyHtml } from './services.ts';
 
@@ -24,7 +24,7 @@ export function registerCallbacks(bot: Bot, svc: BotServices): void {
       await handle(ctx, svc, action);
     } catch (e) {
       if (!isUserFacingError(e)) throw e;
-      await ctx.answerCallbackQuery({ text: e.message.slice(0, 190) }).catch(() => {});
+      await ctx.answerCallbackQuery({ text: hideLocalPaths(e.message).slice(0, 190) }).catch(() => {});
     }
   });
   // Game buttons and other payload-less presses.

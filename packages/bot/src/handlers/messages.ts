@@ -1,7 +1,7 @@
 import { describeDaemonHealth } from '@llm-rag-yt/orchestrator';
 import type { Bot, Context } from 'grammy';
 import { renderAnswer } from '../answer-view.ts';
-import { escapeHtml, truncate } from '../format.ts';
+import { escapeHtml, hideLocalPaths, truncate } from '../format.ts';
 import { extractLinks } from '../links.ts';
 import { renderProgress, viewKey } from '../progress-view.ts';
 import { BOT_COMMANDS } from './commands.ts';
@@ -98,7 +98,7 @@ async function answerQuestion(ctx: Context, svc: BotServices, text: string): Pro
     result = await svc.host.rag.ask(question, { userId: ctx.from!.id, source: 'bot' });
   } catch (e) {
     if (!isUserFacingError(e)) throw e;
-    await replyHtml(ctx, escapeHtml(e.message));
+    await replyHtml(ctx, escapeHtml(hideLocalPaths(e.message)));
     return;
   }
   const { messages, replyMarkup } = renderAnswer(result);
