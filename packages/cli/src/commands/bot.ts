@@ -12,7 +12,10 @@ interface BotModule {
 }
 
 /** The slice of the app the bot uses. */
-export type BotHost = Pick<AppContext, 'rag' | 'subscriptions' | 'store' | 'instance' | 'storage' | 'logger'> & {
+export type BotHost = Pick<
+  AppContext,
+  'rag' | 'subscriptions' | 'store' | 'instance' | 'storage' | 'logger'
+> & {
   settings: AppContext['config']['bot'];
 };
 
