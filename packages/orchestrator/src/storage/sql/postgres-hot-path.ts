@@ -21,11 +21,15 @@ const SET_TYPES: Partial<Record<keyof RunsTable, string>> = {
 /** Statements of one shape in flight at once per process; later calls of that shape join the next batch. */
 const MAX_IN_FLIGHT = 2;
 
-interface Pending {
+/** One status change of a batch: the run, what to set, its events, and the attempt the CAS requires. */
+interface Change {
   readonly runId: string;
   readonly set: RunSet;
   readonly events: readonly NewRunEvent[];
   readonly attempt: number | undefined;
+}
+
+interface Pending extends Change {
   readonly resolve: (row: RunRow | undefined) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -147,16 +151,14 @@ export class PostgresHotPath {
       waiting: [],
     };
     const key = `claim|${columns.join(',')}|${from.join(',')}|${lane.withEvents}`;
-    const batch = runs.map((r) => ({
+    // The events ride on the first change: #execute inserts them only for the runs that moved.
+    const changes: Change[] = runs.map((r, i) => ({
       runId: r.runId,
       set,
-      events: [] as NewRunEvent[],
+      events: i === 0 ? events : [],
       attempt: r.attempt,
-      resolve: () => {},
-      reject: () => {},
     }));
-    if (batch.length) batch[0]!.events.push(...events);
-    return this.#execute(key, lane, batch);
+    return this.#execute(key, lane, changes);
   }
 
   #pump(key: string, lane: Lane): void {
@@ -202,7 +204,7 @@ export class PostgresHotPath {
     }
   }
 
-  async #execute(key: string, lane: Lane, batch: readonly Pending[]): Promise<RunRow[]> {
+  async #execute(key: string, lane: Lane, batch: readonly Change[]): Promise<RunRow[]> {
     const values: unknown[] = [];
     const p = (v: unknown) => {
       values.push(v);
