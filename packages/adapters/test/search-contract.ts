@@ -1,17 +1,19 @@
-import type { SearchIndex } from '@llm-rag-yt/rag';
-import { EmptyQuestionError } from '@llm-rag-yt/rag';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import type { RagStore, SearchIndex, VideoCatalog } from '@llm-rag-yt/rag';
+import { createRagStore, EmptyQuestionError } from '@llm-rag-yt/rag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trigramEmbedding } from './helpers/trigram-embedding.ts';
 import { CORPUS, chunksOf } from './search-corpus.ts';
 
 /*
  * One behaviour suite for every SearchIndex implementation (SQLite, Postgres). Each dialect's test
- * file supplies a fresh, migrated index plus a way to create the RAG store's `videos` table.
+ * file supplies an empty database and a way to open its index there; titles and channels come from
+ * the real RAG store (the index's VideoCatalog), as in the app.
  */
 export interface ContractFixture {
-  index: SearchIndex;
-  /** Creates a minimal `videos` table and inserts the corpus' titles/channels. */
-  createVideosTable(rows: { videoId: string; title: string; channel: string }[]): Promise<void>;
+  handle: DatabaseHandle;
+  /** A new index on `handle` whose hits are labelled from `videos` (none when null). */
+  open(videos: VideoCatalog | null): SearchIndex;
 }
 
 const MODEL_A = 'test:trigram-a';
@@ -20,9 +22,12 @@ const embedAll = (texts: string[]) => texts.map((t) => trigramEmbedding(t));
 
 export function searchIndexContract(name: string, setup: () => Promise<ContractFixture>): void {
   describe(`SearchIndex contract: ${name}`, () => {
-    let f: ContractFixture;
+    let f: ContractFixture & { index: SearchIndex; store: RagStore };
     beforeAll(async () => {
-      f = await setup();
+      const fixture = await setup();
+      const store = createRagStore(fixture.handle);
+      await store.migrate();
+      f = { ...fixture, store, index: fixture.open(store.videos) };
       await f.index.migrate();
       await f.index.migrate(); // idempotent
       for (const v of CORPUS) await f.index.indexVideo(v.videoId, chunksOf(v.videoId), null, null);
@@ -64,16 +69,40 @@ export function searchIndexContract(name: string, setup: () => Promise<ContractF
       const onlyGarden = await f.index.lexicalSearch('water', { k: 10, videoIds: ['gardenTom03'] });
       expect(onlyGarden.length).toBeGreaterThan(0);
       expect(new Set(onlyGarden.map((h) => h.videoId))).toEqual(new Set(['gardenTom03']));
-      // No videos table yet: a channel filter cannot be checked, so it matches nothing.
+      // No video in the store yet: a channel filter cannot be checked, so it matches nothing.
       expect(await f.index.lexicalSearch('water', { k: 10, channel: 'Home Kitchen' })).toEqual([]);
-      await f.createVideosTable(
-        CORPUS.map((v) => ({ videoId: v.videoId, title: v.title, channel: v.channel })),
-      );
+      for (const v of CORPUS)
+        await f.store.videos.upsert({
+          videoId: v.videoId,
+          source: 'youtube',
+          url: `https://www.youtube.com/watch?v=${v.videoId}`,
+          title: v.title,
+          channel: v.channel,
+          channelId: null,
+          durationSeconds: null,
+          uploadDate: null,
+          description: null,
+          language: null,
+        });
       const kitchen = await f.index.lexicalSearch('water', { k: 10, channel: 'Home Kitchen' });
       expect(new Set(kitchen.map((h) => h.videoId))).toEqual(new Set(['pastaCook01', 'gardenTom03']));
       expect(kitchen[0].title).toMatch(/pasta|tomatoes/);
+      expect(kitchen[0].channel).toBe('Home Kitchen');
+      expect(kitchen[0].url).toBe(`https://www.youtube.com/watch?v=${kitchen[0].videoId}`);
       const space = await f.index.lexicalSearch('water', { k: 10, channel: 'Space Explained' });
       expect(space).toEqual([]);
+      const both = await f.index.lexicalSearch('water', {
+        k: 10,
+        channel: 'Home Kitchen',
+        videoIds: ['gardenTom03', 'rocketSci02'],
+      });
+      expect(new Set(both.map((h) => h.videoId))).toEqual(new Set(['gardenTom03']));
+      // An index without a catalog finds the same chunks, unlabelled; a channel filter matches nothing.
+      const bare = f.open(null);
+      const unlabelled = await bare.lexicalSearch('water', { k: 10, videoIds: ['gardenTom03'] });
+      expect(unlabelled.map((h) => h.chunkId)).toEqual(onlyGarden.map((h) => h.chunkId));
+      expect(unlabelled.every((h) => h.title === null && h.channel === null && h.url === null)).toBe(true);
+      expect(await bare.lexicalSearch('water', { k: 10, channel: 'Home Kitchen' })).toEqual([]);
     });
 
     it('re-indexing a video replaces its chunks atomically', async () => {
@@ -129,6 +158,7 @@ export function searchIndexContract(name: string, setup: () => Promise<ContractF
         channel: 'Home Kitchen',
       });
       expect(new Set(channel.map((h) => h.videoId))).toEqual(new Set(['pastaCook01', 'gardenTom03']));
+      expect(channel.every((h) => h.channel === 'Home Kitchen')).toBe(true);
       await expect(f.index.vectorSearch(new Float32Array(8), { k: 3 })).rejects.toThrow(/8 dimensions/);
 
       // A new model: the other videos' vectors are discarded and reported as needing embedding.

@@ -1,35 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteSearchIndex } from '../src/sqlite-search/sqlite-search-index.ts';
 import { searchIndexContract } from './search-contract.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'search-sqlite-'));
-let handle: DatabaseHandle | undefined;
-afterAll(async () => {
-  await handle?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+let contractDb: TestDatabase | undefined;
+afterAll(() => contractDb?.cleanup());
 
 searchIndexContract('SQLite FTS5 + sqlite-vec', async () => {
-  handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
-  const h = handle;
-  return {
-    index: new SqliteSearchIndex(h),
-    async createVideosTable(rows) {
-      h.sqlite?.exec('CREATE TABLE videos (video_id TEXT PRIMARY KEY, title TEXT, channel TEXT, url TEXT)');
-      const ins = h.sqlite?.prepare('INSERT INTO videos (video_id, title, channel, url) VALUES (?, ?, ?, ?)');
-      for (const r of rows)
-        ins?.run(r.videoId, r.title, r.channel, `https://www.youtube.com/watch?v=${r.videoId}`);
-    },
-  };
+  contractDb = await openTestDatabase('sqlite', { prefix: 'search-sqlite' });
+  const h = contractDb.handle;
+  return { handle: h, open: (videos) => new SqliteSearchIndex(h, { videos }) };
 });
 
 describe('SQLite lexical search on a larger index', () => {
   it('ignores near-universal words for speed but still ranks by the rare ones', async () => {
-    const h = await openDatabase(`sqlite:${join(dir, 'large.db')}`);
+    const db = await openTestDatabase('sqlite', { prefix: 'search-sqlite-large' });
+    const h = db.handle;
     try {
       const index = new SqliteSearchIndex(h);
       await index.migrate();
@@ -45,7 +31,7 @@ describe('SQLite lexical search on a larger index', () => {
       // Only common words: the rarest is kept, so the question still finds passages.
       expect(await index.lexicalSearch('common filler', { k: 3 })).toHaveLength(3);
     } finally {
-      await h.close();
+      await db.cleanup();
     }
   });
 });

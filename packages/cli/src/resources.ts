@@ -31,6 +31,7 @@ import type {
   Reranker,
   SearchIndex,
   Transcriber,
+  VideoCatalog,
 } from '@llm-rag-yt/rag';
 import { type Config, ConfigError } from './config.ts';
 import { buildEmbedder, buildTranscriber } from './models.ts';
@@ -49,11 +50,15 @@ export interface Adapters {
   messenger: Messenger | null;
 }
 
-/** Picks and builds each port's adapter from config. No network or model loading happens here. */
+/**
+ * Picks and builds each port's adapter from config. No network or model loading happens here.
+ * `videos` (the RAG store's) gives search hits their titles and channels.
+ */
 export async function buildAdapters(
   config: Config,
   handle: DatabaseHandle,
   logger: OrchestratorLogger,
+  videos: VideoCatalog | null,
 ): Promise<Adapters> {
   const converter = new FfmpegAudioConverter({
     ffmpegPath: config.tools.ffmpeg,
@@ -71,9 +76,10 @@ export async function buildAdapters(
     handle.dialect === 'sqlite'
       ? // The ANN index is a cache of the database: its save/load problems are warnings, never failures.
         new SqliteSearchIndex(handle, {
+          videos,
           warn: (message) => logger.warn({ component: 'vector-index' }, message),
         })
-      : new PostgresSearchIndex(handle);
+      : new PostgresSearchIndex(handle, { videos });
   const transcriber = buildTranscriber(config, converter, logger);
   const embedder = buildEmbedder(config, logger);
   const chat =

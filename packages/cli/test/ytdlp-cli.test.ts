@@ -83,7 +83,7 @@ describe('llm-rag-yt yt-dlp', () => {
     const handle = await openDatabase(`sqlite:${join(dir, 'home', 'x.db')}`);
     try {
       const { createLogger } = await import('@llm-rag-yt/orchestrator');
-      const adapters = await buildAdapters(config, handle, createLogger({ level: 'silent' }));
+      const adapters = await buildAdapters(config, handle, createLogger({ level: 'silent' }), null);
       await expect(adapters.downloader.check()).resolves.toMatchObject({
         version: '2025.11.12',
         path: installed.path,

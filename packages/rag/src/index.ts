@@ -12,6 +12,8 @@ export type {
   SearchIndex,
   TermStats,
   VectorSearchOptions,
+  VideoCatalog,
+  VideoLabel,
 } from './search/types.ts';
 export type { DeliveryChannel } from './alerts/delivery.ts';
 
@@ -27,6 +29,7 @@ export {
   toTsQuery,
 } from './search/query.ts';
 export { algorithmFor, stem, TEXT_SCHEME } from './search/stemming.ts';
+export { searchScope, withVideoLabels } from './search/video-catalog.ts';
 export {
   LEXICAL_WEIGHTS,
   type RetrievedHit,

@@ -47,7 +47,7 @@ export async function startRagEnv(
   const store = createRagStore(handle);
   await store.migrate();
   if (opts.monitoring) await migrateMonitoring(handle);
-  const searchIndex = new SqliteSearchIndex(handle);
+  const searchIndex = new SqliteSearchIndex(handle, { videos: store.videos });
   await searchIndex.migrate();
   const converter = new FfmpegAudioConverter();
   // The local video pages are on 127.0.0.1, which the SSRF fence refuses unless allowed.

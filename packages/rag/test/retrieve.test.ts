@@ -33,7 +33,7 @@ beforeAll(async () => {
   handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
   store = createRagStore(handle);
   await store.migrate();
-  const index = new SqliteSearchIndex(handle);
+  const index = new SqliteSearchIndex(handle, { videos: store.videos });
   await index.migrate();
   for (const [id, title, segs] of [
     ['pastaVideo1', 'Perfect pasta', PASTA],

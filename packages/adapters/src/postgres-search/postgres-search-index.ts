@@ -9,8 +9,18 @@ import type {
   SearchIndex,
   TermStats,
   VectorSearchOptions,
+  VideoCatalog,
 } from '@llm-rag-yt/rag';
-import { checkEmbeddings, countWords, queryTerms, searchText, TEXT_SCHEME, toTsQuery } from '@llm-rag-yt/rag';
+import {
+  checkEmbeddings,
+  countWords,
+  queryTerms,
+  searchScope,
+  searchText,
+  TEXT_SCHEME,
+  toTsQuery,
+  withVideoLabels,
+} from '@llm-rag-yt/rag';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { migratePostgresSearch } from './migrations.ts';
 import {
@@ -30,6 +40,11 @@ export interface PostgresSearchOptions {
   exactScanBelow?: number;
   /** Signature mode: Hamming candidates per wanted result, rescored exactly. Default 25 (at least 500). */
   candidateFactor?: number;
+  /**
+   * Titles, channels and URLs of the videos (the RAG store's videos). Without it hits carry none
+   * and a channel filter matches nothing.
+   */
+  videos?: VideoCatalog | null;
 }
 
 /** How long the list of indexed languages is trusted before it is read again. */
@@ -42,9 +57,6 @@ interface ChunkRow {
   start_seconds: number;
   end_seconds: number;
   text: string;
-  title: string | null;
-  channel: string | null;
-  url: string | null;
   score: number;
 }
 
@@ -58,13 +70,14 @@ const INSERT_BATCH = 500;
  * searched by exact cosine in SQL (pgvector is not required).
  *
  * @example
- * const index = new PostgresSearchIndex(await openDatabase('postgres://localhost/rag'));
+ * const handle = await openDatabase('postgres://localhost/rag');
+ * const index = new PostgresSearchIndex(handle, { videos: createRagStore(handle).videos });
  * await index.migrate();
  */
 export class PostgresSearchIndex implements SearchIndex {
   readonly #handle: DatabaseHandle;
   readonly #db: Kysely<any>;
-  #hasVideosTable = false;
+  readonly #videos: VideoCatalog | null;
   /** Distinct languages of the indexed videos (query words are stemmed for each); null = re-read. */
   #languages: (string | null)[] | null = null;
   /** When #languages was read: another process (a worker) may index a video of a new language. */
@@ -77,6 +90,7 @@ export class PostgresSearchIndex implements SearchIndex {
   constructor(handle: DatabaseHandle, opts: PostgresSearchOptions = {}) {
     this.#exactScanBelow = opts.exactScanBelow ?? 10_000;
     this.#candidateFactor = opts.candidateFactor ?? 25;
+    this.#videos = opts.videos ?? null;
     if (handle.dialect !== 'postgres') {
       throw new Error(
         `PostgresSearchIndex needs a Postgres database handle, got '${handle.dialect}'. Use SqliteSearchIndex.`,
@@ -219,17 +233,16 @@ export class PostgresSearchIndex implements SearchIndex {
   async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
     queryTerms(query); // a clear error for a question without words
     const tsquery = toTsQuery(queryTerms(query, await this.#indexLanguages()));
-    const videos = await this.#videosJoin();
-    if (opts.channel !== undefined && !videos.present) return [];
-    const filters = this.#filters(opts, videos.present);
+    const scope = await searchScope(this.#videos, opts);
+    if (scope?.length === 0) return [];
     // ts_rank normalisation 1 divides by log(length), so long chunks do not win by size alone.
     const { rows } = await sql<ChunkRow>`
-      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns},
+      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text,
              ts_rank(c.tsv, q.q, 1) AS score
-      FROM chunks c CROSS JOIN to_tsquery('simple', ${tsquery}) AS q(q) ${videos.join}
-      WHERE c.tsv @@ q.q ${filters}
+      FROM chunks c CROSS JOIN to_tsquery('simple', ${tsquery}) AS q(q)
+      WHERE c.tsv @@ q.q ${inScope(scope)}
       ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
-    return rows.map(toHit);
+    return withVideoLabels(this.#videos, rows.map(toHit));
   }
 
   async termStats(stems: readonly string[]): Promise<TermStats> {
@@ -274,33 +287,27 @@ export class PostgresSearchIndex implements SearchIndex {
         `Query vector has ${vector.length} dimensions but the index holds ${meta.dims}-dimensional vectors of '${meta.embeddingModel}'. Use the same embedding model for queries and passages.`,
       );
     }
-    const videos = await this.#videosJoin();
-    if (opts.channel !== undefined && !videos.present) return [];
-    const filtered = opts.videoIds !== undefined || opts.channel !== undefined;
+    const scope = await searchScope(this.#videos, opts);
+    if (scope?.length === 0) return [];
     if (
-      !filtered &&
+      scope === undefined &&
       this.#mode.mode !== 'exact' &&
       (await this.#vectorCount(meta.embeddingModel)) >= this.#exactScanBelow
     ) {
-      return this.#approximateSearch(vector, opts.k, videos);
+      return withVideoLabels(this.#videos, await this.#approximateSearch(vector, opts.k));
     }
-    const filters = this.#filters(opts, videos.present);
     // Vectors are unit length, so the dot product is the cosine similarity.
     const { rows } = await sql<ChunkRow>`
-      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns},
+      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text,
              (SELECT sum(a * b) FROM unnest(c.embedding, ${Array.from(vector)}::real[]) AS t(a, b)) AS score
-      FROM chunks c ${videos.join}
-      WHERE c.embedding IS NOT NULL ${filters}
+      FROM chunks c
+      WHERE c.embedding IS NOT NULL ${inScope(scope)}
       ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
-    return rows.map(toHit);
+    return withVideoLabels(this.#videos, rows.map(toHit));
   }
 
   /** pgvector's HNSW index, or signature candidates rescored exactly; then the rows of the top k. */
-  async #approximateSearch(
-    vector: Float32Array,
-    k: number,
-    videos: { join: RawBuilder<unknown>; columns: RawBuilder<unknown> },
-  ): Promise<SearchHit[]> {
+  async #approximateSearch(vector: Float32Array, k: number): Promise<SearchHit[]> {
     const mode = this.#mode.mode === 'pgvector' ? 'pgvector' : 'signature';
     const nearest = approximateNearest(mode, vector, k, Math.max(k * this.#candidateFactor, 500));
     const matches =
@@ -312,10 +319,8 @@ export class PostgresSearchIndex implements SearchIndex {
         : (await nearest.execute(this.#db)).rows;
     if (matches.length === 0) return [];
     const { rows } = await sql<ChunkRow>`
-      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns}, 0 AS score
-      FROM chunks c ${videos.join} WHERE c.id = ANY(${matches.map((m) => Number(m.id))}::bigint[])`.execute(
-      this.#db,
-    );
+      SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, 0 AS score
+      FROM chunks c WHERE c.id = ANY(${matches.map((m) => Number(m.id))}::bigint[])`.execute(this.#db);
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     return matches.flatMap((m) => {
       const row = byId.get(Number(m.id));
@@ -360,37 +365,11 @@ export class PostgresSearchIndex implements SearchIndex {
     );
     return rows;
   }
+}
 
-  #filters(
-    opts: { videoIds?: readonly string[]; channel?: string },
-    videosPresent: boolean,
-  ): RawBuilder<unknown> {
-    const parts: RawBuilder<unknown>[] = [];
-    if (opts.videoIds) parts.push(sql`AND c.video_id = ANY(${[...opts.videoIds]}::text[])`);
-    if (opts.channel !== undefined && videosPresent) parts.push(sql`AND v.channel = ${opts.channel}`);
-    return parts.length ? sql.join(parts, sql` `) : sql``;
-  }
-
-  /** Titles/channels come from the RAG store's `videos` table when it exists. */
-  async #videosJoin(): Promise<{
-    present: boolean;
-    join: RawBuilder<unknown>;
-    columns: RawBuilder<unknown>;
-  }> {
-    if (!this.#hasVideosTable) {
-      const { rows } = await sql<{ t: string | null }>`SELECT to_regclass('videos')::text AS t`.execute(
-        this.#db,
-      );
-      this.#hasVideosTable = rows[0]?.t != null;
-    }
-    return this.#hasVideosTable
-      ? {
-          present: true,
-          join: sql`LEFT JOIN videos v ON v.video_id = c.video_id`,
-          columns: sql`v.title, v.channel, v.url`,
-        }
-      : { present: false, join: sql``, columns: sql`NULL AS title, NULL AS channel, NULL AS url` };
-  }
+/** `AND c.video_id = ANY(…)` for a search limited to some videos; nothing for any video. */
+function inScope(scope: readonly string[] | undefined): RawBuilder<unknown> {
+  return scope ? sql`AND c.video_id = ANY(${[...scope]}::text[])` : sql``;
 }
 
 async function readMeta(db: Kysely<any>): Promise<IndexMeta> {
@@ -410,8 +389,8 @@ function toHit(r: ChunkRow): SearchHit {
     end: Number(r.end_seconds),
     text: r.text,
     score: Number(r.score),
-    title: r.title ?? null,
-    channel: r.channel ?? null,
-    url: r.url ?? null,
+    title: null,
+    channel: null,
+    url: null,
   };
 }

@@ -9,15 +9,18 @@ import type {
   SearchIndex,
   TermStats,
   VectorSearchOptions,
+  VideoCatalog,
 } from '@llm-rag-yt/rag';
 import {
   checkEmbeddings,
   countWords,
   type QueryTerm,
   queryTerms,
+  searchScope,
   searchText,
   TEXT_SCHEME,
   toFts5Match,
+  withVideoLabels,
 } from '@llm-rag-yt/rag';
 import * as sqliteVec from 'sqlite-vec';
 import { migrateSqliteSearch } from './migrations.ts';
@@ -33,10 +36,15 @@ interface ChunkRow {
   start_seconds: number;
   end_seconds: number;
   text: string;
-  title: string | null;
-  channel: string | null;
-  url: string | null;
   score: number;
+}
+
+export interface SqliteSearchOptions extends VectorStoreOptions {
+  /**
+   * Titles, channels and URLs of the videos (the RAG store's videos). Without it hits carry none
+   * and a channel filter matches nothing.
+   */
+  videos?: VideoCatalog | null;
 }
 
 /** Query terms in more than this share of chunks are dropped (see #withoutUniversalTerms). */
@@ -51,7 +59,8 @@ const FTS_TEXT_VERSION = TEXT_SCHEME;
  * never interleaves with another module's open Kysely transaction.
  *
  * @example
- * const index = new SqliteSearchIndex(await openDatabase('sqlite:/data/state.db'));
+ * const handle = await openDatabase('sqlite:/data/state.db');
+ * const index = new SqliteSearchIndex(handle, { videos: createRagStore(handle).videos });
  * await index.migrate();
  * await index.indexVideo('dQw4w9WgXcQ', chunks, null, null);
  */
@@ -60,14 +69,14 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #raw: SqliteLike;
   readonly #vectors: SqliteVectorStore;
   readonly #statements = new Map<string, SqliteStatementLike>();
-  #hasVideosTable = false;
+  readonly #videos: VideoCatalog | null;
   readonly #dfCache = new Map<string, { df: number; n: number }>();
   /** Distinct languages of the indexed videos (query words are stemmed for each); null = re-read. */
   #languages: (string | null)[] | null = null;
   /** When #languages was read: another process (a worker) may index a video of a new language. */
   #languagesAt = 0;
 
-  constructor(handle: DatabaseHandle, opts: VectorStoreOptions = {}) {
+  constructor(handle: DatabaseHandle, opts: SqliteSearchOptions = {}) {
     if (handle.dialect !== 'sqlite' || !handle.sqlite) {
       throw new Error(
         `SqliteSearchIndex needs a SQLite database handle, got '${handle.dialect}'. Use PostgresSearchIndex.`,
@@ -75,6 +84,7 @@ export class SqliteSearchIndex implements SearchIndex {
     }
     this.#handle = handle;
     this.#raw = handle.sqlite;
+    this.#videos = opts.videos ?? null;
     loadSqliteVec(this.#raw);
     this.#vectors = new SqliteVectorStore(this.#raw, (fn) => this.#locked(fn), annDirOf(this.#raw), opts);
   }
@@ -189,32 +199,29 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async lexicalSearch(query: string, opts: LexicalSearchOptions): Promise<SearchHit[]> {
     queryTerms(query); // a clear error for a question without words, before taking the lock
-    return this.#locked(() => {
+    // The catalog is read outside the lock: it runs its own queries on this connection.
+    const scope = await searchScope(this.#videos, opts);
+    if (scope?.length === 0) return [];
+    const hits = await this.#locked(() => {
       const terms = queryTerms(query, this.#indexLanguages());
       const match = toFts5Match(this.#withoutUniversalTerms(terms));
-      const videos = this.#videosJoin();
-      if (opts.channel !== undefined && !videos.present) return [];
       const where: string[] = ['chunks_fts MATCH @match'];
       const params: Record<string, unknown> = { match, k: opts.k };
-      if (opts.videoIds) {
+      if (scope) {
         where.push('c.video_id IN (SELECT value FROM json_each(@videoIds))');
-        params.videoIds = JSON.stringify(opts.videoIds);
-      }
-      if (opts.channel !== undefined) {
-        where.push('v.channel = @channel');
-        params.channel = opts.channel;
+        params.videoIds = JSON.stringify(scope);
       }
       // Rank ids first and fetch rows for the top k only: carrying each match's text through the
       // sort made 100k-chunk queries 5× slower.
-      const filtered = opts.videoIds !== undefined || opts.channel !== undefined;
       const sql = `WITH m AS (
           SELECT chunks_fts.rowid AS id, chunks_fts.rank AS r FROM chunks_fts
-          ${filtered ? `JOIN chunks c ON c.id = chunks_fts.rowid ${videos.join}` : ''}
+          ${scope ? 'JOIN chunks c ON c.id = chunks_fts.rowid' : ''}
           WHERE ${where.join(' AND ')} ORDER BY chunks_fts.rank LIMIT @k)
-        SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns}, -m.r AS score
-        FROM m JOIN chunks c ON c.id = m.id ${videos.join} ORDER BY m.r`;
+        SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, -m.r AS score
+        FROM m JOIN chunks c ON c.id = m.id ORDER BY m.r`;
       return (this.#stmt(sql).all(params) as ChunkRow[]).map(toHit);
     });
+    return withVideoLabels(this.#videos, hits);
   }
 
   async termStats(stems: readonly string[]): Promise<TermStats> {
@@ -241,24 +248,14 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<SearchHit[]> {
-    return this.#locked(() => {
-      const videos = this.#videosJoin();
-      let videoIds = opts.videoIds ? [...opts.videoIds] : null;
-      if (opts.channel !== undefined) {
-        if (!videos.present) return [];
-        const inChannel = (
-          this.#stmt('SELECT video_id FROM videos WHERE channel = ?').all(opts.channel) as {
-            video_id: string;
-          }[]
-        ).map((r) => r.video_id);
-        videoIds = videoIds ? videoIds.filter((id) => inChannel.includes(id)) : inChannel;
-      }
-      if (videoIds && videoIds.length === 0) return [];
-      const matches = this.#vectors.search(vector, opts.k, videoIds);
+    const scope = await searchScope(this.#videos, opts);
+    if (scope?.length === 0) return [];
+    const hits = await this.#locked(() => {
+      const matches = this.#vectors.search(vector, opts.k, scope ?? null);
       if (matches.length === 0) return [];
       const rows = this.#stmt(
-        `SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, ${videos.columns}, 0 AS score
-         FROM chunks c ${videos.join} WHERE c.id IN (SELECT value FROM json_each(?))`,
+        `SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, 0 AS score
+         FROM chunks c WHERE c.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(matches.map((m) => m.chunkId))) as ChunkRow[];
       const byId = new Map(rows.map((r) => [r.id, r]));
       return matches.flatMap((m) => {
@@ -266,6 +263,7 @@ export class SqliteSearchIndex implements SearchIndex {
         return row ? [toHit({ ...row, score: 1 - m.distance })] : [];
       });
     });
+    return withVideoLabels(this.#videos, hits);
   }
 
   async stats(): Promise<IndexStats> {
@@ -344,22 +342,6 @@ export class SqliteSearchIndex implements SearchIndex {
     return ids.length;
   }
 
-  /** Titles/channels come from the RAG store's `videos` table when it exists (it may not in unit tests). */
-  #videosJoin(): { present: boolean; join: string; columns: string } {
-    if (!this.#hasVideosTable) {
-      this.#hasVideosTable =
-        this.#stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'videos'`).get() !==
-        undefined;
-    }
-    return this.#hasVideosTable
-      ? {
-          present: true,
-          join: 'LEFT JOIN videos v ON v.video_id = c.video_id',
-          columns: 'v.title, v.channel, v.url',
-        }
-      : { present: false, join: '', columns: 'NULL AS title, NULL AS channel, NULL AS url' };
-  }
-
   /** Runs synchronous better-sqlite3 work while holding Kysely's single-connection lock. */
   #locked<T>(fn: () => T): Promise<T> {
     return this.#handle.db.connection().execute(async () => fn());
@@ -384,9 +366,9 @@ function toHit(r: ChunkRow): SearchHit {
     end: r.end_seconds,
     text: r.text,
     score: r.score,
-    title: r.title ?? null,
-    channel: r.channel ?? null,
-    url: r.url ?? null,
+    title: null,
+    channel: null,
+    url: null,
   };
 }
 

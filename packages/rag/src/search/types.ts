@@ -14,7 +14,7 @@ export interface SearchHit {
   end: number;
   text: string;
   score: number;
-  /** From the `videos` table when it exists; null otherwise. */
+  /** From the index's VideoCatalog (the RAG store's videos); null when it has none or does not know the video. */
   title: string | null;
   channel: string | null;
   /** The video's source URL (for non-YouTube deep links); null when unknown. */
@@ -24,7 +24,7 @@ export interface SearchHit {
 export interface LexicalSearchOptions {
   k: number;
   videoIds?: readonly string[];
-  /** Channel name (videos.channel) — matches nothing when the videos table is absent. */
+  /** Channel name (as the VideoCatalog knows it) — matches nothing when the index has no catalog. */
   channel?: string;
 }
 
@@ -32,6 +32,24 @@ export interface VectorSearchOptions {
   k: number;
   videoIds?: readonly string[];
   channel?: string;
+}
+
+/** What a search hit shows of its video besides the chunk. */
+export interface VideoLabel {
+  title: string | null;
+  channel: string | null;
+  url: string | null;
+}
+
+/**
+ * The videos a search index labels its hits with and resolves a channel filter against. The RAG
+ * store owns `videos` and implements this; a search index never reads another owner's tables.
+ */
+export interface VideoCatalog {
+  /** Labels of the known videos among `videoIds` (unknown ids are left out). */
+  labels(videoIds: readonly string[]): Promise<Map<string, VideoLabel>>;
+  /** Ids of the videos whose channel is `channel`. */
+  idsInChannel(channel: string): Promise<string[]>;
 }
 
 export interface IndexStats {

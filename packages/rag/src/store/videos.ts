@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Chapter, TranscriptSegment, VideoMetadata } from '../ports.ts';
+import type { VideoCatalog, VideoLabel } from '../search/types.ts';
 import type { Video } from '../service/types.ts';
 
 export interface VideoPatch {
@@ -12,8 +13,11 @@ export interface VideoPatch {
   durationSeconds?: number | null;
 }
 
-/** `videos` (one row per video id) and its transcript tables. */
-export class VideoRepository {
+/** Ids per `IN (…)` list: far below SQLite's 32 766 bound parameters. */
+const IN_BATCH = 500;
+
+/** `videos` (one row per video id) and its transcript tables; the search index's VideoCatalog. */
+export class VideoRepository implements VideoCatalog {
   constructor(private readonly db: Kysely<any>) {}
 
   /** Inserts or refreshes a video's metadata; keeps status and index fields of an existing row. */
@@ -68,6 +72,30 @@ export class VideoRepository {
       .where('video_id', 'in', [...videoIds])
       .execute();
     return rows.map(toVideo);
+  }
+
+  async labels(videoIds: readonly string[]): Promise<Map<string, VideoLabel>> {
+    const ids = [...new Set(videoIds)];
+    const out = new Map<string, VideoLabel>();
+    for (let i = 0; i < ids.length; i += IN_BATCH) {
+      const rows = await this.db
+        .selectFrom('videos')
+        .select(['video_id', 'title', 'channel', 'url'])
+        .where('video_id', 'in', ids.slice(i, i + IN_BATCH))
+        .execute();
+      for (const r of rows)
+        out.set(r.video_id, { title: r.title ?? null, channel: r.channel ?? null, url: r.url ?? null });
+    }
+    return out;
+  }
+
+  async idsInChannel(channel: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('videos')
+      .select('video_id')
+      .where('channel', '=', channel)
+      .execute();
+    return rows.map((r) => r.video_id as string);
   }
 
   async list(
