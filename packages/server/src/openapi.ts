@@ -34,6 +34,7 @@ const int = { type: 'integer', minimum: 0 };
 const runBody = z.object({ run: S.Run });
 const requestBody = z.object({ request: S.YoutubeRequest });
 const okBody = z.object({ ok: z.literal(true) });
+const subscriptionBody = z.object({ subscription: S.Subscription });
 
 /**
  * Every /api operation with its request and response schemas. The contract test checks that every
@@ -399,7 +400,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/library/videos/{videoId}',
-    response: z.object({ video: S.Video, chapters: z.array(S.Chapter), summary: z.unknown() }),
+    response: z.object({ video: S.Video, chapters: z.array(S.Chapter), summary: S.VideoSummary.nullable() }),
     tag: 'library',
     summary: 'One video',
     params: [p('videoId', 'Video id')],
@@ -415,14 +416,14 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'get',
     path: '/api/subscriptions',
-    response: z.object({ subscriptions: z.array(z.record(z.string(), z.unknown())) }),
+    response: z.object({ subscriptions: z.array(S.Subscription) }),
     tag: 'subscriptions',
     summary: 'Subscriptions with last check, videos found, next check, error and entry counts',
   },
   {
     method: 'post',
     path: '/api/subscriptions',
-    response: z.object({ subscription: z.record(z.string(), z.unknown()) }),
+    response: subscriptionBody,
     tag: 'subscriptions',
     summary: 'Subscribe to a channel, playlist or RSS/Atom feed (checked at once)',
     body: subscribeBody,
@@ -432,8 +433,8 @@ export const OPERATIONS: readonly Op[] = [
     method: 'get',
     path: '/api/subscriptions/{id}',
     response: z.object({
-      subscription: z.record(z.string(), z.unknown()),
-      entries: z.array(z.record(z.string(), z.unknown())),
+      subscription: S.Subscription,
+      entries: z.array(S.SubscriptionEntry),
     }),
     tag: 'subscriptions',
     summary: 'One subscription with its latest entries',
@@ -442,7 +443,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/subscriptions/{id}/update',
-    response: z.object({ subscription: z.record(z.string(), z.unknown()) }),
+    response: subscriptionBody,
     tag: 'subscriptions',
     summary: 'Pause/resume, or change how the subscriber is notified',
     params: [p('id', 'Subscription id')],
@@ -451,7 +452,7 @@ export const OPERATIONS: readonly Op[] = [
   {
     method: 'post',
     path: '/api/subscriptions/{id}/check',
-    response: z.object({ subscription: z.record(z.string(), z.unknown()) }),
+    response: subscriptionBody,
     tag: 'subscriptions',
     summary: 'Check now',
     params: [p('id', 'Subscription id')],

@@ -15,6 +15,7 @@ const Automation = lazy(() => import('./pages/Automation.tsx'));
 const Alerts = lazy(() => import('./pages/Alerts.tsx'));
 const Library = lazy(() => import('./pages/Library.tsx'));
 const Ask = lazy(() => import('./pages/Ask.tsx'));
+const Subscriptions = lazy(() => import('./pages/Subscriptions.tsx'));
 
 const NAV: [string, string][] = [
   ['/', 'Overview'],
@@ -24,6 +25,7 @@ const NAV: [string, string][] = [
   ['/automation', 'Sensors & Schedules'],
   ['/alerts', 'Alerts'],
   ['/library', 'Library'],
+  ['/subscriptions', 'Subscriptions'],
   ['/ask', 'Ask'],
 ];
 
@@ -46,6 +48,10 @@ function route(path: string) {
       return <Alerts />;
     case 'library':
       return <Library videoId={parts[1] ?? null} />;
+    case 'subscriptions': {
+      const id = parts[1] === undefined ? null : Number(parts[1]);
+      return <Subscriptions selected={id !== null && Number.isInteger(id) && id > 0 ? id : null} />;
+    }
     case 'ask':
       return <Ask />;
     default:

@@ -1050,7 +1050,7 @@ export interface components {
         };
         GetApiLibraryVideosVideoIdResponse: {
             chapters: components["schemas"]["Chapter"][];
-            summary: unknown;
+            summary: components["schemas"]["VideoSummary"] | null;
             video: components["schemas"]["Video"];
         };
         GetApiLibraryVideosVideoIdTranscriptResponse: {
@@ -1128,17 +1128,11 @@ export interface components {
             sensors: components["schemas"]["Sensor"][];
         };
         GetApiSubscriptionsIdResponse: {
-            entries: {
-                [key: string]: unknown;
-            }[];
-            subscription: {
-                [key: string]: unknown;
-            };
+            entries: components["schemas"]["SubscriptionEntry"][];
+            subscription: components["schemas"]["Subscription"];
         };
         GetApiSubscriptionsResponse: {
-            subscriptions: {
-                [key: string]: unknown;
-            }[];
+            subscriptions: components["schemas"]["Subscription"][];
         };
         Heartbeat: {
             ageMs: number;
@@ -1167,6 +1161,13 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+        };
+        KeyPoint: {
+            /** @description seconds from the start of the video */
+            start: number;
+            text: string;
+            /** @description deep link to that moment */
+            url: string;
         };
         MetadataValue: {
             /** @description int, float, text, bool, json, url, path, … */
@@ -1197,24 +1198,12 @@ export interface components {
         PostApiSensorsNameEvaluateResponse: {
             tick: components["schemas"]["Tick"];
         };
-        PostApiSubscriptionsIdCheckResponse: {
-            subscription: {
-                [key: string]: unknown;
-            };
-        };
         PostApiSubscriptionsIdRemoveResponse: {
             /** @constant */
             ok: true;
         };
-        PostApiSubscriptionsIdUpdateResponse: {
-            subscription: {
-                [key: string]: unknown;
-            };
-        };
         PostApiSubscriptionsResponse: {
-            subscription: {
-                [key: string]: unknown;
-            };
+            subscription: components["schemas"]["Subscription"];
         };
         Run: {
             attempt: number;
@@ -1328,6 +1317,76 @@ export interface components {
             }[];
             requests: components["schemas"]["YoutubeRequest"][];
         };
+        Subscription: {
+            backfill: number;
+            chatId: number | null;
+            checkCount: number;
+            /** @description epoch milliseconds */
+            createdAt: number;
+            digestSentAt: number | null;
+            /** @description entries by status */
+            entries: {
+                [key: string]: number;
+            };
+            errorCount: number;
+            etag: string | null;
+            /** @description what a check fetches */
+            feedUrl: string;
+            filters: components["schemas"]["SubscriptionFilters"];
+            id: number;
+            initialized: boolean;
+            /** @enum {string} */
+            kind: "channel" | "playlist" | "feed";
+            lastCheckedAt: number | null;
+            /** @description why the last check failed; cleared by a good one */
+            lastError: string | null;
+            /** @description entries queued by the last check */
+            lastFound: number;
+            lastModified: string | null;
+            /** @description epoch milliseconds */
+            nextCheckAt: number;
+            notice: string | null;
+            /** @enum {string} */
+            notify: "instant" | "digest" | "off";
+            /** @enum {string} */
+            status: "active" | "paused";
+            title: string | null;
+            /** @description epoch milliseconds */
+            updatedAt: number;
+            url: string;
+            userId: number | null;
+            /** @description entries queued for indexing so far */
+            videosFound: number;
+        };
+        SubscriptionEntry: {
+            /** @description epoch milliseconds */
+            createdAt: number;
+            durationSeconds: number | null;
+            entryKey: string;
+            indexedAt: number | null;
+            notifiedAt: number | null;
+            priority: number;
+            publishedAt: number | null;
+            /** @description why it was skipped or failed */
+            reason: string | null;
+            requestId: number | null;
+            /** @enum {string} */
+            status: "backlog" | "queued" | "skipped" | "seen" | "indexed" | "failed";
+            subscriptionId: number;
+            title: string | null;
+            url: string;
+            videoId: string | null;
+        };
+        SubscriptionFilters: {
+            /** @description case-insensitive regex the title must not match */
+            exclude?: string;
+            /** @description case-insensitive regex the title must match */
+            include?: string;
+            maxDurationSeconds?: number;
+            minDurationSeconds?: number;
+            noLive?: boolean;
+            noShorts?: boolean;
+        };
         Tick: {
             cursor: string | null;
             durationMs: number | null;
@@ -1362,6 +1421,25 @@ export interface components {
             updatedAt: number;
             uploadDate: string | null;
             url: string;
+            videoId: string;
+        };
+        VideoSummary: {
+            chapters: {
+                start: number;
+                summary: string;
+                title: string;
+            }[];
+            /** @description epoch milliseconds */
+            createdAt: number;
+            keyPoints: components["schemas"]["KeyPoint"][];
+            /** @description how it was made, shown with it (an extractive summary says so) */
+            label: string;
+            /** @description 'llm:<model>' or 'extractive' */
+            mode: string;
+            summary: string;
+            transcriptHash: string;
+            /** @description epoch milliseconds */
+            updatedAt: number;
             videoId: string;
         };
         YoutubeRequest: {
@@ -3111,7 +3189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostApiSubscriptionsIdCheckResponse"];
+                    "application/json": components["schemas"]["PostApiSubscriptionsResponse"];
                 };
             };
         };
@@ -3184,7 +3262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostApiSubscriptionsIdUpdateResponse"];
+                    "application/json": components["schemas"]["PostApiSubscriptionsResponse"];
                 };
             };
         };

@@ -1,11 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { components } from './api-types.ts';
+import type { components, operations } from './api-types.ts';
 
 /**
  * The API's shapes (Run, Alert, AskResult, …, and `<OperationId>Response` per operation), generated
  * from the server's zod contract through its OpenAPI document: pages use these, never their own copies.
  */
 export type Schemas = components['schemas'];
+
+/** The JSON body an operation takes, e.g. `RequestBody<'postApiSubscriptions'>`. */
+export type RequestBody<Op extends keyof operations> = operations[Op] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 
 const TOKEN_KEY = 'llm-rag-yt.token';
 

@@ -103,3 +103,18 @@ export function useLiveReload(reload: () => void, match: (m: LiveMessage) => boo
     }, delayMs);
   });
 }
+
+/**
+ * Calls `reload` every `everyMs` while the tab is visible: for state that changes without a run
+ * event (a sensor tick marks subscription entries indexed), and times shown relative to now.
+ */
+export function usePolling(reload: () => void, everyMs: number): void {
+  const ref = useRef(reload);
+  ref.current = reload;
+  useEffect(() => {
+    const t = setInterval(() => {
+      if (document.visibilityState === 'visible') ref.current();
+    }, everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+}

@@ -259,6 +259,30 @@ export const Segment = named('Segment', z.object({ start: z.number(), end: z.num
 
 export const Chapter = named('Chapter', z.object({ start: z.number(), title: z.string() }).loose());
 
+export const KeyPoint = named(
+  'KeyPoint',
+  z.object({
+    text: z.string(),
+    start: z.number().describe('seconds from the start of the video'),
+    url: z.string().describe('deep link to that moment'),
+  }),
+);
+
+export const VideoSummary = named(
+  'VideoSummary',
+  z.object({
+    videoId: z.string(),
+    mode: z.string().describe("'llm:<model>' or 'extractive'"),
+    label: z.string().describe('how it was made, shown with it (an extractive summary says so)'),
+    summary: z.string(),
+    keyPoints: z.array(KeyPoint),
+    chapters: z.array(z.object({ title: z.string(), start: z.number(), summary: z.string() })),
+    transcriptHash: z.string(),
+    createdAt: ms,
+    updatedAt: ms,
+  }),
+);
+
 export const Citation = named(
   'Citation',
   z.object({
@@ -331,6 +355,72 @@ export const Stats = named(
     requests: z.record(z.string(), z.number()),
     queuedRuns: z.number().int(),
     embedder: z.string().nullable(),
+  }),
+);
+
+export const SubscriptionFilters = named(
+  'SubscriptionFilters',
+  z.object({
+    include: z.string().optional().describe('case-insensitive regex the title must match'),
+    exclude: z.string().optional().describe('case-insensitive regex the title must not match'),
+    minDurationSeconds: z.number().optional(),
+    maxDurationSeconds: z.number().optional(),
+    noShorts: z.boolean().optional(),
+    noLive: z.boolean().optional(),
+  }),
+);
+
+const entryStatus = z.enum(['backlog', 'queued', 'skipped', 'seen', 'indexed', 'failed']);
+
+export const Subscription = named(
+  'Subscription',
+  z.object({
+    id: z.number().int(),
+    url: z.string(),
+    kind: z.enum(['channel', 'playlist', 'feed']),
+    feedUrl: z.string().describe('what a check fetches'),
+    title: z.string().nullable(),
+    status: z.enum(['active', 'paused']),
+    filters: SubscriptionFilters,
+    backfill: z.number().int(),
+    userId: z.number().nullable(),
+    chatId: z.number().nullable(),
+    notify: z.enum(['instant', 'digest', 'off']),
+    initialized: z.boolean(),
+    etag: z.string().nullable(),
+    lastModified: z.string().nullable(),
+    lastCheckedAt: nullableMs,
+    nextCheckAt: ms,
+    lastError: z.string().nullable().describe('why the last check failed; cleared by a good one'),
+    errorCount: z.number().int(),
+    notice: z.string().nullable(),
+    videosFound: z.number().int().describe('entries queued for indexing so far'),
+    lastFound: z.number().int().describe('entries queued by the last check'),
+    checkCount: z.number().int(),
+    digestSentAt: nullableMs,
+    createdAt: ms,
+    updatedAt: ms,
+    entries: z.record(entryStatus, z.number().int()).describe('entries by status'),
+  }),
+);
+
+export const SubscriptionEntry = named(
+  'SubscriptionEntry',
+  z.object({
+    subscriptionId: z.number().int(),
+    entryKey: z.string(),
+    url: z.string(),
+    title: z.string().nullable(),
+    publishedAt: nullableMs,
+    durationSeconds: z.number().nullable(),
+    status: entryStatus,
+    reason: z.string().nullable().describe('why it was skipped or failed'),
+    priority: z.number(),
+    requestId: z.number().int().nullable(),
+    videoId: z.string().nullable(),
+    indexedAt: nullableMs,
+    notifiedAt: nullableMs,
+    createdAt: ms,
   }),
 );
 

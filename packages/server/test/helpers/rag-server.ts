@@ -4,7 +4,6 @@
  * history and the SQL api_log.
  * `close()` stops everything and deletes the folder.
  */
-import { createSubscriptionService } from '@llm-rag-yt/rag';
 import { startRagEnv } from '../../../rag/test/helpers-rag-env.ts';
 import { createSqlApiLog } from '../../src/api-log.ts';
 import { createApp } from '../../src/app.ts';
@@ -13,13 +12,19 @@ import { type RunningServer, startServer } from '../../src/start-server.ts';
 import { WEB_DIST } from './browser.ts';
 import { silentLogger } from './fixture.ts';
 
-export async function startRagServer(opts: { tokens?: readonly string[] } = {}) {
-  const env = await startRagEnv({ monitoring: true });
-  const { dir, handle, storage, store, instance, resources, service: rag } = env;
+export async function startRagServer(
+  opts: {
+    tokens?: readonly string[];
+    /** More of the RAG stack's options (subscription settings, a feed reader, …). */
+    env?: Omit<Parameters<typeof startRagEnv>[0] & {}, 'monitoring'>;
+  } = {},
+) {
+  const env = await startRagEnv({ ...opts.env, monitoring: true });
+  const { dir, handle, storage, store, instance, resources, service: rag, subscriptions } = env;
   const app = createApp({
     instance,
     rag,
-    subscriptions: createSubscriptionService({ store }),
+    subscriptions,
     metricsHistory: createMetricsHistory(handle),
     apiLog: createSqlApiLog(handle.db),
     auth: { tokens: opts.tokens ?? [] },
@@ -38,6 +43,7 @@ export async function startRagServer(opts: { tokens?: readonly string[] } = {}) 
     /** The service's resources (tests may swap in a chat model: the service reads it per call). */
     resources,
     rag,
+    subscriptions,
     app,
     server,
     async close() {

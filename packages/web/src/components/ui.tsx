@@ -65,6 +65,12 @@ const STATUS_CLASS: Record<string, string> = {
   open: 'bad',
   critical: 'bad',
   resolved: 'ok',
+  active: 'ok',
+  paused: 'muted',
+  queued: 'wait',
+  backlog: 'wait',
+  skipped: 'muted',
+  seen: 'muted',
 };
 
 export function Badge({ value }: { value: string }) {

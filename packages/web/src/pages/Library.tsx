@@ -50,32 +50,93 @@ export function timeLink(video: { videoId: string; url: string }, seconds: numbe
   return /^https?:\/\//.test(video.url) ? `${video.url.split('#')[0]}#t=${t}` : '#';
 }
 
+type Chapter = Schemas['Chapter'];
+
+function Summary({ videoId }: { videoId: string }) {
+  const state = useApi<Schemas['GetApiLibraryVideosVideoIdResponse']>(
+    `/api/library/videos/${encodeURIComponent(videoId)}`,
+  );
+  const summary = state.data?.summary;
+  if (!summary) return null;
+  return (
+    <section className="panel summary" aria-label="Summary">
+      <h2>Summary</h2>
+      <p>{summary.summary}</p>
+      {summary.keyPoints.length > 0 && (
+        <ul className="key-points">
+          {summary.keyPoints.map((p) => (
+            <li key={`${p.start}-${p.text.slice(0, 20)}`}>
+              <a href={p.url} target="_blank" rel="noreferrer noopener">
+                {clock(p.start)}
+              </a>{' '}
+              {p.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted">{summary.label}</p>
+    </section>
+  );
+}
+
+/** The transcript's lines grouped under the chapter each falls in (one group without chapters). */
+function byChapter(
+  segments: Segment[],
+  chapters: Chapter[],
+): { chapter: Chapter | null; lines: Segment[] }[] {
+  if (chapters.length === 0) return [{ chapter: null, lines: segments }];
+  const sorted = [...chapters].sort((a, b) => a.start - b.start);
+  const groups: { chapter: Chapter | null; lines: Segment[] }[] = [];
+  for (const s of segments) {
+    let chapter: Chapter | null = null;
+    for (const c of sorted) if (c.start <= s.start + 0.001) chapter = c;
+    const last = groups.at(-1);
+    if (last && last.chapter === chapter) last.lines.push(s);
+    else groups.push({ chapter, lines: [s] });
+  }
+  return groups;
+}
+
 function Transcript({ videoId }: { videoId: string }) {
-  const state = useApi<{ video: Video; segments: Segment[] }>(
+  const state = useApi<{ video: Video; segments: Segment[]; chapters: Chapter[] }>(
     `/api/library/videos/${encodeURIComponent(videoId)}/transcript`,
   );
   return (
     <Async state={state}>
-      {({ video, segments }) => (
+      {({ video, segments, chapters }) => (
         <div className="panel">
           <h2>{video.title}</h2>
           <p className="muted">
-            {video.channel} · {segments.length} lines ·{' '}
+            {video.channel} · {segments.length} lines
+            {chapters.length ? ` · ${chapters.length} chapters` : ''} ·{' '}
             <a href={video.url} rel="noreferrer noopener" target="_blank">
               source
             </a>
           </p>
+          <Summary videoId={videoId} />
           {segments.length === 0 ? (
             <Empty>No transcript yet.</Empty>
           ) : (
             <div className="transcript">
-              {segments.map((s) => (
-                <div className="transcript-line" key={`${s.start}-${s.text.slice(0, 10)}`}>
-                  <a href={timeLink(video, s.start)} target="_blank" rel="noreferrer noopener">
-                    {clock(s.start)}
-                  </a>
-                  <span>{s.text}</span>
-                </div>
+              {byChapter(segments, chapters).map((g) => (
+                <section key={`${g.chapter?.start ?? 'none'}-${g.lines[0]?.start}`}>
+                  {g.chapter && (
+                    <h3 className="chapter">
+                      <a href={timeLink(video, g.chapter.start)} target="_blank" rel="noreferrer noopener">
+                        {clock(g.chapter.start)}
+                      </a>{' '}
+                      {g.chapter.title}
+                    </h3>
+                  )}
+                  {g.lines.map((s) => (
+                    <div className="transcript-line" key={`${s.start}-${s.text.slice(0, 10)}`}>
+                      <a href={timeLink(video, s.start)} target="_blank" rel="noreferrer noopener">
+                        {clock(s.start)}
+                      </a>
+                      <span>{s.text}</span>
+                    </div>
+                  ))}
+                </section>
               ))}
             </div>
           )}

@@ -73,6 +73,9 @@ export function videoSummaries(_resources: RagResources) {
           ctx.log.warn(`Summary of ${videoId} failed (the video stays indexed): ${errorMessage(e)}`);
         }
       }
+      // Subscription entries of these videos can now be marked indexed and announced with their
+      // summary: subscription_sensor does that (cheap reads), so ask for its tick now.
+      if (videos.length > 0) await ctx.resources.wake?.('subscription_sensor').catch(() => {});
       return { videos: made };
     },
   });
