@@ -65,6 +65,8 @@ const schema = z.object({
   API_TOKENS: list.default([]),
   /** Host names the web server answers to besides loopback and its own address (reverse proxies). */
   ALLOWED_HOSTS: list.default([]),
+  /** cleanup_job deletes API call records (api_log) older than this. */
+  API_LOG_RETENTION_DAYS: int(1).default(30),
   /** Unset: the yt-dlp installed into `<home>/bin` by `llm-rag-yt yt-dlp update`, else `yt-dlp` on PATH. */
   YTDLP_PATH: z.string().optional(),
   /** Operator config: a folder serving yt-dlp release assets and SHA2-256SUMS. */
@@ -185,6 +187,8 @@ export interface Config {
     readonly tokens: readonly string[];
     /** ALLOWED_HOSTS: other `Host` names are refused (DNS rebinding). */
     readonly allowedHosts: readonly string[];
+    /** API_LOG_RETENTION_DAYS: cleanup_job prunes older api_log rows. */
+    readonly apiLogRetentionDays: number;
   };
   readonly tools: { readonly ytdlp: string; readonly ffmpeg: string; readonly ffprobe: string };
   readonly ytdlp: {
@@ -333,7 +337,13 @@ function buildConfig(e: Env, cwd: string): Config {
       level: e.LOG_LEVEL,
       pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY),
     },
-    server: { host: e.HOST, port: e.PORT, tokens: e.API_TOKENS, allowedHosts: e.ALLOWED_HOSTS },
+    server: {
+      host: e.HOST,
+      port: e.PORT,
+      tokens: e.API_TOKENS,
+      allowedHosts: e.ALLOWED_HOSTS,
+      apiLogRetentionDays: e.API_LOG_RETENTION_DAYS,
+    },
     tools: { ytdlp: resolveYtDlpPath(e, dataDir), ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
     ytdlp: {
       configuredPath: e.YTDLP_PATH ?? null,

@@ -219,6 +219,7 @@ export function buildMonitoringDeps(
       deleteAudioAfterTranscription: config.pipeline.deleteAudioAfterTranscription,
       fileMaxAgeDays: config.pipeline.fileRetentionDays,
       runRetentionDays: config.execution.retentionDays,
+      apiLogRetentionDays: config.server.apiLogRetentionDays,
     },
   };
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAlerts, syncAlerts } from '../src/alerts/alert-store.ts';
 import { evaluateAlertRules, ruleScope } from '../src/alerts/rules.ts';
 import { runCleanup } from '../src/monitoring/cleanup.ts';
+import { createRagStore } from '../src/store/rag-store.ts';
 import { openTestDb, quietMetrics } from './monitoring-helpers.ts';
 
 let t: Awaited<ReturnType<typeof openTestDb>>;
@@ -100,6 +101,23 @@ describe('runCleanup', () => {
     expect(await storage.runs.getRun(oldRun.runId)).toBeUndefined();
     expect(await storage.runs.getRun(queued.runId)).toBeDefined();
     expect((await listAlerts(t.handle)).map((a) => a.status)).toEqual(['open']);
+  });
+
+  it('prunes API call records older than the retention, and none when it is off', async () => {
+    const now = Date.now();
+    const { apiLog } = createRagStore(t.handle);
+    const call = { method: 'GET', path: '/api/runs', status: 200, durationMs: 1 };
+    await apiLog.record({ ...call, createdAt: now - 40 * DAY });
+    await apiLog.record({ ...call, path: '/api/assets', createdAt: now - 2 * DAY });
+    const off = await runCleanup({ ...t.handle, audioDir: null, now, policy: { apiLogRetentionDays: null } });
+    expect(off.api_log_deleted).toBe(0);
+    expect(await apiLog.list()).toHaveLength(2);
+    const dry = await runCleanup({ ...t.handle, audioDir: null, now, policy: { dryRun: true } });
+    expect(dry.api_log_deleted).toBe(0);
+    expect(await apiLog.list()).toHaveLength(2);
+    const r = await runCleanup({ ...t.handle, audioDir: null, now, policy: { apiLogRetentionDays: 30 } });
+    expect(r.api_log_deleted).toBe(1);
+    expect((await apiLog.list()).map((e) => e.path)).toEqual(['/api/assets']);
   });
 
   it('keeps transcribed audio unless configured to delete it', async () => {

@@ -14,6 +14,7 @@ import { latestHealthCheck } from '../src/monitoring/health.ts';
 import { listMetricsHistory } from '../src/monitoring/metrics-history.ts';
 import { createMonitoringDefinitions, type MonitoringDeps } from '../src/pipeline/monitoring/definitions.ts';
 import type { AlertMessage, Notifier } from '../src/ports.ts';
+import { createRagStore } from '../src/store/rag-store.ts';
 import { openTestDb } from './monitoring-helpers.ts';
 
 let t: Awaited<ReturnType<typeof openTestDb>>;
@@ -177,5 +178,19 @@ describe('monitoring definitions', () => {
     writeFileSync(join(s.audioDir, 'big.wav'), Buffer.alloc(2 * 1024 * 1024));
     expect((await s.tick(s.sensor('cleanup_sensor'))).runRequests).toHaveLength(1);
     expect((await s.run('cleanup_job')).status).toBe('SUCCESS');
+  });
+
+  it('cleanup_sensor also fires when recorded API calls are a day past their retention; cleanup_job prunes them', async () => {
+    const s = await setup({ cleanup: { apiLogRetentionDays: 10 } });
+    const { apiLog } = createRagStore(t.handle);
+    const call = { method: 'GET', path: '/api/runs', status: 200, durationMs: 1 };
+    await apiLog.record({ ...call, createdAt: Date.now() - 10.5 * 86_400_000 });
+    expect((await s.tick(s.sensor('cleanup_sensor'))).skipReason).toMatch(/within/);
+    await apiLog.record({ ...call, createdAt: Date.now() - 12 * 86_400_000 });
+    const fired = await s.tick(s.sensor('cleanup_sensor'));
+    expect(fired.runRequests?.[0]?.tags).toMatchObject({ retention: 'api_log' });
+    expect((await s.run('cleanup_job')).status).toBe('SUCCESS');
+    expect(await apiLog.list()).toEqual([]);
+    expect((await s.tick(s.sensor('cleanup_sensor'))).skipReason).toMatch(/within/);
   });
 });

@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Kysely } from 'kysely';
 import type { ApiLog, ServerLogger } from './types.ts';
 
 const SECRET_PARAM =
@@ -48,28 +47,4 @@ function clientIp(env: unknown, forwarded: string | undefined): string | null {
   if (forwarded) return forwarded.split(',')[0]!.trim().slice(0, 100);
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? null;
-}
-
-/**
- * Writes API calls to the seed's `api_log` table (created by the RAG store's migrations).
- *
- * @example createSqlApiLog(handle.db)
- */
-export function createSqlApiLog(db: Kysely<any>): ApiLog {
-  return {
-    async record(e) {
-      await db
-        .insertInto('api_log')
-        .values({
-          method: e.method,
-          path: e.path,
-          status: e.status,
-          duration_ms: e.durationMs,
-          ip: e.ip,
-          user_agent: e.userAgent,
-          created_at: e.createdAt,
-        })
-        .execute();
-    },
-  };
 }

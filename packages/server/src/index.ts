@@ -7,7 +7,7 @@ export { type StdioMcp, serveMcpStdio } from './mcp/stdio.ts';
 export { createMcpServer, type McpOptions } from './mcp/tools.ts';
 export { MODEL_ID as OPENAI_MODEL_ID } from './openai/routes.ts';
 export { type RunningServer, startServer, UnsafeBindError } from './start-server.ts';
-export { createSqlApiLog, redactedPath } from './api-log.ts';
+export { redactedPath } from './api-log.ts';
 export { createMetricsHistory } from './metrics-history.ts';
 export { HttpError } from './http-error.ts';
 export type {

@@ -38,7 +38,7 @@ export interface ApiLogEntry {
   createdAt: number;
 }
 
-/** Where API calls are recorded (the `api_log` table in production). Must not throw. */
+/** Where API calls are recorded: the RAG store's `api_log` (its ApiLogRepository) in production. */
 export interface ApiLog {
   record(entry: ApiLogEntry): Promise<void>;
 }

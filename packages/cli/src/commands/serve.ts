@@ -167,9 +167,7 @@ async function startHttp(
   const host = o.host ?? app.config.server.host;
   const metricsRegistry = metrics === undefined ? await createMetrics(app) : metrics;
   // Hono and the API routes load only for the commands that serve HTTP.
-  const { createApp, createMetricsHistory, createSqlApiLog, startServer } = await import(
-    '@llm-rag-yt/server'
-  );
+  const { createApp, createMetricsHistory, startServer } = await import('@llm-rag-yt/server');
   const http = createApp({
     instance: app.instance,
     rag: app.rag,
@@ -180,7 +178,8 @@ async function startHttp(
     allowedHosts: [...app.config.server.allowedHosts, ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
     logger: app.logger,
     dataDir: app.config.dataDir,
-    apiLog: createSqlApiLog(app.handle.db),
+    // api_log belongs to the RAG store: its repository is the one writer (cleanup_job prunes it).
+    apiLog: app.store.apiLog,
     webDist: WEB_DIST ?? null,
   });
   void env;

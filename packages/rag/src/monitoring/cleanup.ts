@@ -2,6 +2,7 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Storage } from '@llm-rag-yt/orchestrator';
 import { pruneAlerts } from '../alerts/alert-store.ts';
+import { ApiLogRepository } from '../store/users.ts';
 import { pruneHealthChecks } from './health.ts';
 import { pruneMetricsSnapshots } from './metrics-history.ts';
 import type { MonitoringDb } from './migrations.ts';
@@ -20,6 +21,8 @@ export interface CleanupPolicy {
   alertRetentionDays: number | null;
   metricsRetentionDays: number | null;
   healthRetentionDays: number | null;
+  /** HTTP API calls (`api_log`) older than this. */
+  apiLogRetentionDays: number | null;
   /** Report what would be removed without removing it. */
   dryRun: boolean;
 }
@@ -33,6 +36,7 @@ export const DEFAULT_CLEANUP_POLICY: Readonly<CleanupPolicy> = Object.freeze({
   alertRetentionDays: 30,
   metricsRetentionDays: 90,
   healthRetentionDays: 7,
+  apiLogRetentionDays: 30,
   dryRun: false,
 });
 
@@ -46,6 +50,7 @@ export interface CleanupReport {
   alerts_deleted: number;
   metrics_snapshots_deleted: number;
   health_checks_deleted: number;
+  api_log_deleted: number;
   dry_run: boolean;
 }
 
@@ -67,7 +72,7 @@ function inside(dir: string, path: string): boolean {
 
 /**
  * Removes what is no longer needed: transcribed audio (when configured), old media files, old
- * finished runs, ticks, resolved alerts, snapshots and health checks. Never touches files outside
+ * finished runs, ticks, resolved alerts, snapshots, health checks and API call records. Never touches files outside
  * the audio folder, audio still waiting for transcription, running runs or open alerts.
  */
 export async function runCleanup(input: CleanupInput): Promise<CleanupReport> {
@@ -83,6 +88,7 @@ export async function runCleanup(input: CleanupInput): Promise<CleanupReport> {
     alerts_deleted: 0,
     metrics_snapshots_deleted: 0,
     health_checks_deleted: 0,
+    api_log_deleted: 0,
     dry_run: p.dryRun,
   };
   const remove = async (path: string): Promise<boolean> => {
@@ -137,6 +143,10 @@ export async function runCleanup(input: CleanupInput): Promise<CleanupReport> {
       );
     if (p.healthRetentionDays !== null)
       report.health_checks_deleted = await pruneHealthChecks(input, now - p.healthRetentionDays * DAY);
+    if (p.apiLogRetentionDays !== null)
+      report.api_log_deleted = await new ApiLogRepository(input.db).deleteBefore(
+        now - p.apiLogRetentionDays * DAY,
+      );
   }
   return report;
 }

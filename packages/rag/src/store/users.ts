@@ -214,8 +214,17 @@ export interface ApiLogEntry {
   userAgent?: string | null;
 }
 
+/**
+ * `api_log`, the seed's record of HTTP API calls: written by the server for each call (`record`),
+ * pruned by cleanup_job (`deleteBefore`, API_LOG_RETENTION_DAYS). The only code that touches it.
+ */
 export class ApiLogRepository {
   constructor(private readonly db: Kysely<any>) {}
+
+  /** The server's ApiLog: one call, stamped with when it was made. */
+  async record(e: ApiLogEntry & { createdAt: number }): Promise<void> {
+    await this.add(e, e.createdAt);
+  }
 
   async add(e: ApiLogEntry, now = Date.now()): Promise<void> {
     await this.db
@@ -244,6 +253,17 @@ export class ApiLogRepository {
       userAgent: r.user_agent ?? null,
       createdAt: Number(r.created_at),
     }));
+  }
+
+  /** Whether some call was recorded before `before` (cheap: the created_at index). */
+  async hasBefore(before: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('api_log')
+      .select('id')
+      .where('created_at', '<', before)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async deleteBefore(before: number): Promise<number> {

@@ -1,11 +1,10 @@
 /*
  * A real server on the real RAG stack: the RAG tests' embedded stack (startRagEnv with the
  * monitoring definitions, as packages/cli/src/app.ts wires them) plus the HTTP app with metrics
- * history and the SQL api_log.
+ * history and the RAG store's api_log.
  * `close()` stops everything and deletes the folder.
  */
 import { startRagEnv } from '../../../rag/test/helpers-rag-env.ts';
-import { createSqlApiLog } from '../../src/api-log.ts';
 import { createApp } from '../../src/app.ts';
 import { createMetricsHistory } from '../../src/metrics-history.ts';
 import { type RunningServer, startServer } from '../../src/start-server.ts';
@@ -26,7 +25,7 @@ export async function startRagServer(
     rag,
     subscriptions,
     metricsHistory: createMetricsHistory(handle),
-    apiLog: createSqlApiLog(handle.db),
+    apiLog: store.apiLog,
     auth: { tokens: opts.tokens ?? [] },
     logger: silentLogger,
     webDist: WEB_DIST,

@@ -37,7 +37,7 @@ export function cleanupOp(deps: MonitoringDeps) {
   return defineOp({
     key: 'cleanup',
     description:
-      'Deletes transcribed audio (when configured), old media files, old finished runs and ticks, and old resolved alerts, snapshots and health checks.',
+      'Deletes transcribed audio (when configured), old media files, old finished runs and ticks, and old resolved alerts, snapshots, health checks and API call records.',
     compute: async (ctx) => {
       const r = await runCleanup({
         ...deps.database,

@@ -2,7 +2,9 @@ import { defineSensor, type SensorResult } from '@llm-rag-yt/orchestrator';
 import { listAlerts } from '../../alerts/alert-store.ts';
 import { hasUndeliveredAlerts } from '../../alerts/delivery.ts';
 import { DEFAULT_ALERT_THRESHOLDS, evaluateAlertRules, ruleScope } from '../../alerts/rules.ts';
+import { DEFAULT_CLEANUP_POLICY } from '../../monitoring/cleanup.ts';
 import { folderUsage, toMb } from '../../monitoring/files.ts';
+import { ApiLogRepository } from '../../store/users.ts';
 import { collect, recentHealth } from './assets.ts';
 import { ALERT_DELIVERY_TAG, type MonitoringDeps } from './deps.ts';
 
@@ -49,10 +51,20 @@ export function pipelineHealthSensor(deps: MonitoringDeps) {
   });
 }
 
-/** Every hour: requests cleanup_job when media storage passes its threshold. */
+const DAY = 86_400_000;
+
+/**
+ * Every hour: requests cleanup_job when media storage passes its threshold, and about once a day
+ * when recorded API calls are a day past their retention (so api_log is pruned without a schedule).
+ */
 export function cleanupSensor(deps: MonitoringDeps) {
   const threshold =
     deps.cleanup?.storageThresholdMb ?? deps.thresholds?.storageMb ?? DEFAULT_ALERT_THRESHOLDS.storageMb;
+  const apiLogDays =
+    deps.cleanup?.apiLogRetentionDays === undefined
+      ? DEFAULT_CLEANUP_POLICY.apiLogRetentionDays
+      : deps.cleanup.apiLogRetentionDays;
+  const apiLog = new ApiLogRepository(deps.database.db);
   return defineSensor({
     name: 'cleanup_sensor',
     job: 'cleanup_job',
@@ -65,13 +77,12 @@ export function cleanupSensor(deps: MonitoringDeps) {
         folderUsage(deps.transcriptDir),
       ]);
       const mb = toMb(audio.bytes + transcripts.bytes);
-      if (mb <= threshold) return { skipReason: `Storage ${mb} MB is within ${threshold} MB.` };
-      return {
-        // One cleanup per hour at most, even if a run did not free enough.
-        runRequests: [
-          { runKey: `cleanup:${Math.floor(ctx.now / 3_600_000)}`, tags: { storage_mb: String(mb) } },
-        ],
-      };
+      // One cleanup per hour at most, even if a run did not free enough.
+      const runKey = `cleanup:${Math.floor(ctx.now / 3_600_000)}`;
+      if (mb > threshold) return { runRequests: [{ runKey, tags: { storage_mb: String(mb) } }] };
+      if (apiLogDays !== null && (await apiLog.hasBefore(ctx.now - (apiLogDays + 1) * DAY)))
+        return { runRequests: [{ runKey, tags: { storage_mb: String(mb), retention: 'api_log' } }] };
+      return { skipReason: `Storage ${mb} MB is within ${threshold} MB.` };
     },
   });
 }
