@@ -106,6 +106,7 @@ export type {
   SubscriptionKind,
 } from './store/subscriptions.ts';
 export type { ChapterSummary, KeyPoint, VideoSummary } from './store/summaries.ts';
+export { parseTimeRange, type RangeSummary, type TimeRange } from './summaries/range.ts';
 export { chapterAt, chaptersFor, parseDescriptionChapters } from './chapters/chapters.ts';
 export { BACKFILL_PRIORITY, FRESH_PRIORITY } from './subscriptions/check.ts';
 export { resolveSubscriptionUrl } from './subscriptions/resolve.ts';

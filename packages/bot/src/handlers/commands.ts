@@ -14,7 +14,7 @@ export const BOT_COMMANDS: readonly { command: string; description: string }[] =
   { command: 'subscribe', description: 'Follow a channel, playlist or feed: /subscribe URL' },
   { command: 'subscriptions', description: 'What this chat follows' },
   { command: 'unsubscribe', description: 'Stop following: /unsubscribe ID' },
-  { command: 'summary', description: "A video's summary: /summary URL" },
+  { command: 'summary', description: "A video's summary: /summary URL, or a part: /summary URL 10:00-20:00" },
 ]);
 
 const HELP = [

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@llm-rag-yt/orchestrator';
-import { parseVideoUrl } from '@llm-rag-yt/rag';
+import { parseTimeRange, parseVideoUrl } from '@llm-rag-yt/rag';
 import type { Bot } from 'grammy';
-import { escapeHtml, truncate } from '../format.ts';
+import { escapeHtml, formatTimestamp, packMessages, truncate } from '../format.ts';
 import { type BotServices, replyHtml } from './services.ts';
 
 /** /subscribe URL, /subscriptions, /unsubscribe ID and /summary VIDEO (when the host has subscriptions). */
@@ -54,24 +54,66 @@ export function registerSubscriptionCommands(bot: Bot, svc: BotServices): void {
     await replyHtml(ctx, `Unsubscribed #${id}. Videos already indexed stay searchable.`);
   });
 
-  bot.command('summary', async (ctx) => {
-    const [target] = arg(ctx.match as string);
-    if (!target) return void (await replyHtml(ctx, 'Send /summary followed by a video link or id.'));
-    let videoId = target;
+  /** A video by its id, its YouTube link, or the page URL it was indexed from (podcasts, other sites). */
+  const findVideo = async (target: string) => {
+    let parsed: ReturnType<typeof parseVideoUrl> | null = null;
     try {
-      const parsed = parseVideoUrl(target);
-      if (parsed.kind === 'video') videoId = parsed.videoId;
+      parsed = parseVideoUrl(target);
     } catch {
       // not a URL: an id as listed by /videos
     }
-    const [video, summary] = await Promise.all([host.rag.getVideo(videoId), host.rag.summary(videoId)]);
+    if (parsed?.kind === 'video') return host.rag.getVideo(parsed.videoId);
+    if (parsed?.kind === 'other')
+      return (
+        (await host.store.videos.findIndexedByUrl(target)) ??
+        (await host.store.videos.findIndexedByUrl(parsed.url))
+      );
+    return host.rag.getVideo(target);
+  };
+
+  bot.command('summary', async (ctx) => {
+    const [target, ...rest] = arg(ctx.match as string);
+    if (!target)
+      return void (await replyHtml(
+        ctx,
+        'Send /summary followed by a video link or id, and optionally a time range: /summary URL 10:00-20:00',
+      ));
+    const video = await findVideo(target);
     if (!video) return void (await replyHtml(ctx, 'I do not know that video. Send me its link to index it.'));
+    if (rest.length) {
+      try {
+        const range = parseTimeRange(rest.join(' '));
+        await ctx.replyWithChatAction('typing').catch(() => {});
+        const part = await host.rag.summarizeRange(video.videoId, range);
+        const title = `${video.title} · ${formatTimestamp(part.start)}–${formatTimestamp(part.end)}`;
+        for (const m of summaryMessages(title, part)) await replyHtml(ctx, m);
+        return;
+      } catch (e) {
+        if (!(e instanceof InvalidInputError)) throw e;
+        return void (await replyHtml(ctx, `⚠️ ${escapeHtml(e.message)}`));
+      }
+    }
+    const summary = await host.rag.summary(video.videoId);
     if (!summary)
       return void (await replyHtml(ctx, 'That video has no summary yet; it is made right after indexing.'));
-    const points = summary.keyPoints.map((p) => `• <a href="${escapeHtml(p.url)}">${escapeHtml(p.text)}</a>`);
-    await replyHtml(
-      ctx,
-      `📝 <b>${escapeHtml(video.title)}</b>\n${escapeHtml(summary.summary)}\n\n${points.join('\n')}\n<i>${escapeHtml(summary.label)}</i>`,
-    );
+    for (const m of summaryMessages(video.title, summary)) await replyHtml(ctx, m);
   });
+}
+
+/** Title, summary, key points linked to their moments, and how it was made: one message or a few. */
+function summaryMessages(
+  title: string,
+  s: { summary: string; label: string; keyPoints: readonly { text: string; start: number; url: string }[] },
+): string[] {
+  const points = s.keyPoints.map(
+    (p) =>
+      `• <a href="${escapeHtml(p.url)}">${formatTimestamp(p.start)}</a> ${escapeHtml(truncate(p.text, 400))}`,
+  );
+  return packMessages(
+    [
+      `📝 <b>${escapeHtml(truncate(title, 300))}</b>\n${escapeHtml(s.summary)}`,
+      points.join('\n'),
+      `<i>${escapeHtml(s.label)}</i>`,
+    ].filter(Boolean),
+  );
 }

@@ -3,6 +3,7 @@
  * packages/rag/test/helpers-rag-env.ts), the local fake Telegram Bot API, and a log recorder.
  */
 
+import { createTelegramMessenger } from '@llm-rag-yt/adapters';
 import { startRagEnv } from '../../../rag/test/helpers-rag-env.ts';
 import type { BotHost, BotSettings } from '../../src/host.ts';
 import { type FakeUser, startFakeTelegram } from './fake-telegram.ts';
@@ -26,12 +27,27 @@ export function recordingLogger() {
   return { lines, logger: { info: log('info'), warn: log('warn'), error: log('error') } };
 }
 
-export async function startBotEnv(settings: Partial<BotSettings> = {}) {
-  const env = await startRagEnv();
+export async function startBotEnv(
+  settings: Partial<BotSettings> = {},
+  opts: {
+    /** More of the RAG stack's options (subscription settings, a feed reader, …). */
+    rag?: Parameters<typeof startRagEnv>[0];
+    /** Subscriptions on, with notices sent through the fake Telegram as the app wires them. */
+    subscriptions?: boolean;
+  } = {},
+) {
   const tg = await startFakeTelegram();
+  const messenger = opts.subscriptions
+    ? { messenger: createTelegramMessenger({ botToken: tg.token, apiRoot: tg.apiRoot }) }
+    : {};
+  const env = await startRagEnv({
+    ...opts.rag,
+    resources: { ...opts.rag?.resources, ...messenger },
+  });
   const { lines, logger } = recordingLogger();
   const host: BotHost = {
     rag: env.service,
+    ...(opts.subscriptions ? { subscriptions: env.subscriptions } : {}),
     store: env.store,
     instance: env.instance,
     storage: env.storage,

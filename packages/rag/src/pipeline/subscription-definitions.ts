@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { defineJob, defineOp, defineSensor, type SensorResult, z } from '@llm-rag-yt/orchestrator';
 import { checkSubscription } from '../subscriptions/check.ts';
 import { dueNotices, releaseBacklog, sendNotices, syncEntries } from '../subscriptions/progress.ts';
@@ -115,10 +116,16 @@ export const subscriptionNotifySensor = defineSensor<RagResources>({
     const due = await dueNotices(ctx.resources, ctx.now);
     if (due.length === 0) return { skipReason: 'No notices are due.' };
     const n = due.reduce((k, d) => k + d.entries.length, 0);
+    // One run per minute for the same notices (a failed send is tried again the next minute);
+    // notices that became due since (another video, the digest hour) get a run at once.
+    const what = createHash('sha256')
+      .update(due.flatMap((d) => d.entries.map((e) => `${d.sub.id}:${e.entryKey}`)).join('\n'))
+      .digest('hex')
+      .slice(0, 16);
     return {
       runRequests: [
         {
-          runKey: `subscription_notify:${Math.floor(ctx.now / 60_000)}`,
+          runKey: `subscription_notify:${Math.floor(ctx.now / 60_000)}:${what}`,
           tags: { notices: String(n) },
         },
       ],

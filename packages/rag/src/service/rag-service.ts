@@ -15,6 +15,7 @@ import type { RagResources } from '../pipeline/resources.ts';
 import { requestRunTags } from '../pipeline/sensors/youtube-url-sensor.ts';
 import { type RetrieveDeps, type RetrieveOptions, retrieve } from '../search/retrieve.ts';
 import { REQUEST } from '../store/request-lifecycle.ts';
+import { summarizeRange } from '../summaries/range.ts';
 import { videoPathSegment } from '../youtube/safe-file-name.ts';
 import { importFile } from './import-file.ts';
 import { importTranscripts } from './import-many.ts';
@@ -285,6 +286,25 @@ export function createRagService(deps: RagServiceDeps): RagService {
     chapters: (videoId) => store.videos.chapters(videoId),
 
     summary: (videoId) => store.summaries.get(videoId),
+
+    async summarizeRange(videoId, range, opts = {}) {
+      const video = await store.videos.get(videoId);
+      if (!video) throw new NotFoundError(`Unknown video '${videoId}'. List videos with: videos list`);
+      const [segments, chapters] = await Promise.all([
+        store.videos.segments(videoId),
+        store.videos.chapters(videoId),
+      ]);
+      return summarizeRange({
+        videoId,
+        sourceUrl: video.url,
+        segments,
+        chapters,
+        range,
+        chat: resources.chat,
+        contextChars: resources.settings.summaryContextChars,
+        signal: opts.signal,
+      });
+    },
 
     async importFile(path, opts = {}) {
       return importFile(resources, instance, path, opts);

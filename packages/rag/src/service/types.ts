@@ -1,5 +1,6 @@
 import type { AlertSeverity, Chapter, TranscriptSegment } from '../ports.ts';
 import type { VideoSummary } from '../store/summaries.ts';
+import type { RangeSummary, TimeRange } from '../summaries/range.ts';
 import type { TranscriptImport } from './import-many.ts';
 
 /*
@@ -199,6 +200,11 @@ export interface RagService {
   chapters(videoId: string): Promise<Chapter[]>;
   /** The video's stored summary (made by the video_summaries asset), if any. */
   summary(videoId: string): Promise<VideoSummary | undefined>;
+  /**
+   * A summary of part of a video (not stored), e.g. `/summary URL 10:00-20:00`.
+   * @throws NotFoundError for an unknown video, InvalidInputError when nothing is said in the range
+   */
+  summarizeRange(videoId: string, range: TimeRange, opts?: { signal?: AbortSignal }): Promise<RangeSummary>;
   /** Imports a local media file or a transcript file (vtt/srt/json3). */
   importFile(
     path: string,

@@ -104,6 +104,7 @@ export async function dueNotices(resources: RagResources, now: number): Promise<
   return out;
 }
 
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The Telegram text for one new video: title, link, summary (or that there is none yet). */
@@ -114,8 +115,9 @@ export async function noticeText(store: RagStore, sub: Subscription, e: Subscrip
   const link = video?.url ?? e.url;
   const lines = [`🆕 <b>${esc(title)}</b>`, `from ${esc(sub.title ?? sub.url)}`, esc(link)];
   if (summary) {
-    lines.push('', esc(summary.summary));
-    for (const p of summary.keyPoints.slice(0, 5)) lines.push(`• <a href="${esc(p.url)}">${esc(p.text)}</a>`);
+    lines.push('', esc(clip(summary.summary, 1200)));
+    for (const p of summary.keyPoints.slice(0, 5))
+      lines.push(`• <a href="${esc(p.url)}">${esc(clip(p.text, 300))}</a>`);
     if (summary.mode === 'extractive') lines.push('<i>(extractive summary)</i>');
   }
   return lines.join('\n');
@@ -133,10 +135,7 @@ export async function sendNotices(
   let failed = 0;
   for (const { sub, entries } of await dueNotices(resources, now)) {
     const texts = await Promise.all(entries.map((e) => noticeText(store, sub, e)));
-    const messages =
-      sub.notify === 'digest'
-        ? [`📰 <b>Daily digest: ${entries.length} new video(s)</b>\n\n${texts.join('\n\n')}`]
-        : texts;
+    const messages = sub.notify === 'digest' ? digestMessages(texts) : texts;
     try {
       for (const m of messages) {
         if (messenger) await messenger.send(sub.chatId!, m, signal);
@@ -153,4 +152,28 @@ export async function sendNotices(
     }
   }
   return { sent, failed };
+}
+
+/** Telegram takes 4,096 characters a message; notices are packed whole, never cut inside a tag. */
+const MESSAGE_LIMIT = 4000;
+
+/** A digest of these notices: one message, or several ("1/3") when they do not fit in one. */
+export function digestMessages(notices: readonly string[], limit = MESSAGE_LIMIT): string[] {
+  const groups: string[][] = [];
+  let size = 0;
+  for (const n of notices) {
+    const last = groups.at(-1);
+    // Room for the heading (under 80 characters) and the blank lines between notices.
+    if (last && size + n.length + 2 <= limit - 80) {
+      last.push(n);
+      size += n.length + 2;
+    } else {
+      groups.push([n]);
+      size = n.length;
+    }
+  }
+  return groups.map((g, i) => {
+    const part = groups.length > 1 ? ` (${i + 1}/${groups.length})` : '';
+    return `📰 <b>Daily digest: ${notices.length} new video(s)${part}</b>\n\n${g.join('\n\n')}`;
+  });
 }
