@@ -66,6 +66,7 @@ export {
   DEFAULT_YTDLP_RELEASE_URL,
   DownloadFailedError,
   type DownloadFailure,
+  type InstallProgress,
   installYtDlp,
   isOlderThan,
   type ManagedYtDlp,
@@ -77,6 +78,7 @@ export {
   type YtDlpConfig,
   YtDlpDownloader,
   YtDlpInstallError,
+  YtDlpProvisioner,
   type YtDlpStatus,
 } from './ytdlp/index.ts';
 

@@ -26,6 +26,8 @@ import {
 } from './info.ts';
 import { toFeedListing } from './listing.ts';
 import { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
+import type { YtDlpProvisioner } from './provision.ts';
+import { SiteLimiter, siteOf } from './site-limiter.ts';
 import {
   compareVersions,
   DEFAULT_MIN_YTDLP_VERSION,
@@ -53,6 +55,13 @@ export interface YtDlpConfig {
   egressPolicy?: EgressPolicy;
   /** An HTTP proxy that allowed traffic is forwarded through (YTDLP_PROXY). */
   upstreamProxy?: string | null;
+  /**
+   * Makes yt-dlp usable before the first call (installs the current release when the configured
+   * one is missing or too old); its path replaces `ytDlpPath`.
+   */
+  provisioner?: YtDlpProvisioner;
+  /** At most this many downloads/listings per site at once in this process; 0 = no limit. Default 0. */
+  concurrencyPerSite?: number;
 }
 
 /**
@@ -66,7 +75,10 @@ export interface YtDlpConfig {
  * const r = await dl.download('https://youtu.be/dQw4w9WgXcQ', { languages: ['auto'], forceAudio: false, maxDurationSeconds: 4 * 3600, outputDir: '/data/audio' });
  */
 export class YtDlpDownloader implements Downloader {
-  readonly path: string;
+  private readonly configuredPath: string;
+  private readonly provisioner: YtDlpProvisioner | null;
+  /** Shared by every run this process executes with this downloader. */
+  readonly sites: SiteLimiter;
   private readonly converter: AudioConverter;
   private readonly minVersion: string;
   private readonly extraArgs: readonly string[];
@@ -78,12 +90,19 @@ export class YtDlpDownloader implements Downloader {
   constructor(config: YtDlpConfig) {
     this.egress = config.egressPolicy ?? new EgressPolicy();
     this.upstreamProxy = config.upstreamProxy ?? null;
-    this.path = config.ytDlpPath ?? 'yt-dlp';
+    this.configuredPath = config.ytDlpPath ?? 'yt-dlp';
+    this.provisioner = config.provisioner ?? null;
+    this.sites = new SiteLimiter(config.concurrencyPerSite ?? 0);
     this.converter = config.converter;
     this.minVersion = config.minVersion ?? DEFAULT_MIN_YTDLP_VERSION;
     this.extraArgs = config.extraArgs ?? [];
     this.metadataTimeoutMs = config.metadataTimeoutMs ?? 120_000;
     this.log = config.onLog ?? (() => {});
+  }
+
+  /** The yt-dlp calls run now (the provisioner's once it installed one). */
+  get path(): string {
+    return this.provisioner?.current() ?? this.configuredPath;
   }
 
   async check(): Promise<{ name: string; version: string; path: string }> {
@@ -129,7 +148,11 @@ export class YtDlpDownloader implements Downloader {
       parsed.kind === 'channel' && !/\/(videos|streams|shorts)$/.test(parsed.url)
         ? `${parsed.url}/videos`
         : parsed.url;
-    const info = await this.json(['--flat-playlist', '-J'], target, signal);
+    const info = await this.sites.run(
+      target,
+      () => this.json(['--flat-playlist', '-J'], target, signal),
+      signal,
+    );
     const out: { url: string; videoId: string; title?: string }[] = [];
     const seen = new Set<string>();
     const visit = (item: YtDlpInfo, depth: number) => {
@@ -155,18 +178,26 @@ export class YtDlpDownloader implements Downloader {
         ? `${parsed.url}/videos`
         : parsed.url;
     const limit = Math.max(1, Math.floor(opts.limit));
-    const info = await this.json(
-      ['--flat-playlist', '-J', '--playlist-end', String(limit)],
+    const info = await this.sites.run(
       target,
+      () => this.json(['--flat-playlist', '-J', '--playlist-end', String(limit)], target, opts.signal),
       opts.signal,
     );
     return toFeedListing(info, target);
   }
 
   async download(url: string, opts: DownloadOptions): Promise<DownloadResult> {
+    const target = parseVideoUrl(url).url;
+    if (this.sites.limit > 0 && this.sites.inFlight(siteOf(target)) >= this.sites.limit)
+      opts.onProgress?.({
+        fraction: 0,
+        message: `waiting: ${this.sites.limit} download(s) from ${siteOf(target)} already running`,
+      });
+    return this.sites.run(target, () => this.downloadNow(target, opts), opts.signal);
+  }
+
+  private async downloadNow(target: string, opts: DownloadOptions): Promise<DownloadResult> {
     const { signal, onProgress } = opts;
-    const parsed = parseVideoUrl(url);
-    const target = parsed.url;
     onProgress?.({ fraction: 0, message: 'reading video metadata' });
     let info = await this.json(['--no-playlist', '-J'], target, signal);
     if (info._type === 'playlist') {
@@ -354,6 +385,7 @@ export class YtDlpDownloader implements Downloader {
   ): Promise<{ stdout: string; stderr: string }> {
     // The URL we were given is checked here for a clear error; every later hop by the proxy.
     if (!args.includes('--load-info-json')) await this.assertFetchable(target);
+    const ytDlp = this.provisioner ? (await this.provisioner.ensure()).path : this.configuredPath;
     const proxy = await startEgressProxy({ policy: this.egress, upstream: this.upstreamProxy });
     // --ignore-config: a user's yt-dlp.conf must not change our output names or formats.
     // --proxy last: it wins over any --proxy in extraArgs (that one is the upstream's job).
@@ -368,7 +400,7 @@ export class YtDlpDownloader implements Downloader {
       ...(args.includes('--load-info-json') ? [] : ['--', target]),
     ];
     try {
-      return await runProcess(this.path, full, {
+      return await runProcess(ytDlp, full, {
         signal,
         timeoutMs,
         onStdoutLine: onLine,
