@@ -33,7 +33,7 @@ import {
 } from '@llm-rag-yt/rag';
 import type { Config } from './config.ts';
 import type { Io } from './io.ts';
-import { buildAdapters, buildMonitoringDeps } from './resources.ts';
+import { type Adapters, buildAdapters, buildMonitoringDeps } from './resources.ts';
 import { migrateAll } from './schema.ts';
 
 export type AppRole = 'cli' | 'dev' | 'daemon' | 'webserver' | 'worker' | 'bot';
@@ -51,6 +51,8 @@ export interface AppContext {
   readonly rag: RagService;
   readonly subscriptions: SubscriptionService;
   readonly launcher: RunLauncher;
+  /** The yt-dlp downloads run (install progress for the CLI's bar; installs happen at download time). */
+  readonly ytDlp: Pick<Adapters['ytDlp'], 'onProgress' | 'current'>;
   /** A daemon (leader or standby) has a fresh heartbeat. */
   daemonIsLive(): Promise<boolean>;
   /** Starts this process's daemon loop (sensors, schedules, queue, monitor). */
@@ -202,6 +204,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
       rag,
       subscriptions,
       launcher,
+      ytDlp: adapters.ytDlp,
       daemonIsLive,
       startDaemon,
       startWorker: startLocalWorker,

@@ -78,6 +78,10 @@ const schema = z.object({
     .string()
     .regex(/^\d{4}\.\d{1,2}\.\d{1,2}$/, 'use a yt-dlp version like 2025.01.15')
     .default('2023.03.04'),
+  /** A missing or too old yt-dlp is replaced by the current release at download time (false: offline installs). */
+  YTDLP_AUTO_INSTALL: bool.default(true),
+  /** At most N yt-dlp downloads/listings per site (youtube.com, …) at once in one process; 0 = no limit. */
+  YTDLP_CONCURRENCY_PER_SITE: int(0).default(2),
   /** Netscape cookies file of a signed-in browser session (YouTube's sign-in/bot checks). */
   YTDLP_COOKIES: z.string().optional(),
   /** e.g. `firefox` or `chrome:Profile 1` (yt-dlp --cookies-from-browser). */
@@ -198,6 +202,10 @@ export interface Config {
     readonly binDir: string;
     readonly releaseUrl: string;
     readonly minVersion: string;
+    /** YTDLP_AUTO_INSTALL: install the current release at download time when yt-dlp is missing or too old. */
+    readonly autoInstall: boolean;
+    /** YTDLP_CONCURRENCY_PER_SITE (0 = no limit). */
+    readonly concurrencyPerSite: number;
     /** Arguments for every yt-dlp call (cookies, rate limit, sleeps, extractor args; YTDLP_PROXY goes through fetch.ytdlpProxy, behind the egress filter). */
     readonly extraArgs: readonly string[];
   };
@@ -350,6 +358,8 @@ function buildConfig(e: Env, cwd: string): Config {
       binDir: resolve(dataDir, 'bin'),
       releaseUrl: e.YTDLP_RELEASE_URL,
       minVersion: e.YTDLP_MIN_VERSION,
+      autoInstall: e.YTDLP_AUTO_INSTALL,
+      concurrencyPerSite: e.YTDLP_CONCURRENCY_PER_SITE,
       extraArgs: ytDlpArgs(e, cwd),
     },
     fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, ytdlpProxy: e.YTDLP_PROXY ?? null },

@@ -16,6 +16,7 @@ import {
   TransformersReranker,
   versionAgeDays,
   YtDlpDownloader,
+  YtDlpProvisioner,
 } from '@llm-rag-yt/adapters';
 import type { DatabaseHandle, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
 import type {
@@ -39,6 +40,8 @@ import { buildEmbedder, buildTranscriber } from './models.ts';
 export interface Adapters {
   searchIndex: SearchIndex;
   downloader: Downloader;
+  /** The yt-dlp the downloader runs; installs the current release at download time when needed. */
+  ytDlp: YtDlpProvisioner;
   converter: AudioConverter;
   transcriber: Transcriber;
   embedder: Embedder | null;
@@ -64,9 +67,20 @@ export async function buildAdapters(
     ffmpegPath: config.tools.ffmpeg,
     ffprobePath: config.tools.ffprobe,
   });
+  const ytDlp = new YtDlpProvisioner({
+    path: config.tools.ytdlp,
+    binDir: config.ytdlp.binDir,
+    releaseUrl: config.ytdlp.releaseUrl,
+    minVersion: config.ytdlp.minVersion,
+    autoInstall: config.ytdlp.autoInstall,
+    pinned: config.ytdlp.configuredPath !== null,
+    log: (level, message) => logger[level]({ component: 'yt-dlp' }, message),
+  });
   const downloader = new YtDlpDownloader({
     converter,
     ytDlpPath: config.tools.ytdlp,
+    provisioner: ytDlp,
+    concurrencyPerSite: config.ytdlp.concurrencyPerSite,
     egressPolicy: egressPolicy(config),
     upstreamProxy: config.fetch.ytdlpProxy,
     minVersion: config.ytdlp.minVersion,
@@ -126,6 +140,7 @@ export async function buildAdapters(
     messenger,
     searchIndex,
     downloader,
+    ytDlp,
     converter,
     transcriber,
     embedder,

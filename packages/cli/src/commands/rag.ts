@@ -263,6 +263,21 @@ async function followRequests(
     : null;
   const bar = new Map<number, ReturnType<MultiBar['create']>>();
   const lastStage = new Map<number, string>();
+  // A download that finds yt-dlp missing or too old installs the current release first: its bar.
+  let installBar: ReturnType<MultiBar['create']> | null = null;
+  let installShown = false;
+  const stopInstallBar = app.ytDlp.onProgress(({ received, total }) => {
+    const kb = Math.round(received / 1024);
+    const totalKb = total ? Math.round(total / 1024) : Math.max(kb, 1);
+    if (bars) {
+      installBar ??= bars.create(totalKb, 0, { name: 'yt-dlp', stage: 'installing the current release' });
+      installBar.setTotal(totalKb);
+      installBar.update(kb);
+    } else if (show && !installShown) {
+      out(env, `  yt-dlp: installing the current release (${total ? `${totalKb} KB` : 'size unknown'})`);
+    }
+    installShown = true;
+  });
   try {
     // Poll quickly at first (an import finishes in a fraction of a second), then every 250 ms.
     for (let poll = 0; ; poll++) {
@@ -284,6 +299,7 @@ async function followRequests(
       await new Promise((res) => setTimeout(res, Math.min(250, 20 * 2 ** poll)));
     }
   } finally {
+    stopInstallBar();
     bars?.stop();
   }
 }
