@@ -267,8 +267,8 @@ async function followRequests(
   let installBar: ReturnType<MultiBar['create']> | null = null;
   let installShown = false;
   const stopInstallBar = app.ytDlp.onProgress(({ received, total }) => {
-    const kb = Math.round(received / 1024);
-    const totalKb = total ? Math.round(total / 1024) : Math.max(kb, 1);
+    const kb = Math.ceil(received / 1024);
+    const totalKb = Math.max(1, total ? Math.ceil(total / 1024) : kb);
     if (bars) {
       installBar ??= bars.create(totalKb, 0, { name: 'yt-dlp', stage: 'installing the current release' });
       installBar.setTotal(totalKb);
