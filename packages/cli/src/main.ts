@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBotCommands } from './commands/bot.ts';
 import { registerDagsterCompat } from './commands/dagster-compat.ts';
+import { registerDbCommands } from './commands/db.ts';
 import { type CommandEnv, loadOrchestrator } from './commands/env.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerMcpCommand } from './commands/mcp.ts';
@@ -60,6 +61,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerSubscriptionCommands(program, env);
   registerBotCommands(program, env);
   registerYtDlpCommands(program, env);
+  registerDbCommands(program, env);
   registerMcpCommand(program, env);
 
   try {

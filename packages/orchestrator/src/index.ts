@@ -39,7 +39,7 @@ export type {
   SqliteStatementLike,
 } from './storage/database.ts';
 export { createSqlStorage } from './storage/sql/sql-storage.ts';
-export { applyMigrationSet } from './storage/migration-set.ts';
+export { applyMigrationSet, migrationSetStatus } from './storage/migration-set.ts';
 export type { MigrationSet } from './storage/migration-set.ts';
 export { ORCHESTRATOR_MIGRATIONS } from './storage/sql/migrations.ts';
 

@@ -31,27 +31,15 @@ const SQLITE_LOCK_WAIT_MS = 60_000;
  *   while the others wait (busy timeout, retried up to a minute) and then find nothing to do.
  */
 export async function applyMigrationSet(handle: DatabaseHandle, set: MigrationSet): Promise<void> {
-  const provider = { getMigrations: async () => set.migrations(handle.dialect) };
-  const names = {
-    migrationTableName: set.migrationTable,
-    migrationLockTableName: `${set.migrationTable}_lock`,
-  };
   let result: Awaited<ReturnType<Migrator['migrateToLatest']>>;
   try {
     if (handle.dialect === 'postgres') {
-      // Kysely's existence check scans every schema: pin ours, so another schema's table does not count.
-      const schema = handle.schema ?? (await currentSchema(handle.db));
-      result = await new Migrator({
-        db: handle.db,
-        provider,
-        ...names,
-        migrationTableSchema: schema,
-      }).migrateToLatest();
+      result = await (await migratorFor(handle, set, handle.db)).migrateToLatest();
     } else {
       result = await handle.db
         .connection()
-        .execute((db) =>
-          withImmediateTransaction(db, () => new Migrator({ db, provider, ...names }).migrateToLatest()),
+        .execute(async (db) =>
+          withImmediateTransaction(db, async () => (await migratorFor(handle, set, db)).migrateToLatest()),
         );
     }
   } catch (cause) {
@@ -67,6 +55,31 @@ export async function applyMigrationSet(handle: DatabaseHandle, set: MigrationSe
       { cause: result.error },
     );
   }
+}
+
+/**
+ * How many of a set's migrations this database has applied, of how many there are (for
+ * `llm-rag-yt db tables`). Reads only: a database never migrated has applied none.
+ */
+export async function migrationSetStatus(
+  handle: DatabaseHandle,
+  set: MigrationSet,
+): Promise<{ applied: number; total: number }> {
+  const infos = await (await migratorFor(handle, set, handle.db)).getMigrations();
+  return { applied: infos.filter((m) => m.executedAt !== undefined).length, total: infos.length };
+}
+
+async function migratorFor(handle: DatabaseHandle, set: MigrationSet, db: Kysely<any>): Promise<Migrator> {
+  const options = {
+    db,
+    provider: { getMigrations: async () => set.migrations(handle.dialect) },
+    migrationTableName: set.migrationTable,
+    migrationLockTableName: `${set.migrationTable}_lock`,
+  };
+  if (handle.dialect !== 'postgres') return new Migrator(options);
+  // Kysely's existence check scans every schema: pin ours, so another schema's table does not count.
+  const schema = handle.schema ?? (await currentSchema(db));
+  return new Migrator({ ...options, migrationTableSchema: schema });
 }
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
