@@ -24,6 +24,8 @@ export interface FeedServer {
   /** Requests by path, and how many were answered 304. */
   readonly hits: Map<string, number>;
   notModified: number;
+  /** While set, /feed.xml and /rss.xml answer like this instead (a feed that breaks later). */
+  broken: 'garbage' | 'missing' | null;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function startFeedServer(
   const items: FeedItem[] = [...(opts.items ?? [])];
   const hits = new Map<string, number>();
   let bigBody: string | null = null;
-  const state = { notModified: 0 };
+  const state = { notModified: 0, broken: null as FeedServer['broken'] };
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -79,6 +81,10 @@ export async function startFeedServer(
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
       res.end(body);
     };
+    if ((path === '/feed.xml' || path === '/rss.xml') && state.broken === 'missing')
+      return send(404, 'text/plain', 'Not found');
+    if ((path === '/feed.xml' || path === '/rss.xml') && state.broken === 'garbage')
+      return send(200, 'application/xml', '\u0000\u0001garbage ((( not xml');
     if (path === '/feed.xml' || path === '/rss.xml') {
       const body = path === '/feed.xml' ? atom(items) : rss(items);
       const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
@@ -122,6 +128,12 @@ export async function startFeedServer(
     },
     set notModified(v: number) {
       state.notModified = v;
+    },
+    get broken() {
+      return state.broken;
+    },
+    set broken(v: FeedServer['broken']) {
+      state.broken = v;
     },
     close: () =>
       new Promise<void>((resolve) => {

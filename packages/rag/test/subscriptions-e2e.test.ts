@@ -161,6 +161,29 @@ describe('subscriptions end to end: a local Atom feed of local video pages', () 
     });
     await indexed(env, sub.id, 'urn:local:fresh2');
     expect((await env.store.requests.list({ limit: 1000 })).length).toBe(requestsBefore + 1);
+
+    // The feed breaks: the error is stored on the subscription, nothing indexed is lost, and
+    // the first good check afterwards clears it.
+    const entriesBefore = (await env.subscriptions.get(sub.id))!.entries;
+    feeds.broken = 'garbage';
+    await env.subscriptions.check(sub.id);
+    const failing = await waitFor('the broken feed to be reported', async () => {
+      const s = await env.subscriptions.get(sub.id);
+      return s?.lastError ? s : null;
+    });
+    expect(failing.lastError).toMatch(/not an RSS\/Atom feed/);
+    expect(failing.errorCount).toBe(1);
+    expect(failing.entries).toEqual(entriesBefore);
+    expect((await env.service.listVideos()).filter((v) => v.status === 'indexed')).toHaveLength(4);
+    expect((await env.service.ask('what erupts with lava?')).citations[0]?.title).toBe(
+      'After the restart: volcanoes',
+    );
+    feeds.broken = null;
+    await env.subscriptions.check(sub.id);
+    await waitFor('the error cleared by a good check', async () => {
+      const s = await env.subscriptions.get(sub.id);
+      return s && s.checkCount > failing.checkCount && s.lastError === null && s.errorCount === 0;
+    });
   }, 240_000);
 
   it('hand-sent links queue ahead of subscription work', async () => {
