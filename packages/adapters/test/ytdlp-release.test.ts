@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { type createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ const fakeBinary = (version: string) => `#!/bin/sh\necho ${version}\n`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const GOOD = fakeBinary('2025.11.12');
 const NEWER = fakeBinary('2025.12.01');
+// 300 KB: more than the small tmpfs below holds.
+const BIG = `${fakeBinary('2025.12.24')}exit 0\n#${'x'.repeat(300_000)}\n`;
 
 let server: Server;
 let base: string;
@@ -40,6 +42,8 @@ beforeAll(async () => {
         return file === 'SHA2-256SUMS'
           ? send(200, sums(GOOD), 'text/plain')
           : send(200, fakeBinary('6666.06.06'));
+      case 'big':
+        return file === 'SHA2-256SUMS' ? send(200, sums(BIG), 'text/plain') : send(200, BIG);
       case 'missing':
         return send(404, 'Not Found', 'text/plain');
       case 'html':
@@ -123,5 +127,55 @@ describe('installing yt-dlp from a release server', () => {
     await expect(unwritable).rejects.toThrow(YtDlpInstallError);
     await expect(unwritable).rejects.toThrow(/Cannot write to .*make the data folder writable/);
     expect(installed(binDir)).toBe('2025.11.12');
+  });
+});
+
+/** Mounts a tmpfs (root only); false when this machine does not let us. */
+function mountTmpfs(at: string, options: string): boolean {
+  mkdirSync(at, { recursive: true });
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', at], { stdio: 'ignore' }).status === 0;
+}
+const umount = (at: string) => spawnSync('umount', [at], { stdio: 'ignore' });
+const canMount = (() => {
+  const probe = join(dir, 'mount-probe');
+  const ok = mountTmpfs(probe, 'size=64k');
+  if (ok) umount(probe);
+  return ok;
+})();
+
+// A real full disk and a real read-only folder (root ignores permission bits, not a read-only mount).
+describe.skipIf(!canMount)('on real filesystems (skipped unless root may mount a tmpfs)', () => {
+  it('a full disk is a clear error and the installed yt-dlp stays in use', async () => {
+    const disk = join(dir, 'small-disk');
+    expect(mountTmpfs(disk, 'size=64k')).toBe(true);
+    try {
+      const binDir = join(disk, 'bin');
+      await installYtDlp({ binDir, releaseUrl: `${base}/good`, asset: 'yt-dlp_linux' });
+      const full = installYtDlp({ binDir, releaseUrl: `${base}/big`, asset: 'yt-dlp_linux' });
+      await expect(full).rejects.toThrow(
+        /The disk holding .*small-disk\/bin is full: yt-dlp could not be saved/,
+      );
+      expect(installed(binDir)).toBe('2025.11.12');
+      expect((await readManaged(binDir))?.version).toBe('2025.11.12');
+    } finally {
+      umount(disk);
+    }
+  });
+
+  it('a read-only data folder is a clear error that names the setting', async () => {
+    const ro = join(dir, 'read-only');
+    expect(mountTmpfs(ro, 'size=64k,ro')).toBe(true);
+    try {
+      const attempt = installYtDlp({
+        binDir: join(ro, 'bin'),
+        releaseUrl: `${base}/good`,
+        asset: 'yt-dlp_linux',
+      });
+      await expect(attempt).rejects.toThrow(
+        /Cannot write to .*read-only\/bin \(EROFS\): make the data folder writable \(LLM_RAG_YT_HOME\)/,
+      );
+    } finally {
+      umount(ro);
+    }
   });
 });

@@ -147,6 +147,20 @@ function describeFsError(e: unknown, binDir: string): YtDlpInstallError {
   return new YtDlpInstallError(`Saving yt-dlp into ${binDir} failed: ${(e as Error).message}`, { cause: e });
 }
 
+/**
+ * Node's recursive mkdir reports ENOENT when the parent exists but cannot be written (a read-only
+ * mount): a plain mkdir of the last step tells the real reason (EROFS, EACCES).
+ */
+async function mkdirCause(dir: string, e: unknown): Promise<unknown> {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return e;
+  try {
+    await mkdir(dir);
+    return e;
+  } catch (inner) {
+    return inner;
+  }
+}
+
 async function get(url: string, opts: InstallOptions, what: string): Promise<Response> {
   const f = opts.fetch ?? fetch;
   let res: Response;
@@ -187,7 +201,7 @@ export async function installYtDlp(opts: InstallOptions): Promise<ManagedYtDlp> 
   try {
     await mkdir(opts.binDir, { recursive: true });
   } catch (e) {
-    throw describeFsError(e, opts.binDir);
+    throw describeFsError(await mkdirCause(opts.binDir, e), opts.binDir);
   }
   const final = join(opts.binDir, 'yt-dlp');
   const partial = join(opts.binDir, `.yt-dlp.${process.pid}.download`);
