@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /*
  * The release as a user gets it: `npm run pack` writes dist/llm-rag-yt-<version>.tgz, `npm install -g`
- * puts it into an empty prefix with its dependencies from the npm registry (better-sqlite3 compiles
- * there, a minute or more), and the installed `llm-rag-yt` runs demo, import and ask.
+ * puts it into an empty prefix with its dependencies from the npm registry, and the installed
+ * `llm-rag-yt` runs demo, import and ask.
+ *
+ * better-sqlite3's install script fetches a prebuilt addon from GitHub and compiles from source
+ * when it cannot (offline CI: 3–4 minutes on 2 busy cores). The test offers prebuild-install the
+ * addon this checkout already compiled, as a local prebuild (npm_config_better_sqlite3_local_prebuilds,
+ * prebuild-install's own mirror setting) — used only when it is the same better-sqlite3 version and
+ * Node ABI, else the install compiles as before. PACK_INSTALL_FROM_SOURCE=1 always compiles.
  */
 
 const run = promisify(execFile);
@@ -18,6 +33,22 @@ const dir = mkdtempSync(join(tmpdir(), 'llm-rag-yt-pack-'));
 const prefix = join(dir, 'prefix');
 const work = join(dir, 'work');
 const bin = join(prefix, 'bin', 'llm-rag-yt');
+
+/** The checkout's compiled better-sqlite3 as prebuild-install's tarball; null to compile instead. */
+async function localPrebuilds(): Promise<Record<string, string>> {
+  const pkg = join(REPO, 'node_modules', 'better-sqlite3');
+  const addon = join(pkg, 'build', 'Release', 'better_sqlite3.node');
+  if (process.env.PACK_INSTALL_FROM_SOURCE === '1' || !existsSync(addon)) return {};
+  const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string };
+  const out = join(dir, 'prebuilds');
+  const stage = join(dir, 'prebuild-stage');
+  mkdirSync(join(stage, 'build', 'Release'), { recursive: true });
+  mkdirSync(out, { recursive: true });
+  copyFileSync(addon, join(stage, 'build', 'Release', 'better_sqlite3.node'));
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  await run('tar', ['-czf', join(out, name), '-C', stage, 'build']);
+  return { npm_config_better_sqlite3_local_prebuilds: out };
+}
 
 /** Only what a user's shell would have: no DATABASE_URL/REDIS_URL of the test runner. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -49,7 +80,7 @@ beforeAll(async () => {
     {
       cwd: dir,
       // The README's install line sets this too: onnxruntime-node's postinstall would fetch CUDA files.
-      env: userEnv({ ONNXRUNTIME_NODE_INSTALL: 'skip' }),
+      env: userEnv({ ONNXRUNTIME_NODE_INSTALL: 'skip', ...(await localPrebuilds()) }),
       maxBuffer: 64 << 20,
     },
   );
