@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -204,7 +204,8 @@ export async function installYtDlp(opts: InstallOptions): Promise<ManagedYtDlp> 
     throw describeFsError(await mkdirCause(opts.binDir, e), opts.binDir);
   }
   const final = join(opts.binDir, 'yt-dlp');
-  const partial = join(opts.binDir, `.yt-dlp.${process.pid}.download`);
+  // Unique per attempt: the weekly job and a download-time install may overlap in one process.
+  const partial = join(opts.binDir, `.yt-dlp.${process.pid}.${randomUUID().slice(0, 8)}.download`);
   try {
     const res = await get(`${base}/${asset}`, opts, asset);
     if (!res.body) throw new YtDlpInstallError(`The yt-dlp release server sent no body for ${asset}.`);
