@@ -50,12 +50,26 @@ async function localPrebuilds(): Promise<Record<string, string>> {
   return { npm_config_better_sqlite3_local_prebuilds: out };
 }
 
-/** Only what a user's shell would have: no DATABASE_URL/REDIS_URL of the test runner. */
+/**
+ * Only what a user's shell would have: no DATABASE_URL/REDIS_URL of the test runner, but the
+ * machine's way to the registry (proxy, extra CA certificates) as the user's own shell has it.
+ */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
-    if (process.env[k] !== undefined) env[k] = process.env[k];
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+  for (const k of Object.keys(process.env))
+    if (keep.includes(k) || /^(https?_proxy|no_proxy)$/i.test(k)) env[k] = process.env[k];
   return { ...env, ...extra };
+}
+
+/**
+ * `npm install -g --prefix P` reads its global npmrc from `P/etc/npmrc`, so the machine's own
+ * (where a registry mirror or `cafile` is set) would be lost for the temporary prefix: keep it.
+ */
+async function machineNpmConfig(): Promise<Record<string, string>> {
+  const { stdout } = await run('npm', ['config', 'get', 'globalconfig'], { cwd: REPO });
+  const file = stdout.trim();
+  return file && existsSync(file) ? { npm_config_globalconfig: file } : {};
 }
 
 const cliEnv = () =>
@@ -80,7 +94,11 @@ beforeAll(async () => {
     {
       cwd: dir,
       // The README's install line sets this too: onnxruntime-node's postinstall would fetch CUDA files.
-      env: userEnv({ ONNXRUNTIME_NODE_INSTALL: 'skip', ...(await localPrebuilds()) }),
+      env: userEnv({
+        ONNXRUNTIME_NODE_INSTALL: 'skip',
+        ...(await machineNpmConfig()),
+        ...(await localPrebuilds()),
+      }),
       maxBuffer: 64 << 20,
     },
   );
