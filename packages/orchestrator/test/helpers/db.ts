@@ -1,23 +1,16 @@
 /*
- * Real databases for tests: a temp SQLite file, or a fresh Postgres schema on the local server.
- * Each helper returns a migrated Storage plus a cleanup that removes everything it made.
+ * The orchestrator's storage on the shared test databases (@llm-rag-yt/testing: a temp SQLite
+ * file, or a fresh schema on the test PostgreSQL server). Each helper returns a migrated Storage
+ * plus a cleanup that removes everything it made.
  *
  *   const t = await tempSqliteStorage();
  *   afterEach(() => t.cleanup());
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
-import { sql } from 'kysely';
-import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
+import { openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { createSqlStorage } from '../../src/storage/sql/sql-storage.ts';
 import type { Storage } from '../../src/storage/types.ts';
-
-/** The test server (trust auth). Schemas isolate test files from each other. */
-export const POSTGRES_TEST_BASE_URL = TEST_DATABASE_URL; // one setting for every package (TEST_DATABASE_URL)
 
 export interface TempStorage {
   readonly storage: Storage;
@@ -46,52 +39,29 @@ const TABLES = [
 
 /** A migrated Storage on a new SQLite file in a temp folder. */
 export async function tempSqliteStorage(): Promise<TempStorage> {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-storage-'));
-  const url = `sqlite:${join(dir, 'state.db')}`;
-  return build(url, async () => rmSync(dir, { recursive: true, force: true }));
+  return build(await openTestDatabase('sqlite', { prefix: 'orch-storage', poolSize: 4 }));
 }
 
-/** A migrated Storage in a new Postgres schema (`t_<random>`) that cleanup drops. */
-export async function tempPostgresStorage(baseUrl: string = POSTGRES_TEST_BASE_URL): Promise<TempStorage> {
-  const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const url = `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}schema=${schema}`;
-  return build(url, async () => {
-    const admin = await openDatabase(baseUrl, { poolSize: 1 });
-    try {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db);
-    } finally {
-      await admin.close();
-    }
-  });
+/** A migrated Storage in a new schema of the test PostgreSQL server that cleanup drops. */
+export async function tempPostgresStorage(): Promise<TempStorage> {
+  return build(await openTestDatabase('postgres', { prefix: 't', poolSize: 4 }));
 }
 
-async function build(url: string, removeData: () => Promise<void>): Promise<TempStorage> {
-  const handle = await openDatabase(url, { poolSize: 4 });
-  const storage = createSqlStorage(handle);
+async function build(db: TestDatabase): Promise<TempStorage> {
+  const storage = createSqlStorage(db.handle);
   await storage.migrate();
-  const peers: Storage[] = [];
-  let cleaned: Promise<void> | undefined;
   return {
     storage,
-    handle,
-    url,
+    handle: db.handle,
+    url: db.url,
     async openPeer() {
-      const peer = createSqlStorage(await openDatabase(url, { poolSize: 4 }));
-      peers.push(peer);
-      return peer;
+      return createSqlStorage(await db.openPeer({ poolSize: 4 }));
     },
     async truncate() {
       // DELETE, not TRUNCATE: on tiny tables it is much faster and takes no exclusive locks.
       // Ids keep counting up; tests must not assume they start at 1.
-      for (const t of TABLES) await handle.db.deleteFrom(t).execute();
+      for (const t of TABLES) await db.handle.db.deleteFrom(t).execute();
     },
-    cleanup() {
-      cleaned ??= (async () => {
-        for (const p of peers) await p.close();
-        await storage.close();
-        await removeData();
-      })();
-      return cleaned;
-    },
+    cleanup: () => db.cleanup(),
   };
 }
