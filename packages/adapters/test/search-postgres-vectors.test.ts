@@ -1,5 +1,4 @@
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
+import { openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import {
   DummyDriver,
   Kysely,
@@ -23,12 +22,8 @@ import {
  * (recall against exact search, consistency); the pgvector statements are checked as SQL text.
  */
 
-const schema = `search_vec_test_${process.pid}_${Date.now().toString(36)}`;
-let handle: DatabaseHandle | undefined;
-afterAll(async () => {
-  if (handle) await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db);
-  await handle?.close();
-});
+let db: TestDatabase | undefined;
+afterAll(() => db?.cleanup());
 
 /** Compiles SQL for Postgres without a connection. */
 const compiler = new Kysely<any>({
@@ -97,7 +92,8 @@ describe('pgvector statements', () => {
 
 describe('Postgres vector search without pgvector', () => {
   it('falls back to signatures with recall@10 ≥ 0.98 against exact search, and stays consistent', async () => {
-    handle = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
+    db = await openTestDatabase('postgres', { prefix: 'search_vec_test' });
+    const handle = db.handle;
     const approx = new PostgresSearchIndex(handle, { exactScanBelow: 0 });
     const exact = new PostgresSearchIndex(handle); // below 10 000 vectors: exact
     await approx.migrate();

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
 import { TEXT_SCHEME } from '@llm-rag-yt/rag';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
+import { openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresSearchIndex } from '../src/postgres-search/postgres-search-index.ts';
@@ -14,16 +11,15 @@ import { SqliteSearchIndex } from '../src/sqlite-search/sqlite-search-index.ts';
  * recorded text scheme differs from the current one.
  */
 
-const dir = mkdtempSync(join(tmpdir(), 'search-scheme-'));
-const schema = `scheme_test_${process.pid}_${Date.now().toString(36)}`;
-const handles: DatabaseHandle[] = [];
+const dbs: TestDatabase[] = [];
 afterAll(async () => {
-  for (const h of handles) {
-    if (h.dialect === 'postgres') await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(h.db);
-    await h.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
+  for (const db of dbs) await db.cleanup();
 });
+async function open(dialect: TestDatabase['dialect']): Promise<DatabaseHandle> {
+  const db = await openTestDatabase(dialect, { prefix: 'scheme_test' });
+  dbs.push(db);
+  return db.handle;
+}
 
 const chunk = (idx: number, text: string) => ({ idx, start: idx * 10, end: idx * 10 + 10, text });
 
@@ -31,8 +27,7 @@ const dialects = [
   {
     name: 'SQLite FTS5',
     async open() {
-      const h = await openDatabase(`sqlite:${join(dir, 'scheme.db')}`);
-      handles.push(h);
+      const h = await open('sqlite');
       return { h, index: new SqliteSearchIndex(h) };
     },
     /** Makes the stored full text stale: written under an older scheme (5-letter truncation). */
@@ -50,8 +45,7 @@ const dialects = [
   {
     name: 'Postgres full text',
     async open() {
-      const h = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
-      handles.push(h);
+      const h = await open('postgres');
       return { h, index: new PostgresSearchIndex(h) };
     },
     async staleScheme(h: DatabaseHandle) {

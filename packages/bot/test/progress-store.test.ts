@@ -1,40 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
-import pg from 'pg';
+import { DIALECTS, openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgressMessageStore } from '../src/progress-store.ts';
 
-const PG_ADMIN = TEST_DATABASE_URL;
-const PG_SCHEMA = `bot_progress_test_${process.pid}`;
-const tmp = mkdtempSync(join(tmpdir(), 'bot-progress-'));
-
-const targets: { name: string; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> }[] = [
-  {
-    name: 'sqlite',
-    open: () => openDatabase(`sqlite:${join(tmp, 'state.db')}`),
-    cleanup: async () => rmSync(tmp, { recursive: true, force: true }),
-  },
-  {
-    name: 'postgres',
-    open: () => openDatabase(`${PG_ADMIN}?schema=${PG_SCHEMA}`),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
-      await c.end();
-    },
-  },
-];
-
-for (const target of targets) {
-  describe(`bot_progress_messages on ${target.name}`, () => {
-    afterAll(() => target.cleanup());
+for (const dialect of DIALECTS) {
+  describe(`bot_progress_messages on ${dialect}`, () => {
+    let db: TestDatabase | undefined;
+    afterAll(() => db?.cleanup());
 
     it('stores, replaces, lists and forgets progress messages; survives reopening the database', async () => {
-      let handle = await target.open();
+      db = await openTestDatabase(dialect, { prefix: 'bot_progress' });
+      let handle = db.handle;
       try {
         const store = createProgressMessageStore(handle, () => 1000);
         await store.migrate();
@@ -66,7 +41,7 @@ for (const target of targets) {
         ]);
         await handle.close();
 
-        handle = await target.open();
+        handle = await db.openPeer();
         const again = createProgressMessageStore(handle);
         expect((await again.list()).map((m) => m.requestId)).toEqual([3, 7]);
         await again.remove(3);

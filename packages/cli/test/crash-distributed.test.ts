@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoPageServer } from '@llm-rag-yt/adapters';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
+import { dropTestSchema, postgresUrl, testSchemaName } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   CRASH_VIDEOS,
@@ -24,12 +23,11 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * and the other worker (and a replacement) finish them: every request completes without a manual retry.
  */
 
-const PG = TEST_DATABASE_URL;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const id = randomBytes(5).toString('hex');
-const SCHEMA = `cli_crash_${id}`;
+const SCHEMA = testSchemaName('cli_crash');
 const QUEUE_PREFIX = `test-cli-crash-${id}`;
-const DB = `${PG}?schema=${SCHEMA}`;
+const DB = postgresUrl(SCHEMA);
 
 let dir: string;
 let site: VideoPageServer;
@@ -55,10 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop('SIGKILL', 5000).catch(() => {})));
   await site?.close();
-  const client = new pg.Client({ connectionString: PG });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-  await client.end();
+  await dropTestSchema(SCHEMA);
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${QUEUE_PREFIX}:*`);
   if (keys.length) await redis.del(...keys);

@@ -5,9 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
+import { dropTestSchema, postgresUrl, testSchemaName } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
 
@@ -19,10 +18,9 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * user's failure) as a new attempt, and the surviving worker must keep executing new work.
  */
 
-const PG = TEST_DATABASE_URL;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const id = randomBytes(5).toString('hex');
-const SCHEMA = `cli_dist_${id}`;
+const SCHEMA = testSchemaName('cli_dist');
 const QUEUE_PREFIX = `test-cli-dist-${id}`;
 
 interface Run {
@@ -120,7 +118,7 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
     ]);
     env = {
       LLM_RAG_YT_HOME: dir,
-      DATABASE_URL: `${PG}?schema=${SCHEMA}`,
+      DATABASE_URL: postgresUrl(SCHEMA),
       REDIS_URL,
       QUEUE_PREFIX,
       EMBEDDER: 'none',
@@ -144,10 +142,7 @@ describe('distributed mode: daemon + 2 workers + webserver on PostgreSQL and Red
   afterAll(async () => {
     await Promise.all(all().map((p) => p.stop('SIGKILL', 5000).catch(() => {})));
     await Promise.all([site?.close(), asr?.close()]);
-    const client = new pg.Client({ connectionString: PG });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-    await client.end();
+    await dropTestSchema(SCHEMA);
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${QUEUE_PREFIX}:*`);
     if (keys.length) await redis.del(...keys);

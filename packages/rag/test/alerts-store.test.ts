@@ -1,5 +1,4 @@
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
-import { sql } from 'kysely';
+import { openTestDatabase } from '@llm-rag-yt/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   acknowledgeAlert,
@@ -98,11 +97,10 @@ describe('alert store on SQLite', () => {
 
 describe('alert store on PostgreSQL', () => {
   it('migrates, de-duplicates, resolves and schedules deliveries the same way', async () => {
-    const { openDatabase } = await import('@llm-rag-yt/orchestrator');
     const { migrateMonitoring } = await import('../src/monitoring/migrations.ts');
     const { deliverPendingAlerts, listDeliveries } = await import('../src/alerts/delivery.ts');
-    const schema = `monitoring_test_${process.pid}_${Date.now()}`;
-    const pg = await openDatabase(`${TEST_DATABASE_URL}?schema=${schema}`);
+    const db = await openTestDatabase('postgres', { prefix: 'monitoring_test' });
+    const pg = db.handle;
     try {
       await migrateMonitoring(pg);
       await migrateMonitoring(pg); // idempotent
@@ -126,8 +124,7 @@ describe('alert store on PostgreSQL', () => {
       ]);
       expect((await listAlerts(pg))[0]).toMatchObject({ status: 'resolved', resolvedAt: 4000 });
     } finally {
-      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(pg.db).catch(() => {});
-      await pg.close();
+      await db.cleanup();
     }
   });
 });

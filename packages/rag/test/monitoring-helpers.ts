@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
+import { dirname } from 'node:path';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import { openTestDatabase } from '@llm-rag-yt/testing';
 import type { PipelineMetrics } from '../src/monitoring/metrics-types.ts';
 import { migrateMonitoring } from '../src/monitoring/migrations.ts';
 import { migrateRagStore } from '../src/store/migrations.ts';
@@ -12,18 +11,12 @@ export async function openTestDb(): Promise<{
   dir: string;
   cleanup(): Promise<void>;
 }> {
-  const dir = mkdtempSync(join(tmpdir(), 'monitoring-'));
-  const handle = await openDatabase(`sqlite:${join(dir, 'state.db')}`);
+  const db = await openTestDatabase('sqlite', { prefix: 'monitoring' });
+  const handle = db.handle;
   await migrateRagStore(handle);
   await migrateMonitoring(handle);
-  return {
-    handle,
-    dir,
-    async cleanup() {
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // The database's temp folder doubles as the data folder (audio, transcripts); cleanup removes it.
+  return { handle, dir: dirname(db.url.slice('sqlite:'.length)), cleanup: () => db.cleanup() };
 }
 
 /** Metrics with everything quiet; override what a test is about. */

@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { OpenAiEmbedder, PostgresSearchIndex, SqliteSearchIndex } from '@llm-rag-yt/adapters';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
-import { sql } from 'kysely';
+import { openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAiServer, startOpenAiCompatibleServer } from '../../adapters/test/helpers/openai-server.ts';
 import { CORPUS, chunksOf } from '../../adapters/test/search-corpus.ts';
@@ -34,21 +29,15 @@ const CASES: { q: string; video: string; second: number }[] = [
 
 let server: OpenAiServer;
 let embedder: OpenAiEmbedder;
-const dir = mkdtempSync(join(tmpdir(), 'ranking-'));
-const pgSchema = `ranking_${process.pid}_${Date.now().toString(36)}`;
-const handles: DatabaseHandle[] = [];
+const dbs: TestDatabase[] = [];
 
 beforeAll(async () => {
   server = await startOpenAiCompatibleServer({ embeddings: true });
   embedder = new OpenAiEmbedder({ baseUrl: server.baseUrl, model: 'trigram' });
 });
 afterAll(async () => {
-  for (const h of handles) {
-    if (h.dialect === 'postgres') await sql`DROP SCHEMA IF EXISTS ${sql.id(pgSchema)} CASCADE`.execute(h.db);
-    await h.close();
-  }
+  for (const db of dbs) await db.cleanup();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function build(index: SearchIndex): Promise<SearchIndex> {
@@ -72,17 +61,17 @@ const DIALECTS: { name: string; open: () => Promise<SearchIndex> }[] = [
   {
     name: 'sqlite',
     open: async () => {
-      const h = await openDatabase(`sqlite:${join(dir, 'r.db')}`);
-      handles.push(h);
-      return new SqliteSearchIndex(h);
+      const db = await openTestDatabase('sqlite', { prefix: 'ranking' });
+      dbs.push(db);
+      return new SqliteSearchIndex(db.handle);
     },
   },
   {
     name: 'postgres',
     open: async () => {
-      const h = await openDatabase(`${TEST_DATABASE_URL}?schema=${pgSchema}`);
-      handles.push(h);
-      return new PostgresSearchIndex(h);
+      const db = await openTestDatabase('postgres', { prefix: 'ranking' });
+      dbs.push(db);
+      return new PostgresSearchIndex(db.handle);
     },
   },
 ];

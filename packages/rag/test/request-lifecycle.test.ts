@@ -1,50 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
-import pg from 'pg';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import { DIALECTS, openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeRequests, failRequests, recordTiming } from '../src/pipeline/progress.ts';
 import { submitUrls } from '../src/service/submit-urls.ts';
 import { createRagStore, type RagStore } from '../src/store/rag-store.ts';
 import { REQUEST } from '../src/store/request-lifecycle.ts';
 
-const PG_ADMIN = TEST_DATABASE_URL;
-const PG_SCHEMA = `rag_lifecycle_${randomBytes(4).toString('hex')}`;
-const tmp = mkdtempSync(join(tmpdir(), 'rag-lifecycle-'));
-
-const targets = [
-  {
-    name: 'sqlite',
-    open: () => openDatabase(`sqlite:${join(tmp, 'store.db')}`),
-    cleanup: async () => rmSync(tmp, { recursive: true, force: true }),
-  },
-  {
-    name: 'postgres',
-    open: () => openDatabase(`${PG_ADMIN}?schema=${PG_SCHEMA}`),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
-      await c.end();
-    },
-  },
-];
-
-for (const target of targets) {
-  describe(`youtube_requests lifecycle on ${target.name}`, () => {
+for (const dialect of DIALECTS) {
+  describe(`youtube_requests lifecycle on ${dialect}`, () => {
+    let db: TestDatabase;
     let handle: DatabaseHandle;
     let store: RagStore;
     beforeAll(async () => {
-      handle = await target.open();
+      db = await openTestDatabase(dialect, { prefix: 'rag_lifecycle' });
+      handle = db.handle;
       store = createRagStore(handle);
       await store.migrate();
     });
     afterAll(async () => {
-      await handle?.close();
-      await target.cleanup();
+      await db?.cleanup();
     });
 
     it('a step finishing late cannot overwrite a cancel; a transition answers whether it happened', async () => {

@@ -1,55 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@llm-rag-yt/orchestrator';
-import { TEST_DATABASE_URL } from '@llm-rag-yt/testing';
-import pg from 'pg';
+import type { DatabaseHandle } from '@llm-rag-yt/orchestrator';
+import { DIALECTS, openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRagStore, type RagStore } from '../src/store/rag-store.ts';
 import { REQUEST } from '../src/store/request-lifecycle.ts';
 
-const PG_ADMIN = TEST_DATABASE_URL;
-const PG_SCHEMA = `rag_store_test_${process.pid}`;
-
-interface Target {
-  name: string;
-  open(): Promise<DatabaseHandle>;
-  cleanup(): Promise<void>;
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'rag-store-'));
-const targets: Target[] = [
-  {
-    name: 'sqlite',
-    open: () => openDatabase(`sqlite:${join(tmp, 'store.db')}`),
-    cleanup: async () => rmSync(tmp, { recursive: true, force: true }),
-  },
-  {
-    name: 'postgres',
-    open: () => openDatabase(`${PG_ADMIN}?schema=${PG_SCHEMA}`),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
-      await c.end();
-    },
-  },
-];
-
-for (const target of targets) {
-  describe(`RagStore on ${target.name}`, () => {
+for (const dialect of DIALECTS) {
+  describe(`RagStore on ${dialect}`, () => {
+    let db: TestDatabase;
     let handle: DatabaseHandle;
     let store: RagStore;
 
     beforeAll(async () => {
-      handle = await target.open();
+      db = await openTestDatabase(dialect, { prefix: 'rag_store' });
+      handle = db.handle;
       store = createRagStore(handle);
       await store.migrate();
       await store.migrate(); // idempotent
     });
     afterAll(async () => {
-      await handle?.close();
-      await target.cleanup();
+      await db?.cleanup();
     });
 
     it('creates, dedupes, updates and claims requests', async () => {

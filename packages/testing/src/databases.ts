@@ -32,6 +32,19 @@ export function postgresUrl(schema: string, base: string = TEST_DATABASE_URL): s
   return `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`;
 }
 
+/**
+ * Drops a schema of the test server with everything in it: for tests whose processes create their
+ * schema themselves (from `postgresUrl(testSchemaName())`).
+ */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const admin = await openDatabase(TEST_DATABASE_URL, { poolSize: 1 });
+  try {
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+}
+
 export interface TestDatabase {
   readonly dialect: Dialect;
   /** DATABASE_URL of this database, e.g. for a child process or a second handle. */
@@ -58,14 +71,7 @@ export async function openTestDatabase(
   } else {
     const schema = testSchemaName(prefix);
     url = postgresUrl(schema);
-    removeData = async () => {
-      const admin = await openDatabase(TEST_DATABASE_URL, { poolSize: 1 });
-      try {
-        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db);
-      } finally {
-        await admin.close();
-      }
-    };
+    removeData = () => dropTestSchema(schema);
   }
   const handle = await openDatabase(url, open);
   const peers: DatabaseHandle[] = [];

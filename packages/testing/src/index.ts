@@ -3,6 +3,7 @@
 export {
   DIALECTS,
   type Dialect,
+  dropTestSchema,
   openTestDatabase,
   postgresUrl,
   TEST_DATABASE_URL,
