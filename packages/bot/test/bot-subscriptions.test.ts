@@ -235,6 +235,16 @@ describe('bot: subscriptions, notices and summaries', () => {
     expect(s.tg.messages(BOB.id).filter((x) => /🆕|📰/.test(x.plain))).toHaveLength(1);
   }, 120_000);
 
+  it('/subscriptions shows a broken subscription’s error; the others are listed as usual', async () => {
+    const ok = await reply(BOB, `/subscribe ${digestFeed.url('/missing.xml')}`, (p) => p.startsWith('✅'));
+    const id = Number(/Subscribed #(\d+)/.exec(ok.plain)![1]);
+    await waitFor('the failed check', async () => (await s.env.subscriptions.get(id))?.lastError);
+    const list = await reply(BOB, '/subscriptions', (p) => p.includes('Subscriptions'));
+    expect(list.plain).toMatch(new RegExp(`#${id} .*\\n\\s+⚠️ The feed .*answered 404`));
+    expect(list.plain).toMatch(/#\d+ Local channel · active · 2 found/);
+    expect(list.plain).not.toContain(`#${subId} `);
+  });
+
   it('/unsubscribe ID stops following (only in its own chat); indexed videos stay', async () => {
     const notHers = await reply(BOB, `/unsubscribe ${subId}`, (p) => p.startsWith('Send /unsubscribe'));
     expect(notHers.plain).toContain('/subscriptions');

@@ -214,7 +214,7 @@ describe('subscriptions: bad input', () => {
   beforeAll(async () => {
     feeds = await startFeedServer({ bigCount: 10_000 });
     env = await startRagEnv({
-      settings: { subscriptions: { intervalSeconds: 900, backfillPerTick: 2 } },
+      settings: { subscriptions: { intervalSeconds: 900, backfillPerTick: 2, maxEntries: 40 } },
       resources: { feedReader: feedReader() },
     });
   });
@@ -248,6 +248,54 @@ describe('subscriptions: bad input', () => {
     expect(bigChecked.errorCount).toBe(0);
     expect((await env.subscriptions.get(missing.id))!.errorCount).toBe(1);
   }, 60_000);
+
+  it('a playlist of 10,000 entries is listed through yt-dlp only up to maxEntries, said so, backfill capped', async () => {
+    // yt-dlp lists an RSS feed like a playlist (its generic extractor), so the local 10,000-entry
+    // feed stands in for a big playlist; a YouTube URL is what makes kind 'playlist' in real use.
+    const sub = await env.store.subscriptions.create({
+      url: `${feeds.url('/big.xml')}?as=playlist`,
+      kind: 'playlist',
+      feedUrl: feeds.url('/big.xml'),
+      filters: {},
+      backfill: 3,
+      notify: 'off',
+    });
+    await env.instance.wake('subscription_sensor');
+    const checked = await waitFor(
+      'the playlist to be listed',
+      async () => {
+        const s = await env.subscriptions.get(sub.id);
+        return s?.lastCheckedAt ? s : null;
+      },
+      120_000,
+    );
+    expect(checked.lastError).toBeNull();
+    expect(checked.notice).toBe('The source has 10,000 entries; each check lists the first 40.');
+    const counts = checked.entries;
+    expect(counts.seen + counts.backlog + counts.queued + counts.failed + counts.indexed).toBe(40);
+    expect(counts.backlog + counts.queued + counts.failed + counts.indexed).toBe(3);
+    // Across all subscriptions, never more than backfillPerTick (2) subscription requests waiting.
+    const pending = (await env.store.requests.list({ statuses: ['pending'] })).filter(
+      (r) => r.source === 'subscription',
+    );
+    expect(pending.length).toBeLessThanOrEqual(2);
+    // The listing is yt-dlp's (the feed's titles); its keys are stable, so a second check adds nothing.
+    const listed = await env.subscriptions.entries(sub.id, { limit: 100 });
+    expect(listed.map((e) => e.title)).toContain('Episode 0');
+    expect(new Set(listed.map((e) => e.entryKey)).size).toBe(40);
+    await env.subscriptions.check(sub.id);
+    const again = await waitFor(
+      'the second check',
+      async () => {
+        const s = await env.subscriptions.get(sub.id);
+        return s && s.checkCount > checked.checkCount ? s : null;
+      },
+      120_000,
+    );
+    expect(again.lastError).toBeNull();
+    expect(again.lastFound).toBe(0);
+    expect((await env.subscriptions.entries(sub.id, { limit: 100 })).length).toBe(40);
+  }, 300_000);
 
   it('refuses the same subscription twice, bad regexes, videos and bad numbers with what to do', async () => {
     const first = await env.subscriptions.subscribe(feeds.url('/rss.xml'));
