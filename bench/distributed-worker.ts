@@ -14,6 +14,9 @@ import {
   startWorker,
 } from '@llm-rag-yt/orchestrator';
 import { Worker } from 'bullmq';
+import { countSocketWrites, portOf } from './lib/socket-writes.ts';
+
+const socketWrites = countSocketWrites();
 
 const [mode, redisUrl, prefix, concurrencyText, databaseUrl] = process.argv.slice(2);
 const concurrency = Number(concurrencyText);
@@ -23,7 +26,6 @@ export const benchDefinitions = new Definitions({
   jobs: [defineJob({ name: 'noop_job', selection: 'noop' })],
 });
 
-const cpu0 = process.cpuUsage();
 let close: () => Promise<void>;
 if (mode === 'raw') {
   const { Redis } = await import('ioredis');
@@ -50,10 +52,20 @@ if (mode === 'raw') {
     await storage.close();
   };
 }
+// Counted from here: start-up (module loading, connecting) is not per-run cost.
+const cpu0 = process.cpuUsage();
+const writes0 = socketWrites();
 process.stdout.write('ready\n');
 process.on('SIGTERM', async () => {
   const cpu = process.cpuUsage(cpu0);
+  const writes = socketWrites();
   await close().catch(() => {});
-  process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+  const sent = (port: string) => (writes[port] ?? 0) - (writes0[port] ?? 0);
+  const line = {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    postgresWrites: databaseUrl ? sent(portOf(databaseUrl, '5432')) : 0,
+    redisWrites: sent(portOf(redisUrl!, '6379')),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
   process.exit(0);
 });

@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,12 +34,16 @@ import {
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { countSocketWrites, ignoreSocket, portOf } from './lib/socket-writes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PG = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Runs a worker takes at once, for raw BullMQ and ours alike (BENCH_WORKER_CONCURRENCY overrides). */
 const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
+const socketWrites = countSocketWrites();
+const PG_PORT = portOf(PG, '5432');
+const REDIS_PORT = portOf(REDIS, '6379');
 
 const pendingKeys: string[] = [];
 const definitions = new Definitions({
@@ -62,9 +66,68 @@ function percentile(sorted: number[], p: number): number {
 const round = (n: number, d = 1) => +n.toFixed(d);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** CPU ms (user + system) of a process from /proc/<pid>/stat; 0 when it is gone. Linux only. */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The local redis-server's pid (shared with other users of this Redis: its CPU is an upper bound). */
+function redisPid(): number | null {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'redis-server') return Number(d);
+    } catch {}
+  }
+  return null;
+}
+
+/**
+ * CPU of the PostgreSQL backends serving one case: every connection of the case carries its own
+ * `application_name`, so backends of other database users on this machine are not counted. Backends
+ * that appear during the case count from zero (their start-up is part of the cost).
+ */
+async function postgresCpu(appName: string) {
+  const admin = new pg.Client({ connectionString: PG });
+  await admin.connect();
+  const read = async () => {
+    const r = await admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where application_name = $1',
+      [appName],
+    );
+    return new Map(r.rows.map((row) => [row.pid, procCpuMs(row.pid)]));
+  };
+  const before = await read();
+  const redis = redisPid();
+  const redisBefore = redis ? procCpuMs(redis) : 0;
+  return {
+    /** CPU ms since the start, of the backends alive now and of the redis-server. */
+    async take() {
+      const after = await read();
+      let ms = 0;
+      for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+      const redisMs = redis ? procCpuMs(redis) - redisBefore : 0;
+      await admin.end();
+      return { postgresMs: ms, postgresBackends: after.size, redisMs };
+    },
+  };
+}
+
+interface WorkerStats {
+  cpuMs: number;
+  postgresWrites: number;
+  redisWrites: number;
+}
+
 interface WorkerProcess {
   child: ChildProcess;
-  stop(): Promise<number>;
+  stop(): Promise<WorkerStats>;
 }
 
 /** Starts one bench/distributed-worker.ts process and waits until it takes work. */
@@ -105,7 +168,7 @@ async function startWorkerProcess(args: string[]): Promise<WorkerProcess> {
     async stop() {
       child.kill('SIGTERM');
       const line = await next();
-      return (JSON.parse(line) as { cpuMs: number }).cpuMs;
+      return JSON.parse(line) as WorkerStats;
     },
   };
 }
@@ -130,6 +193,8 @@ async function rawBullmq(workers: number, jobs: number) {
       startWorkerProcess(['raw', REDIS, prefix, String(WORKER_CONCURRENCY)]),
     ),
   );
+  const redis = redisPid();
+  const redis0 = redis ? procCpuMs(redis) : 0;
   const start = performance.now();
   await queue.resume();
   for (;;) {
@@ -138,7 +203,9 @@ async function rawBullmq(workers: number, jobs: number) {
     await sleep(5);
   }
   const seconds = (performance.now() - start) / 1000;
-  const cpu = await Promise.all(procs.map((p) => p.stop()));
+  const redisMs = redis ? procCpuMs(redis) - redis0 : 0;
+  const stats = await Promise.all(procs.map((p) => p.stop()));
+  const cpu = stats.map((s) => s.cpuMs);
   await queue.obliterate({ force: true }).catch(() => {});
   await queue.close();
   await connection.quit();
@@ -148,12 +215,16 @@ async function rawBullmq(workers: number, jobs: number) {
     seconds: round(seconds, 2),
     jobsPerSecond: round(jobs / seconds),
     workerCpuMsPerJob: round(cpu.reduce((a, b) => a + b, 0) / jobs, 3),
+    workerRedisWritesPerJob: round(stats.reduce((a, s) => a + s.redisWrites, 0) / jobs, 3),
+    redisCpuMsPerJob: round(redisMs / jobs, 3),
+    totalCpuMsPerJob: round((cpu.reduce((a, b) => a + b, 0) + redisMs) / jobs, 3),
   };
 }
 
 async function freshSchema() {
   const schema = `bench_dist_${randomUUID().slice(0, 8)}`;
-  const url = `${PG}?schema=${schema}`;
+  // The application name marks this case's backends for postgresCpu.
+  const url = `${PG}?application_name=${schema}&schema=${schema}`;
   const handle = await openDatabase(url, { poolSize: 8 });
   const storage = createSqlStorage(handle);
   await storage.migrate();
@@ -165,7 +236,7 @@ async function freshSchema() {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
   };
-  return { url, handle, storage, wakeRequests, drop };
+  return { url, schema, handle, storage, wakeRequests, drop };
 }
 
 async function startDaemon(
@@ -205,18 +276,31 @@ async function ours(workers: number, runs: number) {
         startWorkerProcess(['ours', REDIS, prefix, String(WORKER_CONCURRENCY), db.url]),
       ),
     );
+    // Watching for the end goes over a connection of its own, outside the measured backends.
+    const watch = new pg.Client({ connectionString: PG, options: `-c search_path=${db.schema}` });
+    await watch.connect();
+    ignoreSocket((watch as unknown as { connection: { stream: object } }).connection.stream);
+    const serverCpu = await postgresCpu(db.schema);
     const cpu0 = process.cpuUsage();
+    const writes0 = socketWrites();
     const start = performance.now();
     const d = await startDaemon(db.storage, db.wakeRequests, prefix);
     for (;;) {
-      const c = await db.storage.runs.countRunsByStatus();
-      if (c.SUCCESS + c.FAILURE + c.CANCELED >= runs) break;
+      const c = await watch.query<{ n: number }>(
+        `select count(*)::int as n from runs where status in ('SUCCESS', 'FAILURE', 'CANCELED')`,
+      );
+      if (c.rows[0]!.n >= runs) break;
       await sleep(10);
     }
     const seconds = (performance.now() - start) / 1000;
     const daemonCpu = process.cpuUsage(cpu0);
+    const writes = socketWrites();
+    const server = await serverCpu.take();
+    await watch.end();
     await d.stop();
-    const workerCpu = await Promise.all(procs.map((p) => p.stop()));
+    const stats = await Promise.all(procs.map((p) => p.stop()));
+    const workerCpu = stats.map((s) => s.cpuMs);
+    const sent = (port: string) => (writes[port] ?? 0) - (writes0[port] ?? 0);
     const counts = await db.storage.runs.countRunsByStatus();
     return {
       workers,
@@ -226,6 +310,22 @@ async function ours(workers: number, runs: number) {
       failed: counts.FAILURE,
       daemonCpuMsPerRun: round((daemonCpu.user + daemonCpu.system) / 1000 / runs, 3),
       workerCpuMsPerRun: round(workerCpu.reduce((a, b) => a + b, 0) / runs, 3),
+      daemonPostgresWritesPerRun: round(sent(PG_PORT) / runs, 3),
+      daemonRedisWritesPerRun: round(sent(REDIS_PORT) / runs, 3),
+      workerPostgresWritesPerRun: round(stats.reduce((a, s) => a + s.postgresWrites, 0) / runs, 3),
+      workerRedisWritesPerRun: round(stats.reduce((a, s) => a + s.redisWrites, 0) / runs, 3),
+      postgresCpuMsPerRun: round(server.postgresMs / runs, 3),
+      postgresBackends: server.postgresBackends,
+      // Everything else using this Redis meanwhile is included: an upper bound.
+      redisCpuMsPerRun: round(server.redisMs / runs, 3),
+      totalCpuMsPerRun: round(
+        ((daemonCpu.user + daemonCpu.system) / 1000 +
+          workerCpu.reduce((a, b) => a + b, 0) +
+          server.postgresMs +
+          server.redisMs) /
+          runs,
+        3,
+      ),
     };
   } finally {
     await db.storage.close();

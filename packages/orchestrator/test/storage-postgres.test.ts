@@ -53,3 +53,34 @@ it('seeds benchmark data with multi-row inserts', async () => {
     await t.cleanup();
   }
 });
+
+it('a statement that ends runs notifies the daemon wake-up channel once; other status changes do not', async () => {
+  const { createWakeRequests } = await import('../src/daemon/wake-requests.ts');
+  const t = await tempPostgresStorage();
+  const wakes = createWakeRequests(t.handle);
+  await wakes.migrate();
+  const heard: string[] = [];
+  const unsubscribe = await wakes.subscribe!((reason) => heard.push(reason));
+  try {
+    const now = Date.now();
+    const runs = await Promise.all(
+      [0, 1, 2].map(async () => (await t.storage.runs.createRun({ jobName: 'j' }, now)).run),
+    );
+    for (const r of runs) await t.storage.runs.transitionRun(r.runId, ['QUEUED'], 'STARTING', now);
+    for (const r of runs) await t.storage.runs.transitionRun(r.runId, ['STARTING'], 'STARTED', now);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual([]);
+    // A CAS that misses ends nothing and says nothing.
+    expect(await t.storage.runs.transitionRun(runs[0]!.runId, ['QUEUED'], 'CANCELED', now)).toBeUndefined();
+    await t.storage.runs.transitionRun(runs[0]!.runId, ['STARTED'], 'SUCCESS', now, { endedAt: now });
+    const until = Date.now() + 2000;
+    while (heard.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(heard).toEqual(['run-ended']);
+    await wakes.request(null, now);
+    while (heard.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(heard).toEqual(['run-ended', 'request']);
+  } finally {
+    await unsubscribe();
+    await t.cleanup();
+  }
+});

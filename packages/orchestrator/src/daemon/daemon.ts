@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Definitions } from '../definitions/definitions.ts';
 import { errorMessage } from '../errors.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
+import { IN_PROGRESS_STATUSES } from '../runs/types.ts';
 import { isSensorDue } from '../scheduling/schedule-ticks.ts';
 import type { Storage, Tick } from '../storage/types.ts';
 import { IdleWait } from './idle-wait.ts';
@@ -119,6 +120,7 @@ export class Daemon {
   #wakeNotified = false;
   #wakesTakenAt = Number.NEGATIVE_INFINITY;
   #waitingAfterIteration = 0;
+  #inProgressAfterIteration = 0;
 
   constructor(options: DaemonOptions) {
     this.#o = options;
@@ -198,6 +200,7 @@ export class Daemon {
     // Re-read so runs launched above count; the idle wait watches for this number to drop.
     this.#activeAfterIteration = count(this.#o.launcher.activeRunIds());
     this.#waitingAfterIteration = queue?.waiting ?? 0;
+    this.#inProgressAfterIteration = queue?.inProgress ?? 0;
 
     let retention: RetentionReport | null = null;
     if (now - this.#retentionAt >= this.#t.retentionIntervalMs || now - this.#tickCapAt >= 60_000) {
@@ -232,9 +235,12 @@ export class Daemon {
     this.#listening = this.#o.wakeRequests?.subscribe
       ? this.#o.wakeRequests
           .subscribe(
-            () => {
-              this.#wakeNotified = true;
-              this.#idle.wake();
+            (reason) => {
+              if (reason === 'request') {
+                this.#wakeNotified = true;
+                this.#idle.wake();
+                // A run ended somewhere: a slot freed up, which matters only to runs waiting for one.
+              } else if (this.#waitingAfterIteration > 0) this.#idle.wake();
             },
             (e) => this.#log.warn({ daemonId: this.id }, `wake-up listener: ${errorMessage(e)}`),
           )
@@ -280,13 +286,23 @@ export class Daemon {
         this.#log.error({ daemonId: this.id }, `daemon iteration failed: ${errorMessage(e)}`);
       }
       if (this.#stopping) break;
-      const slotsWatched = this.#waitingAfterIteration > 0 && this.#activeAfterIteration > 0;
+      const waiting = this.#waitingAfterIteration > 0;
+      const slotsWatched = waiting && this.#activeAfterIteration > 0;
+      // Runs executing elsewhere (BullMQ workers): without a LISTEN subscription, which hears runs end,
+      // look at the in-progress count instead.
+      const remoteSlotsWatched =
+        waiting && this.localWorkerId === null && this.#inProgressAfterIteration > 0 && !this.#listening;
+      const wakeRequests = this.#leader && !this.#listening ? this.#o.wakeRequests : undefined;
       await this.#idle.wait({
         maxMs: this.#leader ? this.#t.idleWaitMs : Math.min(1000, this.#t.leaseTtlMs / 3),
-        // A LISTEN subscription wakes the loop itself; polling the table is the fallback.
+        // A LISTEN subscription wakes the loop itself; polling the tables is the fallback.
         poll:
-          this.#leader && this.#o.wakeRequests && !this.#listening
-            ? () => this.#o.wakeRequests!.hasPending()
+          wakeRequests || (this.#leader && remoteSlotsWatched)
+            ? async () =>
+                (wakeRequests !== undefined && (await wakeRequests.hasPending())) ||
+                (remoteSlotsWatched &&
+                  (await this.#o.storage.runs.countRuns({ statuses: IN_PROGRESS_STATUSES })) <
+                    this.#inProgressAfterIteration)
             : undefined,
         pollMs: this.#t.wakePollMs,
         fastCheck: slotsWatched

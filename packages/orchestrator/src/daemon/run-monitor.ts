@@ -63,7 +63,8 @@ export async function runMonitorStep(deps: RunMonitorDeps, now: number): Promise
       const job = deps.definitions.jobs.get(run.jobName);
       const timeoutMs = (job?.timeoutSeconds ?? deps.runTimeoutSeconds) * 1000;
       if (now - run.startedAt > timeoutMs + deps.timeoutGraceMs) {
-        if (active.has(run.runId)) await deps.launcher.cancel(run.runId);
+        // Wherever it executes (a cancel of a run the launcher does not hold is a no-op or a broadcast).
+        await deps.launcher.cancel(run.runId);
         const error = serializeError(
           new OrchestratorError(
             'RUN_TIMEOUT',

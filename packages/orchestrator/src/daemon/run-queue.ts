@@ -23,6 +23,8 @@ export interface RunQueueReport {
   readonly launched: string[];
   /** Queued runs left waiting (for a slot or a tag limit) after this step. */
   readonly waiting: number;
+  /** Runs holding a slot after this step (as counted at its start, plus those it launched). */
+  readonly inProgress: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
     ? inProgress.length
     : await storage.runs.countRuns({ statuses: IN_PROGRESS_STATUSES });
   const free = deps.maxConcurrentRuns - active;
-  if (free <= 0) return { launched: [], waiting: await countQueued(storage) };
+  if (free <= 0) return { launched: [], waiting: await countQueued(storage), inProgress: active };
   // With tag limits, read more than the free slots so runs blocked by a limit do not hide those behind
   // them; without, admission is plain queue order and one extra row tells whether more are waiting.
   const window = deps.tagLimits.length ? Math.max(free * 4, 100) : free + 1;
@@ -74,7 +76,11 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
     // One queue round trip for the whole batch; if it fails, the per-run path below says which failed.
     try {
       await deps.launcher.launchMany(claimed);
-      return { launched: claimed.map((r) => r.runId), waiting: queued.length - claimed.length };
+      return {
+        launched: claimed.map((r) => r.runId),
+        waiting: queued.length - claimed.length,
+        inProgress: active + claimed.length,
+      };
     } catch (cause) {
       deps.log.warn({}, `batch launch failed, launching one by one: ${errorMessage(cause)}`);
     }
@@ -101,7 +107,7 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
       }
     }
   }
-  return { launched, waiting: queued.length - launched.length };
+  return { launched, waiting: queued.length - launched.length, inProgress: active + launched.length };
 }
 
 /** Wait before attempt `attempt` (≥ 2) of a re-queued run: base, doubling per attempt, at most 5 minutes. */

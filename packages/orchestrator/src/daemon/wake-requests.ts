@@ -1,6 +1,10 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import type { DatabaseHandle, PostgresClientLike, PostgresLike } from '../storage/database.ts';
 import { applyMigrationSet, type MigrationSet } from '../storage/migration-set.ts';
+import { RUN_ENDED_PAYLOAD, wakeChannel } from '../storage/wake-channel.ts';
+
+/** Why a subscriber is woken: a wake request row was inserted, or a run ended (a slot freed up). */
+export type WakeReason = 'request' | 'run-ended';
 
 /**
  * Cross-process wake-ups: the CLI, web server or bot insert a row and the leading daemon evaluates
@@ -19,10 +23,15 @@ export interface WakeRequests {
   migrate(): Promise<void>;
   /**
    * Postgres only (undefined on SQLite): calls `onWake` whenever a request is inserted anywhere, over
-   * a dedicated LISTEN connection that reconnects by itself. Resolves with the unsubscribe function
-   * once listening; `onWake` also fires after a reconnect, since requests may have arrived meanwhile.
+   * a dedicated LISTEN connection that reconnects by itself, and with 'run-ended' whenever runs reach
+   * their end (the storage statement that ends them notifies, one notification per statement). Resolves
+   * with the unsubscribe function once listening; `onWake('request')` also fires after a reconnect,
+   * since requests may have arrived meanwhile.
    */
-  subscribe?(onWake: () => void, onError?: (e: unknown) => void): Promise<() => Promise<void>>;
+  subscribe?(
+    onWake: (reason: WakeReason) => void,
+    onError?: (e: unknown) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 interface WakeTables {
@@ -56,8 +65,7 @@ export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
   const db = handle.db as Kysely<WakeTables>;
   let migrated: Promise<void> | undefined;
   const pg = handle.dialect === 'postgres' ? handle.postgres : null;
-  // One channel per schema: installations sharing a database do not wake each other.
-  const channel = `llm_rag_yt_wake_${(handle.schema ?? 'public').toLowerCase()}`.slice(0, 63);
+  const channel = wakeChannel(handle.schema);
   const requests: WakeRequests = {
     async request(sensorName, now) {
       if (pg) {
@@ -99,7 +107,7 @@ export function createWakeRequests(handle: DatabaseHandle): WakeRequests {
 async function listen(
   pool: PostgresLike,
   channel: string,
-  onWake: () => void,
+  onWake: (reason: WakeReason) => void,
   onError: (e: unknown) => void = () => {},
 ): Promise<() => Promise<void>> {
   let client: PostgresClientLike | null = null;
@@ -108,7 +116,7 @@ async function listen(
   const connect = async (): Promise<void> => {
     const c = await pool.connect();
     c.on('notification', (m) => {
-      if (m.channel === channel) onWake();
+      if (m.channel === channel) onWake(m.payload === RUN_ENDED_PAYLOAD ? 'run-ended' : 'request');
     });
     c.on('error', (e) => {
       onError(e);
@@ -127,7 +135,7 @@ async function listen(
     if (closed || retry) return;
     retry = setTimeout(() => {
       retry = null;
-      connect().then(onWake, (e) => {
+      connect().then(() => onWake('request'), (e) => {
         onError(e);
         schedule(Math.min(ms * 2, 10_000));
       });

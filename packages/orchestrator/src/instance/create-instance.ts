@@ -108,8 +108,9 @@ export function createInstance<R = any>(options: CreateInstanceOptions<R>): Inst
             await storage.events.appendEvents([
               runEvent(runId, t, 'RUN_CANCELING', 'Cancel requested; stopping the run.'),
             ]);
-            // The executor also polls storage for CANCELING; this only makes a local stop immediate.
-            if (launcher && [...launcher.activeRunIds()].includes(runId)) await launcher.cancel(runId);
+            // The executor also polls storage for CANCELING; this only makes the stop immediate (a
+            // broadcast to the workers, or a local abort; a no-op for a run the launcher does not hold).
+            if (launcher) await launcher.cancel(runId);
             await nudge(null);
             return canceling;
           }

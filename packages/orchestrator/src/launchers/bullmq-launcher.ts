@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Run } from '../runs/types.ts';
 import {
@@ -7,7 +7,6 @@ import {
   type RunQueueAddress,
   requireLazily,
   resolveAddress,
-  runIdOfJob,
   runJobId,
 } from './bullmq-queue.ts';
 import type { RunLauncher } from './types.ts';
@@ -18,37 +17,28 @@ import type { RunLauncher } from './types.ts';
  * monitor re-queues after a worker crash is queued again at once (the dead worker's job stays locked in
  * Redis until BullMQ's stall check). Finished jobs are removed at once; the executor's compare-and-set
  * on the run status, and the worker's attempt check, keep a run from executing twice.
+ *
+ * The launcher does not follow the queue's events: runs execute in workers, so this process executes
+ * none (`activeRunIds()` is empty), and the daemon learns that slots freed up from storage (on
+ * PostgreSQL the statement that ends a run notifies its wake-up channel) — reading BullMQ's event
+ * stream cost the daemon and Redis more per run than admitting the run did.
  */
 export class BullMQLauncher implements RunLauncher {
   private readonly connection: Redis;
   private readonly queue: Queue<RunJobData>;
-  private readonly queueEvents: QueueEvents;
-  private readonly eventsConnection: Redis;
   private readonly cancelChannel: string;
-  /** runId → BullMQ job id of the attempt launched last (an older attempt's job finishing must not clear it). */
-  private readonly active = new Map<string, string>();
 
   constructor(address: RunQueueAddress) {
     const a = resolveAddress(address);
-    const { Queue, QueueEvents } = requireLazily('bullmq') as typeof import('bullmq');
+    const { Queue } = requireLazily('bullmq') as typeof import('bullmq');
     this.connection = connectRedis(a.redisUrl);
     this.queue = new Queue<RunJobData>(a.queueName, { connection: this.connection, prefix: a.prefix });
-    // QueueEvents blocks on XREAD, so it needs a connection of its own.
-    this.eventsConnection = connectRedis(a.redisUrl);
-    this.queueEvents = new QueueEvents(a.queueName, { connection: this.eventsConnection, prefix: a.prefix });
-    const done = ({ jobId }: { jobId: string }) => {
-      const runId = runIdOfJob(jobId);
-      if (this.active.get(runId) === jobId) this.active.delete(runId);
-    };
-    this.queueEvents.on('completed', done);
-    this.queueEvents.on('failed', done);
-    this.queueEvents.on('removed', done);
     this.cancelChannel = a.cancelChannel;
   }
 
   /** Resolves when the queue's Redis connections are ready (useful before timing-sensitive tests). */
   async ready(): Promise<void> {
-    await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()]);
+    await this.queue.waitUntilReady();
   }
 
   async launch(run: Run): Promise<void> {
@@ -63,7 +53,6 @@ export class BullMQLauncher implements RunLauncher {
 
   #job(run: Run) {
     const jobId = runJobId(run.runId, run.attempt);
-    this.active.set(run.runId, jobId);
     return {
       name: 'run',
       data: { runId: run.runId, attempt: run.attempt },
@@ -76,13 +65,13 @@ export class BullMQLauncher implements RunLauncher {
     await this.connection.publish(this.cancelChannel, runId);
   }
 
+  /** Runs execute in worker processes, none in this one. */
   activeRunIds(): string[] {
-    return [...this.active.keys()];
+    return [];
   }
 
   async close(): Promise<void> {
-    await this.queueEvents.close();
     await this.queue.close();
-    await Promise.all([this.connection.quit().catch(() => {}), this.eventsConnection.quit().catch(() => {})]);
+    await this.connection.quit().catch(() => {});
   }
 }

@@ -36,10 +36,6 @@ export function runJobId(runId: string, attempt: number): string {
   return `${runId}_${attempt}`;
 }
 
-export function runIdOfJob(jobId: string): string {
-  return jobId.replace(/_\d+$/, '');
-}
-
 export function resolveAddress(a: RunQueueAddress): {
   redisUrl: string;
   prefix: string;

@@ -9,6 +9,7 @@ import { SqlPartitionStorage } from './partition-storage.ts';
 import { PostgresHotPath } from './postgres-hot-path.ts';
 import { SqlRunStorage } from './run-storage.ts';
 import { SqliteHotPath } from './sqlite-hot-path.ts';
+import { wakeChannel } from '../wake-channel.ts';
 import type { OrchestratorTables } from './tables.ts';
 
 /**
@@ -24,7 +25,7 @@ export function createSqlStorage(handle: DatabaseHandle): Storage {
   const db = handle.db as Kysely<OrchestratorTables>;
   // The per-run statements skip Kysely on both dialects (see SqliteHotPath, PostgresHotPath).
   const hot = handle.sqlite ? new SqliteHotPath(handle.sqlite) : null;
-  const pgHot = handle.postgres ? new PostgresHotPath(handle.postgres) : null;
+  const pgHot = handle.postgres ? new PostgresHotPath(handle.postgres, wakeChannel(handle.schema)) : null;
   return Object.freeze({
     dialect: handle.dialect,
     runs: new SqlRunStorage(db, hot, pgHot),
