@@ -351,6 +351,74 @@ export function storageContract(name: string, harness: StorageContractHarness): 
         }
       });
 
+      it('keeps each change its own outcome when starts, finishes and cancels of many runs run at once', async () => {
+        const ids = Array.from({ length: 30 }, (_, i) => `x${i}`);
+        for (const id of ids) {
+          await s.runs.createRun({ runId: id, jobName: 'j' }, 1);
+          await s.runs.transitionRun(id, ['QUEUED'], 'STARTING', 2);
+        }
+        const started = ids.slice(0, 20);
+        for (const id of started)
+          await s.runs.transitionRun(id, ['STARTING'], 'STARTED', 3, { workerId: 'w' });
+        const mat = (id: string) =>
+          ev(id, 4, {
+            type: 'ASSET_MATERIALIZATION',
+            data: { assetKey: 'a', partitionKey: id, metadata: {} },
+          });
+        // At once: 20 finishes (10 of them racing a cancel of the same run), 10 starts at the wrong attempt
+        // or the right one, alternately.
+        const results = await Promise.all([
+          ...started.map((id) =>
+            s.runs.transitionRun(id, ['STARTED'], 'SUCCESS', 4, {
+              endedAt: 4,
+              events: [ev(id, 4, { type: 'STEP_SUCCESS' }), mat(id), ev(id, 4, { type: 'RUN_SUCCESS' })],
+            }),
+          ),
+          ...started
+            .slice(0, 10)
+            .map((id) => s.runs.transitionRun(id, ['STARTING', 'STARTED'], 'CANCELING', 4)),
+          ...ids.slice(20).map((id, i) =>
+            s.runs.transitionRun(id, ['STARTING'], 'STARTED', 4, {
+              workerId: 'v',
+              ifAttempt: i % 2 === 0 ? 1 : 2,
+              events: [ev(id, 4, { type: 'RUN_START' })],
+            }),
+          ),
+        ]);
+        const finishes = results.slice(0, 20);
+        const cancels = results.slice(20, 30);
+        const starts = results.slice(30);
+        for (let i = 0; i < 20; i++) {
+          const id = started[i]!;
+          const run = (await s.runs.getRun(id))!;
+          const types = (await s.events.listEvents(id)).map((e) => e.type);
+          if (i < 10) {
+            // Exactly one of the racing pair moved the run; the events went only with a finish that won.
+            expect([finishes[i], cancels[i]].filter(Boolean)).toHaveLength(1);
+            expect(run.status).toBe(finishes[i] ? 'SUCCESS' : 'CANCELING');
+          } else {
+            expect(finishes[i]).toMatchObject({ runId: id, status: 'SUCCESS', endedAt: 4 });
+          }
+          if (finishes[i]) {
+            expect(types.slice(-3)).toEqual(['STEP_SUCCESS', 'ASSET_MATERIALIZATION', 'RUN_SUCCESS']);
+            expect(
+              (await s.events.listMaterializations('a', { partitionKey: id })).map((m) => m.runId),
+            ).toEqual([id]);
+          } else {
+            expect(types).not.toContain('RUN_SUCCESS');
+            expect(await s.events.listMaterializations('a', { partitionKey: id })).toEqual([]);
+          }
+        }
+        ids.slice(20).forEach((id, i) => {
+          if (i % 2 === 0) expect(starts[i]).toMatchObject({ runId: id, status: 'STARTED', workerId: 'v' });
+          else expect(starts[i]).toBeUndefined();
+        });
+        for (const [i, id] of ids.slice(20).entries()) {
+          const types = (await s.events.listEvents(id)).map((e) => e.type);
+          expect(types.includes('RUN_START')).toBe(i % 2 === 0);
+        }
+      });
+
       it('lets exactly one of two racing connections start a run', async () => {
         const peer = await openPeer();
         for (let i = 0; i < 5; i++) {

@@ -135,10 +135,13 @@ async function listen(
     if (closed || retry) return;
     retry = setTimeout(() => {
       retry = null;
-      connect().then(() => onWake('request'), (e) => {
-        onError(e);
-        schedule(Math.min(ms * 2, 10_000));
-      });
+      connect().then(
+        () => onWake('request'),
+        (e) => {
+          onError(e);
+          schedule(Math.min(ms * 2, 10_000));
+        },
+      );
     }, ms);
     retry.unref?.();
   };

@@ -21,9 +21,9 @@ const SET_TYPES: Partial<Record<keyof RunsTable, string>> = {
 };
 
 /**
- * Statements of one shape in flight at once per process; later calls of that shape join the next batch.
- * One: each statement is a commit (on this machine ~0.3 ms of server CPU and a WAL flush of a few ms
- * whatever its size), so under load the batch grows instead of the number of commits.
+ * Statements in flight at once per process; later changes join the next one. One: each statement is a
+ * commit (on a small machine ~0.3 ms of server CPU and a WAL flush of a few ms, whatever its size), so
+ * under load the batch grows instead of the number of commits.
  */
 const MAX_IN_FLIGHT = 1;
 
@@ -36,39 +36,49 @@ interface Change {
 }
 
 interface Pending extends Change {
+  readonly shape: Shape;
   readonly resolve: (row: RunRow | undefined) => void;
   readonly reject: (error: unknown) => void;
 }
 
-interface Lane {
+/** What a group of changes in a statement shares: the columns set, the CAS, whether events go along. */
+interface Shape {
+  readonly key: string;
   readonly columns: (keyof RunSet)[];
   readonly from: readonly RunStatus[];
   readonly withAttempt: boolean;
   readonly withEvents: boolean;
   /** The changes end runs: the statement also notifies the daemon's wake-up channel (a slot freed). */
   readonly notify: boolean;
-  inFlight: number;
-  waiting: Pending[];
+}
+
+interface Group {
+  readonly shape: Shape;
+  readonly changes: readonly Change[];
 }
 
 /**
  * The per-run status changes on PostgreSQL (start, finish with its events), as single prepared
  * statements on the pool instead of Kysely transactions — on the distributed path a run's cost was
- * mostly client CPU and round trips.
+ * mostly client CPU, round trips and commits.
  *
- * - One statement per change: data-modifying CTEs update the run (the compare-and-set) and insert its
- *   events and materialization rows only when the CAS matched — atomic without BEGIN/COMMIT.
- * - Natural batching: a change is sent at once while fewer than MAX_IN_FLIGHT statements of its shape
- *   are running; otherwise it waits for one to finish and goes with every change that arrived meanwhile,
- *   as one statement over `unnest`ed arrays. No added latency when idle; fewer round trips under load.
+ * - One statement per batch: data-modifying CTEs update the runs (the compare-and-set) and insert their
+ *   events and materialization rows only for the runs whose CAS matched — atomic without BEGIN/COMMIT.
+ * - Natural batching: a change is sent at once while fewer than MAX_IN_FLIGHT statements are running;
+ *   otherwise it waits for one to finish and goes with every change that arrived meanwhile, whatever
+ *   its shape (a worker's starts and finishes share one statement and one commit), over `unnest`ed
+ *   arrays. No added latency when idle; fewer round trips and commits under load.
  *   Each caller still gets its own CAS result (the row returned for its run, or undefined), and its
  *   promise resolves only after the statement committed: nothing is reported written that is not.
- *   A run appears at most once per batch, so two racing changes of one run stay a real CAS.
+ *   A run appears at most once per batch, so two racing changes of one run stay a real CAS (and no
+ *   statement updates a row twice).
  */
 export class PostgresHotPath {
   readonly #pool: PostgresLike;
   readonly #channel: string;
-  readonly #lanes = new Map<string, Lane>();
+  readonly #shapes = new Map<string, Shape>();
+  #waiting: Pending[] = [];
+  #inFlight = 0;
 
   /** `channel`: where a statement that ends runs notifies (the daemon's wake-up channel, see wakeChannel). */
   constructor(pool: PostgresLike, channel: string) {
@@ -84,24 +94,26 @@ export class PostgresHotPath {
     events: readonly NewRunEvent[],
     attempt?: number,
   ): Promise<RunRow | undefined> {
-    const columns = (Object.keys(set) as (keyof RunSet)[]).sort();
-    for (const c of columns) {
-      if (!SET_TYPES[c]) throw new Error(`PostgresHotPath cannot set column '${c}'`);
-    }
-    const withAttempt = attempt !== undefined;
-    const withEvents = events.length > 0;
-    const notify = set.status !== undefined && isTerminal(set.status as RunStatus);
-    const key = `${columns.join(',')}|${from.join(',')}|${withAttempt}|${withEvents}|${notify}`;
-    let lane = this.#lanes.get(key);
-    if (!lane) {
-      lane = { columns, from, withAttempt, withEvents, notify, inFlight: 0, waiting: [] };
-      this.#lanes.set(key, lane);
-    }
-    const l = lane;
+    const shape = this.#shape(set, from, attempt !== undefined, events.length > 0, false);
     return new Promise((resolve, reject) => {
-      l.waiting.push({ runId, set, events, attempt, resolve, reject });
-      this.#pump(key, l);
+      this.#waiting.push({ runId, set, events, attempt, shape, resolve, reject });
+      this.#pump();
     });
+  }
+
+  #shape(set: RunSet, from: readonly RunStatus[], withAttempt: boolean, withEvents: boolean, claim: boolean) {
+    const columns = (Object.keys(set) as (keyof RunSet)[]).sort();
+    const notify = !claim && set.status !== undefined && isTerminal(set.status as RunStatus);
+    const key = `${claim ? 'claim|' : ''}${columns.join(',')}|${from.join(',')}|${withAttempt}|${withEvents}|${notify}`;
+    let shape = this.#shapes.get(key);
+    if (!shape) {
+      for (const c of columns) {
+        if (!SET_TYPES[c]) throw new Error(`PostgresHotPath cannot set column '${c}'`);
+      }
+      shape = Object.freeze({ key, columns, from, withAttempt, withEvents, notify });
+      this.#shapes.set(key, shape);
+    }
+    return shape;
   }
 
   /**
@@ -153,17 +165,7 @@ export class PostgresHotPath {
     set: RunSet,
     events: readonly NewRunEvent[],
   ): Promise<RunRow[]> {
-    const columns = (Object.keys(set) as (keyof RunSet)[]).sort();
-    const lane: Lane = {
-      columns,
-      from,
-      withAttempt: true,
-      withEvents: events.length > 0,
-      notify: false,
-      inFlight: 0,
-      waiting: [],
-    };
-    const key = `claim|${columns.join(',')}|${from.join(',')}|${lane.withEvents}`;
+    const shape = this.#shape(set, from, true, events.length > 0, true);
     // The events ride on the first change: #execute inserts them only for the runs that moved.
     const changes: Change[] = runs.map((r, i) => ({
       runId: r.runId,
@@ -171,33 +173,40 @@ export class PostgresHotPath {
       events: i === 0 ? events : [],
       attempt: r.attempt,
     }));
-    return this.#execute(key, lane, changes);
+    return this.#execute([{ shape, changes }]);
   }
 
-  #pump(key: string, lane: Lane): void {
-    while (lane.inFlight < MAX_IN_FLIGHT && lane.waiting.length > 0) {
+  #pump(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#waiting.length > 0) {
       const batch: Pending[] = [];
       const later: Pending[] = [];
       const ids = new Set<string>();
-      for (const p of lane.waiting) {
+      for (const p of this.#waiting) {
         if (ids.has(p.runId)) later.push(p);
         else {
           ids.add(p.runId);
           batch.push(p);
         }
       }
-      lane.waiting = later;
-      lane.inFlight++;
-      void this.#send(key, lane, batch).finally(() => {
-        lane.inFlight--;
-        this.#pump(key, lane);
+      this.#waiting = later;
+      this.#inFlight++;
+      void this.#send(batch).finally(() => {
+        this.#inFlight--;
+        this.#pump();
       });
     }
   }
 
-  async #send(key: string, lane: Lane, batch: Pending[]): Promise<void> {
+  async #send(batch: Pending[]): Promise<void> {
     try {
-      const rows = await this.#execute(key, lane, batch);
+      const byShape = new Map<Shape, Pending[]>();
+      for (const p of batch) {
+        const list = byShape.get(p.shape);
+        if (list) list.push(p);
+        else byShape.set(p.shape, [p]);
+      }
+      const groups = [...byShape].map(([shape, changes]) => ({ shape, changes }));
+      const rows = await this.#execute(groups);
       const byId = new Map(rows.map((r) => [r.run_id, r]));
       for (const p of batch) p.resolve(byId.get(p.runId));
     } catch (error) {
@@ -208,7 +217,7 @@ export class PostgresHotPath {
       // Tell each caller its own outcome: one bad change must not fail the changes batched with it.
       await Promise.all(
         batch.map((p) =>
-          this.#execute(key, lane, [p]).then(
+          this.#execute([{ shape: p.shape, changes: [p] }]).then(
             (rows) => p.resolve(rows[0]),
             (e) => p.reject(e),
           ),
@@ -217,37 +226,39 @@ export class PostgresHotPath {
     }
   }
 
-  async #execute(key: string, lane: Lane, batch: readonly Change[]): Promise<RunRow[]> {
+  /** One statement for every group (a block of CTEs each, suffixed by its index): one round trip, one commit. */
+  async #execute(groups: readonly Group[]): Promise<RunRow[]> {
     const values: unknown[] = [];
     const p = (v: unknown) => {
       values.push(v);
       return `$${values.length}`;
     };
-    const inputs = [
-      `${p(batch.map((b) => b.runId))}::text[]`,
-      ...lane.columns.map((c) => `${p(batch.map((b) => b.set[c] ?? null))}::${SET_TYPES[c]}[]`),
-    ];
-    const names = ['"run_id"', ...lane.columns.map((c) => `"${c}"`)];
-    if (lane.withAttempt) {
-      inputs.push(`${p(batch.map((b) => b.attempt))}::int[]`);
-      names.push('"if_attempt"');
-    }
-    const assignments = lane.columns.map((c) => `"${c}" = i."${c}"`).join(', ');
-    const attemptCheck = lane.withAttempt ? ' and r."attempt" = i."if_attempt"' : '';
-    let text = `with input as (select * from unnest(${inputs.join(', ')}) as i(${names.join(', ')})),
-      moved as (
-        update "runs" as r set ${assignments} from input i
-        where r."run_id" = i."run_id" and r."status" = any(${p(lane.from)}::text[])${attemptCheck}
+    const ctes: string[] = [];
+    groups.forEach(({ shape, changes: batch }, g) => {
+      const inputs = [
+        `${p(batch.map((b) => b.runId))}::text[]`,
+        ...shape.columns.map((c) => `${p(batch.map((b) => b.set[c] ?? null))}::${SET_TYPES[c]}[]`),
+      ];
+      const names = ['"run_id"', ...shape.columns.map((c) => `"${c}"`)];
+      if (shape.withAttempt) {
+        inputs.push(`${p(batch.map((b) => b.attempt))}::int[]`);
+        names.push('"if_attempt"');
+      }
+      const assignments = shape.columns.map((c) => `"${c}" = i."${c}"`).join(', ');
+      const attemptCheck = shape.withAttempt ? ' and r."attempt" = i."if_attempt"' : '';
+      ctes.push(`input_${g} as (select * from unnest(${inputs.join(', ')}) as i(${names.join(', ')}))`);
+      ctes.push(`moved_${g} as (
+        update "runs" as r set ${assignments} from input_${g} i
+        where r."run_id" = i."run_id" and r."status" = any(${p(shape.from)}::text[])${attemptCheck}
         returning r.*
-      )`;
-    if (lane.withEvents) {
+      )`);
+      if (!shape.withEvents) return;
       const events = batch.flatMap((b) => b.events);
       const mats = events.filter(
         (e) => e.type === 'ASSET_MATERIALIZATION' && typeof e.data?.assetKey === 'string',
       );
       // WITH ORDINALITY + ORDER BY keeps event ids ascending in the order given.
-      text += `,
-      ev as (
+      ctes.push(`ev_${g} as (
         insert into "events" ("run_id", "timestamp", "type", "level", "step_key", "message", "data")
         select e.run_id, e.ts, e.type, e.level, e.step_key, e.message, e.data
         from unnest(${p(events.map((e) => e.runId))}::text[], ${p(events.map((e) => e.timestamp))}::bigint[],
@@ -255,35 +266,45 @@ export class PostgresHotPath {
           ${p(events.map((e) => e.stepKey ?? null))}::text[], ${p(events.map((e) => e.message))}::text[],
           ${p(events.map((e) => (e.data === null || e.data === undefined ? null : json(e.data))))}::text[])
           with ordinality as e(run_id, ts, type, level, step_key, message, data, ord)
-        where e.run_id in (select run_id from moved)
+        where e.run_id in (select run_id from moved_${g})
         order by e.ord
         returning 1
-      ),
-      mat as (
+      )`);
+      ctes.push(`mat_${g} as (
         insert into "materializations" ("asset_key", "partition_key", "run_id", "timestamp", "metadata")
         select m.asset_key, m.partition_key, m.run_id, m.ts, m.metadata
         from unnest(${p(mats.map((e) => e.data!.assetKey as string))}::text[],
           ${p(mats.map((e) => (typeof e.data!.partitionKey === 'string' ? e.data!.partitionKey : null)))}::text[],
           ${p(mats.map((e) => e.runId))}::text[], ${p(mats.map((e) => e.timestamp))}::bigint[],
           ${p(mats.map((e) => json(e.data!.metadata ?? {})))}::text[]) as m(asset_key, partition_key, run_id, ts, metadata)
-        where m.run_id in (select run_id from moved)
+        where m.run_id in (select run_id from moved_${g})
         returning 1
-      )`;
-    }
-    if (lane.notify) {
+      )`);
+    });
+    const moved = groups.map((_, g) => `select * from moved_${g}`).join(' union all ');
+    const notifying = groups.map((x, g) => (x.shape.notify ? g : -1)).filter((g) => g >= 0);
+    let tail = moved;
+    if (notifying.length) {
       // Delivered at commit, once per statement; a CTE without data changes runs only when referenced.
-      text += `,
-      notified as (select pg_notify(${p(this.#channel)}, ${p(RUN_ENDED_PAYLOAD)}) from (select 1 from moved limit 1) as m)
-      select moved.* from moved where (select count(*) from notified) >= 0`;
-    } else text += '\n      select * from moved';
+      const ended = notifying.map((g) => `select 1 from moved_${g}`).join(' union all ');
+      ctes.push(
+        `notified as (select pg_notify(${p(this.#channel)}, ${p(RUN_ENDED_PAYLOAD)}) from (${ended} limit 1) as m)`,
+      );
+      tail = `select * from (${moved}) as moved where (select count(*) from notified) >= 0`;
+    }
+    const text = `with ${ctes.join(',\n      ')}\n      ${tail}`;
     // A named statement is parsed and planned once per connection, then only bound and executed; the
-    // text depends on the lane alone (arrays carry the batch), so one name per lane.
-    const r = await this.#pool.query({ name: statementName(key), text, values });
+    // text depends on the shapes alone (arrays carry the batch), so one name per combination of shapes.
+    const r = await this.#pool.query({
+      name: statementName(groups.map((x) => x.shape.key).join('+')),
+      text,
+      values,
+    });
     return r.rows as RunRow[];
   }
 }
 
-/** Lane → short statement name (Postgres truncates identifiers at 63 bytes); one text per name. */
+/** Shapes → short statement name (Postgres truncates identifiers at 63 bytes); one text per name. */
 const statementNames = new Map<string, string>();
 function statementName(key: string): string {
   let name = statementNames.get(key);
