@@ -1,6 +1,6 @@
 import { errorMessage, serializeError } from '../errors.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
-import { admitRuns, type TagConcurrencyLimit } from '../runs/queue-admission.ts';
+import { admitRuns, matchesLimit, type TagConcurrencyLimit } from '../runs/queue-admission.ts';
 
 import { moveRun, RUN } from '../runs/status-machine.ts';
 import { IN_PROGRESS_STATUSES, type Run } from '../runs/types.ts';
@@ -34,18 +34,13 @@ export interface RunQueueReport {
  */
 export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<RunQueueReport> {
   const { storage } = deps;
-  // Tag limits need the runs in progress (their tags); without, a count is all admission needs —
-  // far cheaper per pass on a busy queue than reading every in-progress row.
   const limited = deps.tagLimits.length > 0;
-  const inProgress = limited ? await storage.runs.listInProgressRuns() : [];
-  const active = limited
-    ? inProgress.length
-    : await storage.runs.countRuns({ statuses: IN_PROGRESS_STATUSES });
+  const active = await storage.runs.countRuns({ statuses: IN_PROGRESS_STATUSES });
   const free = deps.maxConcurrentRuns - active;
   if (free <= 0) return { launched: [], waiting: await countQueued(storage), inProgress: active };
   // With tag limits, read more than the free slots so runs blocked by a limit do not hide those behind
   // them; without, admission is plain queue order and one extra row tells whether more are waiting.
-  const window = deps.tagLimits.length ? Math.max(free * 4, 100) : free + 1;
+  const window = limited ? Math.max(free * 4, 100) : free + 1;
   let queued = await storage.runs.listQueuedRuns(window);
   const backingOff = (r: Run) =>
     r.attempt > 1 && now < r.updatedAt + retryBackoffMs(deps.runRetryDelayMs ?? 0, r.attempt);
@@ -55,10 +50,16 @@ export async function runQueueStep(deps: RunQueueDeps, now: number): Promise<Run
       (r) => !backingOff(r),
     );
   }
+  // A tag limit counts the runs in progress carrying its tag: read them (with their tags) only when a
+  // queued run has a limited tag — a count is all plain admission needs, far cheaper on a busy queue.
+  const inProgress =
+    limited && queued.some((r) => deps.tagLimits.some((l) => matchesLimit(r, l)))
+      ? await storage.runs.listInProgressRuns()
+      : null;
   const admitted = admitRuns({
     queued,
-    inProgress,
-    maxConcurrentRuns: limited ? deps.maxConcurrentRuns : free,
+    inProgress: inProgress ?? [],
+    maxConcurrentRuns: inProgress ? deps.maxConcurrentRuns : free,
     tagLimits: deps.tagLimits,
   });
   // Claim every admitted run and write their RUN_STARTING events in one transaction (compare-and-set

@@ -57,7 +57,8 @@ export function compareForAdmission(a: Run, b: Run): number {
   return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
 }
 
-function matchesLimit(run: Run, limit: TagConcurrencyLimit): boolean {
+/** True when the run carries the limit's tag (and value, if the limit names one). */
+export function matchesLimit(run: Pick<Run, 'tags'>, limit: TagConcurrencyLimit): boolean {
   const v = run.tags[limit.key];
   if (v === undefined) return false;
   return limit.value === undefined || v === limit.value;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../database.ts';
 import type { Storage } from '../types.ts';
+import { wakeChannel } from '../wake-channel.ts';
 import { SqlDaemonStorage } from './daemon-storage.ts';
 import { SqlEventStorage } from './event-storage.ts';
 import { SqlInstigatorStorage } from './instigator-storage.ts';
@@ -9,7 +10,6 @@ import { SqlPartitionStorage } from './partition-storage.ts';
 import { PostgresHotPath } from './postgres-hot-path.ts';
 import { SqlRunStorage } from './run-storage.ts';
 import { SqliteHotPath } from './sqlite-hot-path.ts';
-import { wakeChannel } from '../wake-channel.ts';
 import type { OrchestratorTables } from './tables.ts';
 
 /**
