@@ -216,7 +216,7 @@ export default async function main(args: string[] = []): Promise<void> {
       const api: number[] = [];
       for (let i = 0; i < 10; i++) {
         const t = performance.now();
-        await (await app.request('/api/assets/graph')).text();
+        await (await app.request('/api/asset-graph')).text();
         api.push(Math.round(performance.now() - t));
       }
       result.assetGraph500 = {

@@ -108,7 +108,7 @@ export function createApp(opts: AppOptions): Hono {
   api.get('/openapi.json', (c) => c.json(openapi));
   api.use('*', bearerAuth(opts.auth.tokens));
   api.get('/auth/check', (c) => c.json({ ok: true, tokensRequired: opts.auth.tokens.length > 0 }));
-  api.route('/assets', assetRoutes(opts));
+  api.route('/', assetRoutes(opts)); // /assets… and /asset-graph
   api.route('/jobs', jobRoutes(opts));
   api.route('/runs', runRoutes(opts));
   api.route('/sensors', instigatorRoutes(opts, 'sensor'));

@@ -71,7 +71,7 @@ export const OPERATIONS: readonly Op[] = [
   },
   {
     method: 'get',
-    path: '/api/assets/graph',
+    path: '/api/asset-graph',
     response: z.object({
       nodes: z.array(
         z.object({

@@ -1,4 +1,4 @@
-import { executeRun } from '@llm-rag-yt/orchestrator';
+import { Definitions, defineAsset, executeRun } from '@llm-rag-yt/orchestrator';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
@@ -164,9 +164,37 @@ describe('assets', () => {
     const source = body.assets.find((a: any) => a.key === 'source_urls');
     expect(source.status).toBe('MATERIALIZED');
     expect(source.latestMaterialization.metadata.url_count.value).toBe(3);
-    const graph = await get('/api/assets/graph');
+    const graph = await get('/api/asset-graph');
     expect(graph.body.edges).toContainEqual({ source: 'source_urls', target: 'audio_files' });
     expect(graph.body.nodes).toHaveLength(3);
+  });
+
+  it('an asset called `graph` (or `materialize`) has its own page; the lineage graph does not take its place', async () => {
+    const own = await createFixture(
+      new Definitions({
+        assets: [
+          defineAsset({ key: 'graph', compute: () => 1 }),
+          defineAsset({ key: 'materialize', deps: ['graph'], compute: () => 2 }),
+        ],
+      }),
+    );
+    try {
+      const a = createApp({
+        instance: own.instance,
+        auth: { tokens: [] },
+        logger: silentLogger,
+        contractCheck: true,
+      });
+      const detail = await a.request('/api/assets/graph');
+      expect(detail.status).toBe(200);
+      expect(((await detail.json()) as any).asset.key).toBe('graph');
+      const other = await a.request('/api/assets/materialize');
+      expect(((await other.json()) as any).downstream).toEqual([]);
+      const graph = (await (await a.request('/api/asset-graph')).json()) as any;
+      expect(graph.edges).toEqual([{ source: 'graph', target: 'materialize' }]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('shows history and partition status; materializes a selection', async () => {

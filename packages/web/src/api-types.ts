@@ -70,6 +70,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/asset-graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lineage graph: nodes (with status) and edges */
+        get: operations["getApiAssetGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assets": {
         parameters: {
             query?: never;
@@ -96,23 +113,6 @@ export interface paths {
         };
         /** Asset detail: materialization history (paged by beforeId) and per-partition status */
         get: operations["getApiAssetsKey"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/graph": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Lineage graph: nodes (with status) and edges */
-        get: operations["getApiAssetsGraph"];
         put?: never;
         post?: never;
         delete?: never;
@@ -987,7 +987,7 @@ export interface components {
         GetApiAlertsResponse: {
             alerts: components["schemas"]["Alert"][];
         };
-        GetApiAssetsGraphResponse: {
+        GetApiAssetGraphResponse: {
             edges: {
                 source: string;
                 target: string;
@@ -1618,6 +1618,35 @@ export interface operations {
             };
         };
     };
+    getApiAssetGraph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bad input; the message says what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiAssetGraphResponse"];
+                };
+            };
+        };
+    };
     getApiAssets: {
         parameters: {
             query?: never;
@@ -1682,35 +1711,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetApiAssetsKeyResponse"];
-                };
-            };
-        };
-    };
-    getApiAssetsGraph: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Bad input; the message says what to fix */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetApiAssetsGraphResponse"];
                 };
             };
         };

@@ -7,7 +7,7 @@ import { ErrorBody, schemas } from './schemas.ts';
 export function operationId(op: Pick<Op, 'method' | 'path'>): string {
   return `${op.method}${op.path
     .replace(/[{}]/g, '')
-    .replace(/[/_.](\w)/g, (_: string, ch: string) => ch.toUpperCase())
+    .replace(/[/_.-](\w)/g, (_: string, ch: string) => ch.toUpperCase())
     .replace(/\W/g, '')}`;
 }
 

@@ -81,7 +81,7 @@ export function assetRoutes(opts: AppOptions): Hono {
     opts.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'asset graph layout failed'),
   );
 
-  app.get('/', async (c) => {
+  app.get('/assets', async (c) => {
     const { latest, status } = await assetStatuses(instance);
     const assets = [...defs.assets.values()].map((a) =>
       assetSummary(a, latest.get(a.key), status.get(a.key)!),
@@ -90,7 +90,8 @@ export function assetRoutes(opts: AppOptions): Hono {
     return c.json({ assets, groups });
   });
 
-  app.get('/graph', async (c) => {
+  // Not under /assets/: an asset may be called `graph` (keys are identifiers, so no key has a '-').
+  app.get('/asset-graph', async (c) => {
     const [{ latest, status }, layout] = await Promise.all([
       assetStatuses(instance),
       layoutAssetGraph(shape).then(
@@ -117,7 +118,7 @@ export function assetRoutes(opts: AppOptions): Hono {
     return c.json({ nodes, edges: shape.edges, node: ASSET_NODE, layoutError: layout.error });
   });
 
-  app.post('/materialize', async (c) => {
+  app.post('/assets/materialize', async (c) => {
     const body = await readJson(c, materializeBody);
     const run = await instance.materialize(body.selection, {
       partitionKey: body.partitionKey ?? null,
@@ -127,7 +128,7 @@ export function assetRoutes(opts: AppOptions): Hono {
     return c.json({ run }, 201);
   });
 
-  app.get('/:key', async (c) => {
+  app.get('/assets/:key', async (c) => {
     const key = param(c, 'key', 300);
     const q = readQuery(
       c,

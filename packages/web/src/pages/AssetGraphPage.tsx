@@ -4,10 +4,10 @@ import { Async, Empty, PageHeader } from '../components/ui.tsx';
 import { useLiveReload } from '../live.ts';
 import { Link } from '../router.tsx';
 
-export type GraphData = Schemas['GetApiAssetsGraphResponse'];
+export type GraphData = Schemas['GetApiAssetGraphResponse'];
 
 export default function AssetGraphPage() {
-  const state = useApi<GraphData>('/api/assets/graph');
+  const state = useApi<GraphData>('/api/asset-graph');
   useLiveReload(
     state.reload,
     (m) =>
