@@ -27,13 +27,21 @@ export function weightTerms(
   });
 }
 
-/** The term index matched at each token (-1 for none). */
-export function matchTokens(text: string, terms: readonly WeightedTerm[], language: string | null): number[] {
+/**
+ * The term index matched at each token (-1 for none). `cache` (word → term index) may be shared
+ * by calls with the same terms and language, so each distinct word is stemmed once.
+ */
+export function matchTokens(
+  text: string,
+  terms: readonly WeightedTerm[],
+  language: string | null,
+  cache?: Map<string, number>,
+): number[] {
   const byStem = new Map<string, number>();
   terms.forEach((t, i) => {
     for (const s of t.stems) if (!byStem.has(s)) byStem.set(s, i);
   });
-  const local = new Map<string, number>();
+  const local = cache ?? new Map<string, number>();
   return tokenize(text).map((w) => {
     let m = local.get(w);
     if (m === undefined) {

@@ -1,24 +1,26 @@
+import { type Sentence, splitIntoSentences } from '../chunking/sentences.ts';
 import type { Embedder, Reranker, TranscriptSegment } from '../ports.ts';
-import {
-  type EvidenceSpan,
-  locateEvidence,
-  matchFeatures,
-  matchTokens,
-  type WeightedTerm,
-  weightTerms,
-} from './evidence.ts';
+import { matchFeatures, matchTokens, type WeightedTerm, weightTerms } from './evidence.ts';
 import { type HybridSearchOptions, hybridSearch } from './hybrid.ts';
+import {
+  passageAround,
+  type ScoredSentence,
+  type SentenceRegion,
+  scoreSentences,
+  WINDOW_NEIGHBOURS,
+} from './passages.ts';
 import { allStems, queryTerms, tokenize } from './query.ts';
 import type { SearchHit, SearchIndex } from './types.ts';
 
 /*
  * Search one thing, cite another. Retrieval runs in three steps:
- * 1. candidates: BM25 (+ vectors when configured, fused by rank) over sentence-aligned passages;
- * 2. re-scoring: a Reranker when one is configured, otherwise a lexical re-scoring of each
- *    passage (how much of the question it covers, weighted by rarity; how close together the
- *    words are; question word pairs in order) joined with video-level evidence (title and
- *    description, and how much of the question the video's matching passages cover together);
- * 3. localisation: each cited passage's link starts at the sentence where its evidence begins.
+ * 1. candidates: BM25 (+ vectors when configured, fused by rank) over sentence-aligned chunks;
+ * 2. moments: inside the candidates, every sentence is scored by BM25 alone and with its
+ *    neighbours (passages.ts), joined with the chunk's first-stage score and video-level
+ *    evidence (title and description; how much of the question the video's candidates cover
+ *    together). The best sentences become the citations: the link starts at the sentence, the
+ *    passage (context) is cut around it. A Reranker, when configured, re-orders these passages;
+ * 3. evidence: the best sentence and the following ones that add question words.
  * A top answer covering less of the question than `minRelevance` is no answer.
  */
 
@@ -39,8 +41,8 @@ export interface RetrieveDeps {
 export interface RetrieveOptions extends HybridSearchOptions {
   /** Below this relevance (0..1) nothing is cited. null/undefined = always cite. */
   minRelevance?: number | null;
-  /** How evidence runs are chosen inside a passage (defaults: up to 3 sentences, 0.04 per extra one). */
-  evidence?: { maxSentences?: number; extraSentencePenalty?: number };
+  /** Longest evidence run, in sentences (default 3). */
+  evidence?: { maxSentences?: number };
   /** Weights of the lexical re-scoring (defaults: LEXICAL_WEIGHTS). */
   weights?: Partial<LexicalWeights>;
 }
@@ -66,16 +68,30 @@ export interface RetrieveResult {
 /** Candidates read from the first stage per wanted citation (and at least this many). */
 const CANDIDATES = 60;
 
-/** Weights of the lexical re-scoring; they add up to 1 so the score stays 0..1. */
+/**
+ * Weights of the moment score. Each part is 0..1 (BM25 parts relative to the query's best), so
+ * the weights say how much each kind of evidence counts against the sentence's window.
+ */
 export const LEXICAL_WEIGHTS = {
+  /** BM25 of the sentence with its neighbours. */
+  window: 1,
+  /** BM25 of the sentence alone: the moment itself must match. */
+  sentence: 0.5,
+  /** The first stage's score of the chunk the sentence is in (bm25, or the fused rank). */
   first: 0.3,
-  coverage: 0.2,
-  proximity: 0.25,
-  phrase: 0.05,
+  /** Question words in the video's title and description. */
   title: 0.1,
-  video: 0.1,
-  videoScore: 0,
+  /** Share of the question the video's candidates cover together. */
+  video: 0.3,
 };
+
+/** The passage cited around a moment: as long as a chunk (chunkSegments' defaults). */
+const PASSAGE_WORDS = 120;
+const PASSAGE_SECONDS = 60;
+/** Seconds of transcript read around the candidates, so a passage can be centred on its moment. */
+const MARGIN_SECONDS = 30;
+/** Passages handed to a reranker. */
+const RERANK_PASSAGES = 30;
 
 export async function retrieve(
   deps: RetrieveDeps,
@@ -99,117 +115,255 @@ export async function retrieve(
   const stats = deps.index.termStats ? await deps.index.termStats(allStems(qTerms)) : null;
   const terms = weightTerms(qTerms, stats?.df ?? null, stats?.chunks ?? 0);
   const lang = (id: string) => videos.get(id)?.language ?? null;
+  const W = { ...LEXICAL_WEIGHTS, ...opts.weights };
 
-  const matches = candidates.map((c) => matchTokens(c.text, terms, lang(c.videoId)));
-  const features = matches.map((m) => matchFeatures(m, terms));
-  let scores: number[];
+  const regions = await readRegions(deps, candidates, lang);
+  const scored = scoreSentences(regions, terms);
+  const moments = rankMoments(regions, scored, candidates, terms, videos, lang, W);
+
+  // Distinct passages, best first: a moment whose passage overlaps a better one's is the same place.
+  const passages: Passage[] = [];
+  const want = deps.reranker ? Math.max(RERANK_PASSAGES, opts.k) : opts.k;
+  for (const m of moments) {
+    if (passages.length >= want) break;
+    const p = toPassage(regions, scored, m, terms, opts.evidence?.maxSentences ?? 3);
+    if (passages.some((q) => q.videoId === p.videoId && q.start < p.end && p.start < q.end)) continue;
+    passages.push(p);
+  }
+
   let rescoring = 'lexical';
-  const reranked = deps.reranker ? await rerankScores(deps.reranker, query, candidates, opts.signal) : null;
-  if (reranked) {
-    scores = reranked;
-    rescoring = `reranker:${deps.reranker!.model}`;
-  } else {
-    scores = lexicalScores(candidates, matches, features, terms, videos, lang, {
-      ...LEXICAL_WEIGHTS,
-      ...opts.weights,
-    });
+  if (deps.reranker && passages.length > 0) {
+    const reranked = await rerankScores(deps.reranker, query, passages, opts.signal);
+    if (reranked) {
+      rescoring = `reranker:${deps.reranker.model}`;
+      const order = passages.map((_, i) => i).sort((a, b) => reranked[b]! - reranked[a]! || a - b);
+      const sorted = order.map((i) => ({ ...passages[i]!, score: reranked[i]! }));
+      passages.splice(0, passages.length, ...sorted);
+    }
   }
-
-  const order = candidates.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
-  const hits: RetrievedHit[] = [];
-  for (const i of order) {
-    if (hits.length >= opts.k) break;
-    const c = candidates[i]!;
-    const segments = await deps.segments(c.videoId, c.start, c.end);
-    const evidence: EvidenceSpan | null = segments.length
-      ? locateEvidence(segments, c, terms, lang(c.videoId), opts.evidence)
-      : null;
-    const span = evidence ?? { start: c.start, end: c.end, text: c.text, coverage: features[i]!.coverage };
-    // Overlapping passages often find the same sentences: cite each moment once.
-    if (
-      hits.some((h) => h.videoId === c.videoId && h.evidence.start < span.end && span.start < h.evidence.end)
-    )
-      continue;
-    hits.push({
-      ...c,
-      score: round(scores[i]!),
-      evidence: { start: span.start, end: span.end, text: span.text },
-      context: { start: c.start, end: c.end },
-      relevance: round(span.coverage),
-    });
-  }
+  const hits: RetrievedHit[] = passages.slice(0, opts.k).map((p) => ({
+    ...p.hit,
+    start: p.start,
+    end: p.end,
+    text: p.text,
+    score: round(p.score),
+    evidence: p.evidence,
+    context: { start: p.start, end: p.end },
+    relevance: round(p.relevance),
+  }));
   const min = opts.minRelevance ?? null;
   // Semantic matches may share no word with the question: only a lexical top hit can be too weak.
-  if (min !== null && search.retrieval === 'lexical' && !reranked && (hits[0]?.relevance ?? 0) < min)
+  if (
+    min !== null &&
+    search.retrieval === 'lexical' &&
+    rescoring === 'lexical' &&
+    (hits[0]?.relevance ?? 0) < min
+  )
     return { ...base, hits: [], rescoring, belowThreshold: true };
   return { ...base, hits, rescoring, belowThreshold: false };
 }
 
-function lexicalScores(
+interface Moment {
+  region: number;
+  index: number;
+  score: number;
+  /** The candidate chunk the sentence lies in. */
+  hit: SearchHit;
+}
+
+interface Passage {
+  hit: SearchHit;
+  videoId: string;
+  start: number;
+  end: number;
+  text: string;
+  score: number;
+  evidence: { start: number; end: number; text: string };
+  relevance: number;
+}
+
+/**
+ * The candidates' transcript, per video: overlapping or nearby candidate ranges are read as one
+ * stretch (with a margin, so a passage can be centred on its moment) and split into sentences.
+ */
+async function readRegions(
+  deps: RetrieveDeps,
   candidates: readonly SearchHit[],
-  matches: readonly number[][],
-  features: readonly ReturnType<typeof matchFeatures>[],
+  lang: (id: string) => string | null,
+): Promise<(SentenceRegion & { hits: SearchHit[] })[]> {
+  const byVideo = new Map<string, SearchHit[]>();
+  for (const c of candidates) byVideo.set(c.videoId, [...(byVideo.get(c.videoId) ?? []), c]);
+  const regions: (SentenceRegion & { hits: SearchHit[] })[] = [];
+  for (const [videoId, hits] of byVideo) {
+    const sorted = [...hits].sort((a, b) => a.start - b.start);
+    const spans: { start: number; end: number; hits: SearchHit[] }[] = [];
+    for (const h of sorted) {
+      const last = spans[spans.length - 1];
+      if (last && h.start - MARGIN_SECONDS <= last.end) {
+        last.end = Math.max(last.end, h.end + MARGIN_SECONDS);
+        last.hits.push(h);
+      } else
+        spans.push({ start: Math.max(0, h.start - MARGIN_SECONDS), end: h.end + MARGIN_SECONDS, hits: [h] });
+    }
+    // One read per video; the stretches are cut from it.
+    const all = await deps.segments(videoId, spans[0]!.start, spans[spans.length - 1]!.end);
+    for (const s of spans) {
+      const segments = all.filter((g) => g.end > s.start && g.start < s.end);
+      // Without stored segments (an index without its transcript), the chunks' own text stands in.
+      const sentences: Sentence[] = segments.length
+        ? splitIntoSentences(segments)
+        : s.hits.map((h) => ({ start: h.start, end: h.end, text: h.text, words: tokenize(h.text).length }));
+      regions.push({ videoId, language: lang(videoId), sentences, hits: s.hits });
+    }
+  }
+  return regions;
+}
+
+/** Every sentence inside a candidate chunk, scored (see LEXICAL_WEIGHTS), best first. */
+function rankMoments(
+  regions: readonly (SentenceRegion & { hits: SearchHit[] })[],
+  scored: readonly (readonly ScoredSentence[])[],
+  candidates: readonly SearchHit[],
   terms: readonly WeightedTerm[],
   videos: Map<string, VideoInfo | undefined>,
   lang: (id: string) => string | null,
   W: LexicalWeights,
-): number[] {
-  // Video-level evidence: the title/description, and the question terms the video's matching
-  // passages cover together (a video about the topic matches it in many places).
-  const perVideo = new Map<string, { title: number; cover: number; agg: number }>();
-  const maxScore = Math.max(...candidates.map((c) => c.score)) || 1;
+): Moment[] {
+  const perVideo = videoEvidence(regions, scored, terms, videos, lang);
+  const rank = new Map(candidates.map((c, i) => [c.chunkId, i]));
+  const maxFirst = Math.max(...candidates.map((c) => c.score)) || 1;
+  // First-stage score: bm25 for lexical (relative to the best); the fused rank for hybrid.
+  const first = (c: SearchHit) => (c.score > 0 ? c.score / maxFirst : 1 / (1 + rank.get(c.chunkId)!));
+  let maxWindow = 0;
+  let maxSentence = 0;
+  for (const r of scored)
+    for (const s of r) {
+      if (s.window > maxWindow) maxWindow = s.window;
+      if (s.sentence > maxSentence) maxSentence = s.sentence;
+    }
+  const moments: Moment[] = [];
+  regions.forEach((region, r) => {
+    const v = perVideo.get(region.videoId)!;
+    region.sentences.forEach((s, i) => {
+      const mid = (s.start + s.end) / 2;
+      // The chunk the sentence is in (the best-ranked one where chunks overlap).
+      let hit: SearchHit | null = null;
+      for (const h of region.hits)
+        if (mid >= h.start - 0.05 && mid <= h.end + 0.05 && (!hit || first(h) > first(hit))) hit = h;
+      if (!hit) return;
+      const x = scored[r]![i]!;
+      const score =
+        W.window * (maxWindow > 0 ? x.window / maxWindow : 0) +
+        W.sentence * (maxSentence > 0 ? x.sentence / maxSentence : 0) +
+        W.first * first(hit) +
+        W.title * v.title +
+        W.video * v.cover;
+      moments.push({ region: r, index: i, score, hit });
+    });
+  });
+  return moments.sort((a, b) => b.score - a.score || a.region - b.region || a.index - b.index);
+}
+
+/** Video-level evidence: the title/description, and the question terms its candidates cover together. */
+function videoEvidence(
+  regions: readonly SentenceRegion[],
+  scored: readonly (readonly ScoredSentence[])[],
+  terms: readonly WeightedTerm[],
+  videos: Map<string, VideoInfo | undefined>,
+  lang: (id: string) => string | null,
+): Map<string, { title: number; cover: number }> {
   const total = terms.reduce((a, t) => a + t.weight, 0) || 1;
+  const union = new Map<string, Set<number>>();
+  regions.forEach((r, i) => {
+    const u = union.get(r.videoId) ?? new Set<number>();
+    union.set(r.videoId, u);
+    for (const s of scored[i]!) for (const t of s.matched) u.add(t);
+  });
+  const out = new Map<string, { title: number; cover: number }>();
   for (const [id, v] of videos) {
     const meta = `${v?.title ?? ''} ${v?.description ?? ''}`;
     const title = tokenize(meta).length
       ? matchFeatures(matchTokens(meta, terms, lang(id)), terms).coverage
       : 0;
-    const union = new Set<number>();
-    candidates.forEach((c, i) => {
-      if (c.videoId !== id) return;
-      for (const m of matches[i]!) if (m >= 0) union.add(m);
-    });
     let w = 0;
-    for (const m of union) w += terms[m]!.weight;
-    // How strongly the video matches in several places: its best three passages' scores.
-    const top = candidates
-      .filter((c) => c.videoId === id)
-      .map((c) => Math.max(0, c.score) / maxScore)
-      .slice(0, 3);
-    perVideo.set(id, { title, cover: w / total, agg: top.reduce((a, b) => a + b, 0) / 3 });
+    for (const m of union.get(id) ?? []) w += terms[m]!.weight;
+    out.set(id, { title, cover: w / total });
   }
-  const maxFirst = Math.max(...candidates.map((c) => c.score)) || 1;
-  return candidates.map((c, i) => {
-    const f = features[i]!;
-    const v = perVideo.get(c.videoId)!;
-    // First-stage score: bm25 for lexical (relative to the best); the fused rank for hybrid.
-    const first = c.score > 0 ? c.score / maxFirst : 1 / (1 + i);
-    return (
-      W.first * first +
-      W.coverage * f.coverage +
-      W.proximity * f.proximity +
-      W.phrase * f.phrase +
-      W.title * v.title +
-      W.video * v.cover +
-      W.videoScore * v.agg
-    );
-  });
+  return out;
 }
 
-/** Scores by the reranker, min-max normalised; null (lexical fallback) when it fails. */
+/**
+ * The citation for a moment: the link at the best-matching sentence of its window, the evidence
+ * that sentence plus following ones adding question words, the passage cut around it.
+ */
+function toPassage(
+  regions: readonly (SentenceRegion & { hits: SearchHit[] })[],
+  scored: readonly (readonly ScoredSentence[])[],
+  m: Moment,
+  terms: readonly WeightedTerm[],
+  maxSentences: number,
+): Passage {
+  const total = terms.reduce((a, t) => a + t.weight, 0) || 1;
+  const region = regions[m.region]!;
+  const s = scored[m.region]!;
+  const n = region.sentences.length;
+  let best = m.index;
+  for (
+    let j = Math.max(0, m.index - WINDOW_NEIGHBOURS);
+    j <= Math.min(n - 1, m.index + WINDOW_NEIGHBOURS);
+    j++
+  )
+    if (s[j]!.sentence > s[best]!.sentence) best = j;
+  const covered = new Set(s[best]!.matched);
+  let last = best;
+  for (let j = best + 1; j < Math.min(n, best + maxSentences); j++) {
+    const adds = [...s[j]!.matched].some((t) => !covered.has(t));
+    if (!adds) break;
+    for (const t of s[j]!.matched) covered.add(t);
+    last = j;
+  }
+  const { from, to } = passageAround(region.sentences, best, PASSAGE_WORDS, PASSAGE_SECONDS);
+  const sentences = region.sentences;
+  // Relevance: the share of the question (weighted) the moment's window covers.
+  const inWindow = new Set<number>();
+  for (let j = Math.max(0, best - WINDOW_NEIGHBOURS); j <= Math.min(n - 1, best + WINDOW_NEIGHBOURS); j++)
+    for (const t of s[j]!.matched) inWindow.add(t);
+  return {
+    hit: m.hit,
+    videoId: region.videoId,
+    start: sentences[from]!.start,
+    end: sentences[to]!.end,
+    text: sentences
+      .slice(from, to + 1)
+      .map((x) => x.text)
+      .join(' '),
+    score: m.score,
+    evidence: {
+      start: sentences[best]!.start,
+      end: sentences[last]!.end,
+      text: sentences
+        .slice(best, last + 1)
+        .map((x) => x.text)
+        .join(' '),
+    },
+    relevance: [...inWindow].reduce((a, t) => a + terms[t]!.weight, 0) / total,
+  };
+}
+
+/** Scores by the reranker; null (lexical order kept) when it fails. */
 async function rerankScores(
   reranker: Reranker,
   query: string,
-  candidates: readonly SearchHit[],
+  passages: readonly Passage[],
   signal?: AbortSignal,
 ): Promise<number[] | null> {
   try {
     const raw = await reranker.rerank(
       query,
-      candidates.map((c) => c.text),
+      passages.map((p) => p.text),
       signal,
     );
-    if (raw.length !== candidates.length) return null;
+    if (raw.length !== passages.length) return null;
     return raw;
   } catch (e) {
     if (signal?.aborted) throw e;
