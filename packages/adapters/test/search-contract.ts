@@ -174,10 +174,34 @@ export function searchIndexContract(name: string, setup: () => Promise<ContractF
       expect(new Set(afterChange.map((h) => h.videoId))).toEqual(new Set(['pastaCook01']));
     });
 
+    it('scores whole transcripts: the video that talks about the question most comes first', async () => {
+      const all = ['pastaCook01', 'rocketSci02', 'gardenTom03', 'moscowHis04'];
+      const scores = await f.index.videoScores!('rocket orbit stages', all);
+      expect(Object.keys(scores)).toEqual(['rocketSci02']);
+      expect(scores.rocketSci02).toBeGreaterThan(0);
+      // Words spread over the whole transcript count, not only one passage's.
+      const mixed = await f.index.videoScores!('pasta sauce rocket', all);
+      expect(mixed.pastaCook01).toBeGreaterThan(mixed.rocketSci02!);
+      expect(await f.index.videoScores!('pasta', ['rocketSci02'])).toEqual({});
+      expect(await f.index.videoScores!('pasta', [])).toEqual({});
+      expect(Object.keys(await f.index.videoScores!('blight', all))).toEqual(['gardenTom03']);
+      // Re-indexing replaces the video's text.
+      await f.index.indexVideo(
+        'gardenTom03',
+        [{ idx: 0, start: 0, end: 5, text: 'Only pasta here.' }],
+        null,
+        null,
+      );
+      expect(Object.keys(await f.index.videoScores!('blight', all))).toEqual([]);
+      expect(await f.index.videoScores!('pasta', ['gardenTom03'])).toHaveProperty('gardenTom03');
+      await f.index.indexVideo('gardenTom03', chunksOf('gardenTom03'), null, null);
+    });
+
     it('deletes a video', async () => {
       expect(await f.index.deleteVideo('gardenTom03')).toBe(true);
       expect(await f.index.deleteVideo('gardenTom03')).toBe(false);
       expect(await f.index.lexicalSearch('tomatoes blight', { k: 5, videoIds: ['gardenTom03'] })).toEqual([]);
+      expect(await f.index.videoScores!('tomatoes blight', ['gardenTom03'])).toEqual({});
       expect((await f.index.stats()).videos).toBe(3);
     });
   });

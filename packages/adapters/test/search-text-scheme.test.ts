@@ -88,7 +88,7 @@ for (const d of dialects) {
       expect(ru[0]).toMatchObject({ videoId: 'ruVideo0001', idx: 0 });
       // Stems, not 5-letter prefixes: "photos" must not match "photographers".
       expect(await index.lexicalSearch('photos', { k: 3 })).toEqual([]);
-      expect(await d.scheme(h)).toBe(TEXT_SCHEME);
+      expect(await d.scheme(h)).toBe(`${TEXT_SCHEME}+videos`);
       const stats = await index.termStats!(['crop', 'москв', 'absent']);
       expect(stats).toEqual({ chunks: 4, df: { crop: 1, москв: 1, absent: 0 } });
 
@@ -96,9 +96,13 @@ for (const d of dialects) {
       expect(await index.lexicalSearch('cropping', { k: 3 })).toEqual([]);
       // The next start (migrate) sees another scheme and re-stems every chunk by its video's language.
       await index.migrate();
-      expect(await d.scheme(h)).toBe(TEXT_SCHEME);
+      expect(await d.scheme(h)).toBe(`${TEXT_SCHEME}+videos`);
       expect((await index.lexicalSearch('cropped photographer', { k: 3 }))[0]?.videoId).toBe('enVideo0001');
       expect((await index.lexicalSearch('основанная Москва', { k: 3 }))[0]?.videoId).toBe('ruVideo0001');
+      // Whole-transcript scores are rebuilt with the chunks.
+      expect(
+        Object.keys(await index.videoScores!('cropped photographer', ['enVideo0001', 'ruVideo0001'])),
+      ).toEqual(['enVideo0001']);
       // Re-indexing without a language keeps the stored one.
       await index.indexVideo('ruVideo0001', [chunk(0, 'Москвой правили князья.')], null, null);
       expect((await index.lexicalSearch('Москва', { k: 3 }))[0]?.videoId).toBe('ruVideo0001');

@@ -18,6 +18,12 @@ const PASTA: TranscriptSegment[] = [
   { start: 10, end: 15, text: 'Add one tablespoon of salt to the water for the pasta.' },
   { start: 15, end: 20, text: 'Stir it once so nothing sticks.' },
 ];
+/** Forty 3-second sentences; the answer is the last sentence of the first chunk. */
+const LONG: TranscriptSegment[] = Array.from({ length: 40 }, (_, i) => ({
+  start: i * 3,
+  end: i * 3 + 3,
+  text: i === 19 ? 'Knead the sourdough for ten minutes.' : `Filler sentence number ${i} about nothing.`,
+}));
 const ROCKET: TranscriptSegment[] = [
   { start: 0, end: 6, text: 'The countdown starts, water vapour everywhere.' },
   { start: 6, end: 12, text: 'The rocket reached orbit with salt water samples.' },
@@ -38,6 +44,7 @@ beforeAll(async () => {
   for (const [id, title, segs] of [
     ['pastaVideo1', 'Perfect pasta', PASTA],
     ['rocketVide1', 'Launch day', ROCKET],
+    ['breadVideo1', 'Bread', LONG],
   ] as const) {
     await store.videos.upsert({
       videoId: id,
@@ -88,6 +95,20 @@ describe('retrieve', () => {
       end: 15,
       url: 'https://youtu.be/pastaVideo1?t=10',
     });
+  });
+
+  it('cuts the passage around the moment, across the chunk it was found in', async () => {
+    const chunks = chunkSegments(LONG);
+    const found = chunks.find((c) => c.text.includes('sourdough'))!;
+    const r = await retrieve(deps, 'how long to knead sourdough?', { k: 1 });
+    const hit = r.hits[0]!;
+    expect(hit).toMatchObject({ videoId: 'breadVideo1', evidence: { start: 57, end: 60 } });
+    // Sentences on both sides of the moment, beyond the chunk that held it.
+    expect(found.end).toBe(60);
+    expect(hit.context.start).toBeLessThan(57);
+    expect(hit.context.end).toBeGreaterThan(found.end);
+    expect(hit.context.end - hit.context.start).toBeLessThanOrEqual(60);
+    expect(hit.text).toContain('Knead the sourdough');
   });
 
   it('orders candidates by the reranker when one is configured', async () => {

@@ -46,6 +46,13 @@ const signatures: Migration = {
   },
 };
 
+/** Each video's whole transcript as one tsvector, for video-level relevance (videoScores). */
+const videoText: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE indexed_videos ADD COLUMN IF NOT EXISTS tsv TSVECTOR`.execute(db);
+  },
+};
+
 /** The Postgres search index's tables. */
 export const POSTGRES_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
   owner: 'Search index (PostgreSQL)',
@@ -55,6 +62,7 @@ export const POSTGRES_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
     '0001_chunks_tsv': initial,
     '0002_video_language': language,
     '0003_embedding_sig': signatures,
+    '0004_video_tsv': videoText,
   }),
 });
 

@@ -60,6 +60,12 @@ interface ChunkRow {
   score: number;
 }
 
+/**
+ * Names what the tsvectors hold: the text scheme (rag/search/stemming.ts) and the tables that have
+ * them (chunks, and indexed_videos for whole transcripts); another one is rebuilt once.
+ */
+const FTS_TEXT_VERSION = `${TEXT_SCHEME}+videos`;
+
 /** Serialises writers so two model changes cannot interleave (any constant works; this spells "srch"). */
 const INDEX_LOCK = 0x73726368;
 /** Rows per INSERT: 9 parameters each stays far below Postgres' 65 535 limit. */
@@ -132,7 +138,7 @@ export class PostgresSearchIndex implements SearchIndex {
       const { rows } = await sql<{
         value: string;
       }>`SELECT value FROM index_meta WHERE key = 'fts_text'`.execute(trx);
-      if (rows[0]?.value === TEXT_SCHEME) return;
+      if (rows[0]?.value === FTS_TEXT_VERSION) return;
       let after = 0;
       for (;;) {
         const batch = await sql<{ id: string; text: string; language: string | null }>`
@@ -145,7 +151,19 @@ export class PostgresSearchIndex implements SearchIndex {
           FROM unnest(${ids}::bigint[], ${texts}::text[]) AS u(id, t) WHERE c.id = u.id`.execute(trx);
         after = ids[ids.length - 1]!;
       }
-      await sql`INSERT INTO index_meta (key, value) VALUES ('fts_text', ${TEXT_SCHEME})
+      const { rows: videos } = await sql<{ video_id: string; language: string | null }>`
+        SELECT video_id, language FROM indexed_videos ORDER BY video_id`.execute(trx);
+      for (const v of videos) {
+        const { rows: texts } = await sql<{ text: string }>`
+          SELECT text FROM chunks WHERE video_id = ${v.video_id} ORDER BY idx`.execute(trx);
+        await setVideoText(
+          trx,
+          v.video_id,
+          texts.map((t) => t.text),
+          v.language,
+        );
+      }
+      await sql`INSERT INTO index_meta (key, value) VALUES ('fts_text', ${FTS_TEXT_VERSION})
         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`.execute(trx);
     });
     this.#dfCache.clear();
@@ -217,6 +235,12 @@ export class PostgresSearchIndex implements SearchIndex {
           chunk_count = EXCLUDED.chunk_count, indexed_at = EXCLUDED.indexed_at, language = EXCLUDED.language`.execute(
         trx,
       );
+      await setVideoText(
+        trx,
+        videoId,
+        chunks.map((c) => c.text),
+        language,
+      );
     });
     return { chunks: chunks.length, embedded: embed && chunks.length > 0 };
   }
@@ -243,6 +267,18 @@ export class PostgresSearchIndex implements SearchIndex {
       WHERE c.tsv @@ q.q ${inScope(scope)}
       ORDER BY score DESC, c.id LIMIT ${opts.k}`.execute(this.#db);
     return withVideoLabels(this.#videos, rows.map(toHit));
+  }
+
+  async videoScores(query: string, videoIds: readonly string[]): Promise<Record<string, number>> {
+    queryTerms(query);
+    if (videoIds.length === 0) return {};
+    const tsquery = toTsQuery(queryTerms(query, await this.#indexLanguages()));
+    // ts_rank normalisation 1 (÷ log length): a long video does not win by its length alone.
+    const { rows } = await sql<{ video_id: string; score: number }>`
+      SELECT iv.video_id, ts_rank(iv.tsv, q.q, 1) AS score
+      FROM indexed_videos iv CROSS JOIN to_tsquery('simple', ${tsquery}) AS q(q)
+      WHERE iv.video_id = ANY(${[...videoIds]}::text[]) AND iv.tsv @@ q.q`.execute(this.#db);
+    return Object.fromEntries(rows.map((r) => [r.video_id, Number(r.score)]));
   }
 
   async termStats(stems: readonly string[]): Promise<TermStats> {
@@ -393,4 +429,20 @@ function toHit(r: ChunkRow): SearchHit {
     channel: null,
     url: null,
   };
+}
+
+/**
+ * The video's whole transcript as one tsvector (searchText of its chunks). Chunks overlap by a
+ * sentence or two; the repeats count a few words twice, which the ranking's saturation makes immaterial.
+ */
+async function setVideoText(
+  trx: Kysely<any>,
+  videoId: string,
+  texts: readonly string[],
+  language: string | null,
+): Promise<void> {
+  const text = texts.map((t) => searchText(t, language)).join(' ');
+  await sql`UPDATE indexed_videos SET tsv = to_tsvector('simple', ${text}) WHERE video_id = ${videoId}`.execute(
+    trx,
+  );
 }

@@ -50,16 +50,26 @@ const language: Migration = {
   },
 };
 
+/** Each video's whole transcript as one full-text document (rowid = indexed_videos' rowid), for video-level BM25. */
+const videoText: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE VIRTUAL TABLE IF NOT EXISTS videos_fts USING fts5(
+      text, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2"
+    )`.execute(db);
+  },
+};
+
 /** The SQLite search index's tables (the vector tables come later, see above). */
 export const SQLITE_SEARCH_MIGRATIONS: MigrationSet = Object.freeze({
   owner: 'Search index (SQLite)',
   migrationTable: 'search_migrations',
-  tables: ['chunks', 'chunks_fts', 'chunks_vocab', 'index_meta', 'indexed_videos'],
+  tables: ['chunks', 'chunks_fts', 'chunks_vocab', 'index_meta', 'indexed_videos', 'videos_fts'],
   hint: 'Check that the SQLite build has FTS5 (better-sqlite3 bundles it).',
   migrations: () => ({
     '0001_chunks_fts': initial,
     '0002_chunks_vocab': vocab,
     '0003_video_language': language,
+    '0004_videos_fts': videoText,
   }),
 });
 

@@ -50,8 +50,11 @@ export interface SqliteSearchOptions extends VectorStoreOptions {
 /** Query terms in more than this share of chunks are dropped (see #withoutUniversalTerms). */
 const COMMON_TERM_SHARE = 0.25;
 
-/** Names the text scheme in chunks_fts (rag/search/stemming.ts bumps it when searchText() changes). */
-const FTS_TEXT_VERSION = TEXT_SCHEME;
+/**
+ * Names what chunks_fts and videos_fts hold: the text scheme (rag/search/stemming.ts bumps it when
+ * searchText() changes) and the tables; an index written under another one is rebuilt once.
+ */
+const FTS_TEXT_VERSION = `${TEXT_SCHEME}+videos`;
 
 /**
  * The search index in the shared SQLite file: `chunks` + FTS5 (bm25) + sqlite-vec vectors.
@@ -125,6 +128,15 @@ export class SqliteSearchIndex implements SearchIndex {
         'SELECT c.id, c.text, iv.language FROM chunks c LEFT JOIN indexed_videos iv ON iv.video_id = c.video_id',
       ).all() as { id: number; text: string; language: string | null }[];
       for (const r of rows) insert.run(r.id, searchText(r.text, r.language));
+      this.#raw.exec(`INSERT INTO videos_fts (videos_fts) VALUES ('delete-all')`);
+      const videos = this.#stmt(
+        'SELECT iv.rowid AS id, iv.video_id, iv.language FROM indexed_videos iv WHERE chunk_count > 0',
+      ).all() as { id: number; video_id: string; language: string | null }[];
+      const chunksOf = this.#stmt('SELECT text FROM chunks WHERE video_id = ? ORDER BY idx');
+      for (const v of videos) {
+        const texts = (chunksOf.all(v.video_id) as { text: string }[]).map((c) => c.text);
+        this.#insertVideoText(v.id, texts, v.language);
+      }
       this.#dfCache.clear();
       this.#stmt(`INSERT OR REPLACE INTO index_meta (key, value) VALUES ('fts_text', ?)`).run(
         FTS_TEXT_VERSION,
@@ -173,9 +185,14 @@ export class SqliteSearchIndex implements SearchIndex {
             if (embed) vectors.push({ chunkId: id, vector: embeddings[i] });
           }
           this.#vectors.replaceVideo(videoId, vectors);
-          this.#stmt(
+          const row = this.#stmt(
             'INSERT OR REPLACE INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at, language) VALUES (?, ?, ?, ?, ?)',
           ).run(videoId, embed ? embeddingModel : null, chunks.length, now, language);
+          this.#insertVideoText(
+            Number(row.lastInsertRowid),
+            chunks.map((c) => c.text),
+            language,
+          );
         })(),
       );
       return { chunks: chunks.length, embedded: Boolean(embeddings && chunks.length > 0) };
@@ -222,6 +239,20 @@ export class SqliteSearchIndex implements SearchIndex {
       return (this.#stmt(sql).all(params) as ChunkRow[]).map(toHit);
     });
     return withVideoLabels(this.#videos, hits);
+  }
+
+  async videoScores(query: string, videoIds: readonly string[]): Promise<Record<string, number>> {
+    queryTerms(query);
+    if (videoIds.length === 0) return {};
+    return this.#locked(() => {
+      const match = toFts5Match(queryTerms(query, this.#indexLanguages()));
+      const rows = this.#stmt(
+        `SELECT iv.video_id, -bm25(videos_fts) AS score FROM videos_fts
+         JOIN indexed_videos iv ON iv.rowid = videos_fts.rowid
+         WHERE videos_fts MATCH @match AND iv.video_id IN (SELECT value FROM json_each(@ids))`,
+      ).all({ match, ids: JSON.stringify(videoIds) }) as { video_id: string; score: number }[];
+      return Object.fromEntries(rows.map((r) => [r.video_id, Math.max(0, r.score)]));
+    });
   }
 
   async termStats(stems: readonly string[]): Promise<TermStats> {
@@ -332,8 +363,23 @@ export class SqliteSearchIndex implements SearchIndex {
     return df;
   }
 
+  /**
+   * The video's whole transcript as one full-text row. Chunks overlap by a sentence or two; the
+   * repeats count a few words twice, which BM25's saturation makes immaterial.
+   */
+  #insertVideoText(rowid: number, texts: readonly string[], language: string | null): void {
+    this.#stmt('INSERT INTO videos_fts (rowid, text) VALUES (?, ?)').run(
+      rowid,
+      texts.map((t) => searchText(t, language)).join(' '),
+    );
+  }
+
   /** Deletes a video's chunks, full-text rows and vectors; returns how many chunks. Inside a transaction. */
   #deleteRows(videoId: string): number {
+    const video = this.#stmt('SELECT rowid AS id FROM indexed_videos WHERE video_id = ?').get(videoId) as
+      | { id: number }
+      | undefined;
+    if (video) this.#stmt('DELETE FROM videos_fts WHERE rowid = ?').run(video.id);
     const ids = this.#stmt('SELECT id FROM chunks WHERE video_id = ?').all(videoId) as { id: number }[];
     const delFts = this.#stmt('DELETE FROM chunks_fts WHERE rowid = ?');
     for (const { id } of ids) delFts.run(id);

@@ -83,6 +83,8 @@ export const LEXICAL_WEIGHTS = {
   title: 0.1,
   /** Share of the question the video's candidates cover together. */
   video: 0.3,
+  /** The video's whole transcript as one document (SearchIndex.videoScores, relative to the best). */
+  transcript: 0.1,
 };
 
 /** The passage cited around a moment: as long as a chunk (chunkSegments' defaults). */
@@ -119,7 +121,8 @@ export async function retrieve(
 
   const regions = await readRegions(deps, candidates, lang);
   const scored = scoreSentences(regions, terms);
-  const moments = rankMoments(regions, scored, candidates, terms, videos, lang, W);
+  const transcript = deps.index.videoScores ? await deps.index.videoScores(query, [...videos.keys()]) : {};
+  const moments = rankMoments(regions, scored, candidates, terms, videos, lang, transcript, W);
 
   // Distinct passages, best first: a moment whose passage overlaps a better one's is the same place.
   const passages: Passage[] = [];
@@ -227,9 +230,11 @@ function rankMoments(
   terms: readonly WeightedTerm[],
   videos: Map<string, VideoInfo | undefined>,
   lang: (id: string) => string | null,
+  transcript: Readonly<Record<string, number>>,
   W: LexicalWeights,
 ): Moment[] {
   const perVideo = videoEvidence(regions, scored, terms, videos, lang);
+  const maxTranscript = Math.max(0, ...Object.values(transcript)) || 1;
   const rank = new Map(candidates.map((c, i) => [c.chunkId, i]));
   const maxFirst = Math.max(...candidates.map((c) => c.score)) || 1;
   // First-stage score: bm25 for lexical (relative to the best); the fused rank for hybrid.
@@ -257,7 +262,8 @@ function rankMoments(
         W.sentence * (maxSentence > 0 ? x.sentence / maxSentence : 0) +
         W.first * first(hit) +
         W.title * v.title +
-        W.video * v.cover;
+        W.video * v.cover +
+        W.transcript * ((transcript[region.videoId] ?? 0) / maxTranscript);
       moments.push({ region: r, index: i, score, hit });
     });
   });

@@ -97,6 +97,12 @@ export interface SearchIndex {
    * question words in re-scoring. Optional: without it every word weighs the same.
    */
   termStats?(stems: readonly string[]): Promise<TermStats>;
+  /**
+   * Whole-transcript relevance of each of `videoIds` to the query (BM25 with each video's whole
+   * transcript as one document; higher is better, 0 = no match), for weighing which video is
+   * cited first. Optional: without it only the candidates' own evidence counts.
+   */
+  videoScores?(query: string, videoIds: readonly string[]): Promise<Record<string, number>>;
   /** Removes a video's chunks and vectors; false when it had none. */
   deleteVideo(videoId: string): Promise<boolean>;
   /** Full-text search (bm25). The query is user text; it is sanitised, never a syntax error. */
