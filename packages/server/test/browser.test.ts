@@ -73,6 +73,13 @@ describe('web UI against a real server and daemon', () => {
     await row.waitFor({ timeout: 10_000 });
     await row.getByText('SUCCESS').waitFor({ timeout: 15_000 });
     await shot('runs');
+    // Tags read as separate words (a space inside each button used to collapse: `kind=afrom=b`).
+    const tagged = await launch({ tags: { kind: 'monitoring', origin: 'browser' } });
+    const tags = page.locator(`tr[data-run-id="${tagged}"] .tag-list button`);
+    await tags.nth(1).waitFor({ timeout: 10_000 });
+    const [a, b] = await Promise.all([tags.nth(0).boundingBox(), tags.nth(1).boundingBox()]);
+    expect(await tags.allTextContents()).toEqual(['kind=monitoring', 'origin=browser']);
+    expect(b!.x > a!.x + a!.width + 4 || b!.y > a!.y + a!.height - 1).toBe(true);
     await row.getByRole('link').click();
     await page.getByText('Event log').waitFor();
     await page.locator('.log-row').first().waitFor();

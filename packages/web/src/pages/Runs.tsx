@@ -101,21 +101,24 @@ export default function RunsPage() {
                         {r.partitionKey && <span className="muted"> [{r.partitionKey}]</span>}
                       </td>
                       <td className="muted">
-                        {Object.entries(r.tags)
-                          .slice(0, 4)
-                          .map(([k, v]) => (
-                            <button
-                              type="button"
-                              className="link"
-                              key={k}
-                              onClick={() => {
-                                setTagInput(`${k}:${v}`);
-                                setQuery({ tag: `${k}:${v}` });
-                              }}
-                            >
-                              {k}={v}{' '}
-                            </button>
-                          ))}
+                        {/* One button per tag, spaced by the list (a space inside a button collapses). */}
+                        <span className="tag-list">
+                          {Object.entries(r.tags)
+                            .slice(0, 4)
+                            .map(([k, v]) => (
+                              <button
+                                type="button"
+                                className="link"
+                                key={k}
+                                onClick={() => {
+                                  setTagInput(`${k}:${v}`);
+                                  setQuery({ tag: `${k}:${v}` });
+                                }}
+                              >
+                                {k}={v}
+                              </button>
+                            ))}
+                        </span>
                       </td>
                       <td>
                         <Time ms={r.createdAt} />
