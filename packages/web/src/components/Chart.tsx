@@ -1,26 +1,12 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { timeRange, timeTick } from './chart-scale.ts';
 
 export interface Series {
   label: string;
   values: (number | null)[];
   color: string;
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/**
- * One time-axis label at the precision the tick spacing needs (`incr` is in seconds, like x):
- * uPlot's defaults print milliseconds on every tick when points are close together, and those
- * wide labels overlap.
- */
-export function timeTick(seconds: number, incr: number): string {
-  const d = new Date(seconds * 1000);
-  if (incr < 1) return `${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-  if (incr < 60) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  if (incr < 86_400) return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
 const timeAxis: uPlot.Axis = {
@@ -51,7 +37,17 @@ export default function Chart({
         title,
         width: el.clientWidth || 400,
         height,
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
+        series: [
+          {},
+          // A lone point has no line to draw: show it as a dot.
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 2,
+            points: { show: x.length < 2 || undefined },
+          })),
+        ],
+        scales: { x: { time: true, range: (_u, min, max) => timeRange(min, max) } },
         axes: [timeAxis, { stroke: 'currentColor' }],
       },
       [x.map((t) => t / 1000), ...series.map((s) => s.values)] as uPlot.AlignedData,

@@ -89,7 +89,7 @@ export default function AssetDetailPage({ assetKey }: { assetKey: string }) {
               </span>
             </div>
           </div>
-          {series.series.length > 0 && series.x.length > 1 && (
+          {series.series.length > 0 && series.x.length > 0 && (
             <div className="panel">
               <Suspense fallback={<Loading what="Loading chart" />}>
                 <Chart title="Metadata over time" x={series.x} series={series.series} />
