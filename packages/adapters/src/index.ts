@@ -63,7 +63,9 @@ export {
 export {
   classifyYtDlpError,
   DEFAULT_MIN_YTDLP_VERSION,
+  DEFAULT_YTDLP_MAX_AGE_DAYS,
   DEFAULT_YTDLP_RELEASE_URL,
+  describeFreshness,
   DownloadFailedError,
   type DownloadFailure,
   type InstallProgress,
@@ -72,14 +74,17 @@ export {
   type ManagedYtDlp,
   probeYtDlp,
   readManaged,
+  requiredYtDlpVersion,
   TransientDownloadError,
   versionAgeDays,
   videoIdFor,
   type YtDlpConfig,
   YtDlpDownloader,
+  type YtDlpFreshness,
   YtDlpInstallError,
   YtDlpProvisioner,
   type YtDlpStatus,
+  ytDlpTooOld,
 } from './ytdlp/index.ts';
 
 // — Alert notifiers —

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DownloadOptions } from '@llm-rag-yt/rag';
@@ -127,7 +128,11 @@ describe('yt-dlp installed at download time', () => {
     // The downloads ran the installed release (it logs its calls), not the system's yt-dlp.
     expect(readFileSync(callLog, 'utf8')).toContain(installed);
     expect(
-      out.find((l) => /older than 2099\.01\.01: installed yt-dlp 2099\.02\.03/.test(l.message)),
+      out.find((l) =>
+        /too old \(older than 2099\.01\.01, YTDLP_MIN_VERSION\): installed yt-dlp 2099\.02\.03/.test(
+          l.message,
+        ),
+      ),
     ).toBeTruthy();
     await expect(dl.check()).resolves.toMatchObject({ version: '2099.02.03', path: installed });
 
@@ -191,6 +196,83 @@ describe('yt-dlp installed at download time', () => {
     await dl.download(site.pageUrl('two'), opts());
     expect(hits.length).toBeGreaterThan(tries);
     expect(out.filter((l) => l.level === 'warn')).toHaveLength(2);
+  }, 120_000);
+
+  it('by age: the same yt-dlp is current while young and replaced once it is over YTDLP_MAX_AGE_DAYS, also in a long-lived process', async () => {
+    const [y, m, d] = SYSTEM_VERSION.split('.').map(Number) as [number, number, number];
+    const released = Date.UTC(y, m - 1, d);
+    let now = released + 30 * 86_400_000; // 30 days after the system yt-dlp's release
+    const { out, log } = logs();
+    hits.length = 0;
+    const p = new YtDlpProvisioner({
+      path: SYSTEM,
+      binDir: join(dir, 'age', 'bin'),
+      releaseUrl: `${base}/good`,
+      maxAgeDays: 90,
+      autoInstall: true,
+      asset: 'yt-dlp_linux',
+      log,
+      now: () => now,
+    });
+    expect(await p.ensure()).toEqual({ path: SYSTEM, version: SYSTEM_VERSION });
+    expect(hits).toEqual([]);
+    now = released + 91 * 86_400_000; // the process lives on; its yt-dlp ages past the limit
+    const r = await p.ensure();
+    expect(r.version).toBe('2099.02.03');
+    expect(hits.filter((h) => h.endsWith('/yt-dlp_linux'))).toHaveLength(1);
+    expect(out.at(-1)?.message).toMatch(
+      /yt-dlp \S+ at \S+ is too old \(91 days old, over the 90-day limit of YTDLP_MAX_AGE_DAYS\): installed yt-dlp 2099\.02\.03/,
+    );
+  }, 120_000);
+
+  it('an unreachable release server (refused, or silent) fails fast with one warning; the old yt-dlp downloads on', async () => {
+    // A port nothing listens on: connection refused, like an offline machine's failed DNS.
+    const closed = createTcpServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const refusedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/download`;
+    await new Promise((r) => closed.close(r));
+    // A server that accepts and never answers: a black-holed network.
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((s) => sockets.add(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/download`;
+    try {
+      for (const [releaseUrl, limitMs] of [
+        [refusedUrl, 2_000],
+        [silentUrl, 3_000],
+      ] as const) {
+        const { out, log } = logs();
+        const p = new YtDlpProvisioner({
+          path: SYSTEM,
+          binDir: join(dir, `offline-${limitMs}`, 'bin'),
+          releaseUrl,
+          maxAgeDays: 90,
+          autoInstall: true,
+          asset: 'yt-dlp_linux',
+          sumsTimeoutMs: 1_000,
+          log,
+        });
+        const t0 = performance.now();
+        const first = await p.ensure();
+        const firstMs = performance.now() - t0;
+        expect(first).toEqual({ path: SYSTEM, version: SYSTEM_VERSION });
+        expect(firstMs).toBeLessThan(limitMs);
+        const t1 = performance.now();
+        for (let i = 0; i < 5; i++) expect((await p.ensure()).path).toBe(SYSTEM);
+        // Within the back-off: no new attempt, not even a --version probe.
+        expect(performance.now() - t1).toBeLessThan(50);
+        const warnings = out.filter((l) => l.level === 'warn');
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]!.message).toMatch(
+          /days old, over the 90-day limit of YTDLP_MAX_AGE_DAYS\) and installing the current release failed: Cannot reach the yt-dlp release server .*Downloads go on with yt-dlp/,
+        );
+        const r = await downloader(p).download(site.pageUrl('one'), opts());
+        expect(r.captions).not.toBeNull();
+      }
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   }, 120_000);
 
   it('with no usable yt-dlp a failed install fails the download with both reasons', async () => {

@@ -72,11 +72,14 @@ describe('YtDlpDownloader against a local video page', () => {
       version: expect.stringMatching(/^\d{4}\./),
     });
     const old = await failure(
-      new YtDlpDownloader({ converter: new FfmpegAudioConverter(), minVersion: '2999.01.01' }).check(),
+      new YtDlpDownloader({
+        converter: new FfmpegAudioConverter(),
+        freshness: { minVersion: '2999.01.01' },
+      }).check(),
     );
     expect(old.reason).toBe('not_installed');
     expect(old.message).toMatch(
-      /too old \(need 2999\.01\.01 or newer.*pipx install yt-dlp.*pip install -U yt-dlp.*releases/s,
+      /too old \(older than 2999\.01\.01, YTDLP_MIN_VERSION.*pipx install yt-dlp.*pip install -U yt-dlp.*releases/s,
     );
     const missing = await failure(
       new YtDlpDownloader({ converter: new FfmpegAudioConverter(), ytDlpPath: '/nope/yt-dlp' }).check(),

@@ -4,6 +4,15 @@ export {
   type DownloadFailure,
   TransientDownloadError,
 } from './errors.ts';
+export {
+  DEFAULT_YTDLP_MAX_AGE_DAYS,
+  describeFreshness,
+  isOlderThan,
+  requiredYtDlpVersion,
+  versionAgeDays,
+  type YtDlpFreshness,
+  ytDlpTooOld,
+} from './freshness.ts';
 export { type CaptionChoice, pickCaption, toVideoMetadata, videoIdFor, type YtDlpInfo } from './info.ts';
 export { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
 export {
@@ -16,13 +25,11 @@ export {
   DEFAULT_YTDLP_RELEASE_URL,
   type InstallOptions,
   installYtDlp,
-  isOlderThan,
   type ManagedYtDlp,
   parseSums,
   pickAsset,
   probeYtDlp,
   readManaged,
-  versionAgeDays,
   YtDlpInstallError,
   type YtDlpStatus,
 } from './release.ts';

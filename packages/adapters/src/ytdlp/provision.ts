@@ -1,10 +1,11 @@
 import { DownloadFailedError } from './errors.ts';
-import { installYtDlp, isOlderThan, type ManagedYtDlp, probeYtDlp, readManaged } from './release.ts';
+import { type YtDlpFreshness, ytDlpTooOld } from './freshness.ts';
+import { installYtDlp, type ManagedYtDlp, probeYtDlp, readManaged } from './release.ts';
 import { YTDLP_INSTALL_HINT } from './version.ts';
 
 /*
  * The yt-dlp a download runs, made usable at download time: when the configured one is missing or
- * older than the minimum, the current release is installed into the data folder (installYtDlp:
+ * too old (YtDlpFreshness: by default released more than 90 days ago), the current release is installed into the data folder (installYtDlp:
  * verified against SHA2-256SUMS, atomically replacing the previous install) before the first call.
  * A failed install keeps the previous yt-dlp in use when it runs at all, and is not tried again for
  * a while, so a broken release server does not cost every download a round trip.
@@ -15,14 +16,13 @@ export interface InstallProgress {
   total: number | null;
 }
 
-export interface YtDlpProvisionerOptions {
+export interface YtDlpProvisionerOptions extends YtDlpFreshness {
   /** The yt-dlp to use while it is current: YTDLP_PATH, the managed install or `yt-dlp` on PATH. */
   path: string;
   /** Where the release is installed (`<data>/bin`). */
   binDir: string;
   /** Base URL serving the release asset and SHA2-256SUMS. */
   releaseUrl: string;
-  minVersion: string;
   /** false: never download; a missing or old yt-dlp is used (and fails) as configured. */
   autoInstall: boolean;
   /** The operator pinned `path` (YTDLP_PATH): replacing it is said in a warning. */
@@ -31,6 +31,8 @@ export interface YtDlpProvisionerOptions {
   retryAfterMs?: number;
   /** Release asset to install; default pickAsset() (the zipapp where python3 exists). */
   asset?: string;
+  /** installYtDlp's limit for the first request; an unreachable server fails within it. Default 15 s. */
+  sumsTimeoutMs?: number;
   log?: (level: 'info' | 'warn', message: string) => void;
   now?: () => number;
 }
@@ -46,7 +48,7 @@ export interface ProvisionedYtDlp {
 
 /**
  * @example
- * const p = new YtDlpProvisioner({ path: 'yt-dlp', binDir: '/data/bin', releaseUrl, minVersion: '2025.01.15', autoInstall: true });
+ * const p = new YtDlpProvisioner({ path: 'yt-dlp', binDir: '/data/bin', releaseUrl, maxAgeDays: 90, autoInstall: true });
  * const off = p.onProgress(({ received, total }) => bar.update(received, total));
  * const { path } = await p.ensure(); // installs the release when yt-dlp is missing or too old
  */
@@ -58,9 +60,11 @@ export class YtDlpProvisioner {
   private readonly listeners = new Set<(p: InstallProgress) => void>();
   private readonly log: NonNullable<YtDlpProvisionerOptions['log']>;
   private readonly now: () => number;
+  private readonly retryAfterMs: number;
 
   constructor(private readonly opts: YtDlpProvisionerOptions) {
     this.path = opts.path;
+    this.retryAfterMs = opts.retryAfterMs ?? 600_000;
     this.log = opts.log ?? (() => {});
     this.now = opts.now ?? Date.now;
   }
@@ -82,7 +86,9 @@ export class YtDlpProvisioner {
    * DownloadFailedError('not_installed') only when no usable yt-dlp is left.
    */
   async ensure(): Promise<ProvisionedYtDlp> {
-    if (this.ready) return this.ready;
+    // A long-lived process re-checks once the yt-dlp it settled on has aged past the rule.
+    if (this.ready && this.tooOld(this.ready.version!) === null) return this.ready;
+    this.ready = null;
     if (!this.pending)
       this.pending = this.provision().finally(() => {
         this.pending = null;
@@ -90,9 +96,18 @@ export class YtDlpProvisioner {
     return this.pending;
   }
 
+  private tooOld(version: string): string | null {
+    return ytDlpTooOld(version, this.opts, this.now());
+  }
+
   private async provision(): Promise<ProvisionedYtDlp> {
+    // Within the back-off after a failed install, downloads go straight on with the old yt-dlp
+    // (no probe, no attempt): an offline machine pays for the failure once per window.
+    const f = this.failure;
+    if (f?.fallback && this.now() - f.at < this.retryAfterMs) return f.fallback;
     const probe = await probeYtDlp(this.path);
-    const current = probe.version !== null && !isOlderThan(probe.version, this.opts.minVersion);
+    const why = probe.version === null ? null : this.tooOld(probe.version);
+    const current = probe.version !== null && why === null;
     if (current || !this.opts.autoInstall) {
       // Without auto-install a missing yt-dlp is reported by the call itself (not_installed).
       const r = { path: this.path, version: probe.version };
@@ -100,19 +115,17 @@ export class YtDlpProvisioner {
       return r;
     }
     const what = probe.version
-      ? `yt-dlp ${probe.version} at ${this.path} is older than ${this.opts.minVersion}`
+      ? `yt-dlp ${probe.version} at ${this.path} is too old (${why})`
       : `yt-dlp is not usable at '${this.path}' (${probe.error})`;
     const fallback = probe.version ? { path: this.path, version: probe.version } : null;
     // Another process (or `yt-dlp update`) may have installed a current release meanwhile.
     const managed = await readManaged(this.opts.binDir);
     if (managed && managed.path !== this.path) {
       const m = await probeYtDlp(managed.path);
-      if (m.version && !isOlderThan(m.version, this.opts.minVersion))
+      if (m.version && this.tooOld(m.version) === null)
         return this.use({ path: managed.path, version: m.version }, what);
     }
-    const f = this.failure;
-    if (f && this.now() - f.at < (this.opts.retryAfterMs ?? 600_000))
-      return this.fallBack(f.fallback, f.error, what, false);
+    if (f && this.now() - f.at < this.retryAfterMs) return this.fallBack(f.fallback, f.error, what, false);
     this.log(
       'info',
       `${what}: installing the current release from ${this.opts.releaseUrl} into ${this.opts.binDir}.`,
@@ -122,6 +135,7 @@ export class YtDlpProvisioner {
         binDir: this.opts.binDir,
         releaseUrl: this.opts.releaseUrl,
         ...(this.opts.asset ? { asset: this.opts.asset } : {}),
+        ...(this.opts.sumsTimeoutMs ? { sumsTimeoutMs: this.opts.sumsTimeoutMs } : {}),
         onProgress: (p) => {
           for (const l of this.listeners) l(p);
         },
@@ -158,7 +172,7 @@ export class YtDlpProvisioner {
       if (fresh)
         this.log(
           'warn',
-          `${what} and installing the current release failed: ${error.message} Downloads go on with yt-dlp ${fallback.version}; the install is tried again in ${Math.round((this.opts.retryAfterMs ?? 600_000) / 60_000)} min.`,
+          `${what} and installing the current release failed: ${error.message} Downloads go on with yt-dlp ${fallback.version}; the install is tried again in ${Math.round(this.retryAfterMs / 60_000)} min.`,
         );
       return fallback;
     }

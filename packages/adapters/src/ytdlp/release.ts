@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { runProcess } from '@llm-rag-yt/orchestrator';
-import { compareVersions, parseYtDlpVersion } from './version.ts';
+import { parseYtDlpVersion } from './version.ts';
 
 /*
  * A yt-dlp that keeps up with YouTube: the current release, downloaded from a release base URL
@@ -34,8 +34,14 @@ export interface YtDlpStatus {
   ageDays: number | null;
   /** 'managed' (installed by us into the data folder), 'config' (YTDLP_PATH) or 'PATH'. */
   source: 'managed' | 'config' | 'PATH';
+  /** Under the freshness rule at the time of the status (see ytDlpTooOld). */
   tooOld: boolean;
+  /** Why it is too old, in words. */
+  tooOldReason?: string;
+  /** The oldest version the rule accepts now (requiredYtDlpVersion). */
   minVersion: string;
+  /** The rule in words ("released in the last 90 days"). */
+  rule: string;
   error?: string;
   installedAt?: number;
   releaseUrl?: string;
@@ -59,7 +65,13 @@ export interface InstallOptions {
   /** The fs boundary for the download (tests inject a failing writer to simulate a full disk). */
   createWriteStream?: (path: string) => WriteStream;
   fetch?: typeof fetch;
+  /** Time limit for the asset download. Default 5 min. */
   timeoutMs?: number;
+  /**
+   * Time limit for SHA2-256SUMS, the first (small) request: an unreachable release server (no
+   * network) fails within it instead of holding up the download that asked. Default 15 s.
+   */
+  sumsTimeoutMs?: number;
 }
 
 const MANIFEST = 'yt-dlp.json';
@@ -89,13 +101,6 @@ export async function readManaged(binDir: string): Promise<ManagedYtDlp | null> 
   }
 }
 
-/** Days between a yt-dlp version's date and `now`. */
-export function versionAgeDays(version: string, now = Date.now()): number | null {
-  const v = parseYtDlpVersion(version);
-  if (!v) return null;
-  return Math.max(0, Math.floor((now - Date.UTC(v[0]!, v[1]! - 1, v[2]!)) / 86_400_000));
-}
-
 /** Runs `<path> --version`; never throws. */
 export async function probeYtDlp(path: string): Promise<{ version: string | null; error?: string }> {
   try {
@@ -110,12 +115,6 @@ export async function probeYtDlp(path: string): Promise<{ version: string | null
   } catch (e) {
     return { version: null, error: (e as Error).message };
   }
-}
-
-export function isOlderThan(version: string, minVersion: string): boolean {
-  const v = parseYtDlpVersion(version);
-  const m = parseYtDlpVersion(minVersion);
-  return !v || !m || compareVersions(v, m) < 0;
 }
 
 const sha256Of = async (file: string) =>
@@ -161,11 +160,11 @@ async function mkdirCause(dir: string, e: unknown): Promise<unknown> {
   }
 }
 
-async function get(url: string, opts: InstallOptions, what: string): Promise<Response> {
+async function get(url: string, opts: InstallOptions, what: string, timeoutMs: number): Promise<Response> {
   const f = opts.fetch ?? fetch;
   let res: Response;
   try {
-    res = await f(url, { redirect: 'follow', signal: AbortSignal.timeout(opts.timeoutMs ?? 300_000) });
+    res = await f(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     throw new YtDlpInstallError(
       `Cannot reach the yt-dlp release server for ${what} (${url}): ${(e as Error).message}`,
@@ -192,7 +191,7 @@ async function get(url: string, opts: InstallOptions, what: string): Promise<Res
 export async function installYtDlp(opts: InstallOptions): Promise<ManagedYtDlp> {
   const base = opts.releaseUrl.replace(/\/+$/, '');
   const asset = opts.asset ?? (await pickAsset());
-  const sumsRes = await get(`${base}/SHA2-256SUMS`, opts, 'SHA2-256SUMS');
+  const sumsRes = await get(`${base}/SHA2-256SUMS`, opts, 'SHA2-256SUMS', opts.sumsTimeoutMs ?? 15_000);
   const expected = parseSums(await sumsRes.text(), asset);
   if (!expected)
     throw new YtDlpInstallError(
@@ -207,7 +206,7 @@ export async function installYtDlp(opts: InstallOptions): Promise<ManagedYtDlp> 
   // Unique per attempt: the weekly job and a download-time install may overlap in one process.
   const partial = join(opts.binDir, `.yt-dlp.${process.pid}.${randomUUID().slice(0, 8)}.download`);
   try {
-    const res = await get(`${base}/${asset}`, opts, asset);
+    const res = await get(`${base}/${asset}`, opts, asset, opts.timeoutMs ?? 300_000);
     if (!res.body) throw new YtDlpInstallError(`The yt-dlp release server sent no body for ${asset}.`);
     const total = Number(res.headers.get('content-length')) || null;
     let received = 0;

@@ -15,6 +15,7 @@ import { EgressPolicy, EgressRefusedError } from '../egress/policy.ts';
 import { startEgressProxy } from '../egress/proxy.ts';
 import { MediaError } from '../shared/media-error.ts';
 import { classifyYtDlpError, DownloadFailedError } from './errors.ts';
+import { type YtDlpFreshness, ytDlpTooOld } from './freshness.ts';
 import {
   type CaptionChoice,
   entryUrlOf,
@@ -28,20 +29,18 @@ import { toFeedListing } from './listing.ts';
 import { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
 import type { YtDlpProvisioner } from './provision.ts';
 import { SiteLimiter, siteOf } from './site-limiter.ts';
-import {
-  compareVersions,
-  DEFAULT_MIN_YTDLP_VERSION,
-  parseYtDlpVersion,
-  YTDLP_INSTALL_HINT,
-} from './version.ts';
+import { parseYtDlpVersion, YTDLP_INSTALL_HINT } from './version.ts';
 
 export interface YtDlpConfig {
   /** Executable path. Default 'yt-dlp'. */
   ytDlpPath?: string;
   /** Converts the downloaded audio to 16 kHz mono WAV. */
   converter: AudioConverter;
-  /** Older versions are rejected by check(). Default DEFAULT_MIN_YTDLP_VERSION. */
-  minVersion?: string;
+  /**
+   * When check() calls the yt-dlp too old (YTDLP_MIN_VERSION / YTDLP_MAX_AGE_DAYS). Default: only
+   * DEFAULT_MIN_YTDLP_VERSION, the oldest release that has the flags we use.
+   */
+  freshness?: YtDlpFreshness;
   /** Extra arguments for every call, e.g. ['--cookies', '/data/cookies.txt', '--proxy', '…']. */
   extraArgs?: readonly string[];
   /** Time limit for metadata calls. Default 120 s. */
@@ -80,7 +79,7 @@ export class YtDlpDownloader implements Downloader {
   /** Shared by every run this process executes with this downloader. */
   readonly sites: SiteLimiter;
   private readonly converter: AudioConverter;
-  private readonly minVersion: string;
+  private readonly freshness: YtDlpFreshness;
   private readonly extraArgs: readonly string[];
   private readonly metadataTimeoutMs: number;
   private readonly log: (message: string) => void;
@@ -94,7 +93,7 @@ export class YtDlpDownloader implements Downloader {
     this.provisioner = config.provisioner ?? null;
     this.sites = new SiteLimiter(config.concurrencyPerSite ?? 0);
     this.converter = config.converter;
-    this.minVersion = config.minVersion ?? DEFAULT_MIN_YTDLP_VERSION;
+    this.freshness = config.freshness ?? {};
     this.extraArgs = config.extraArgs ?? [];
     this.metadataTimeoutMs = config.metadataTimeoutMs ?? 120_000;
     this.log = config.onLog ?? (() => {});
@@ -118,20 +117,19 @@ export class YtDlpDownloader implements Downloader {
       );
     }
     const version = stdout.trim();
-    const parsed = parseYtDlpVersion(version);
-    const min = parseYtDlpVersion(this.minVersion)!;
-    if (!parsed) {
+    if (!parseYtDlpVersion(version)) {
       throw new DownloadFailedError(
         'not_installed',
         '',
         `'${this.path} --version' printed '${version.slice(0, 80)}', which is not a yt-dlp version. ${YTDLP_INSTALL_HINT}`,
       );
     }
-    if (compareVersions(parsed, min) < 0) {
+    const why = ytDlpTooOld(version, this.freshness);
+    if (why) {
       throw new DownloadFailedError(
         'not_installed',
         '',
-        `yt-dlp ${version} at '${this.path}' is too old (need ${this.minVersion} or newer; sites change and old versions fail). ${YTDLP_INSTALL_HINT}`,
+        `yt-dlp ${version} at '${this.path}' is too old (${why}; sites change and old versions fail). ${YTDLP_INSTALL_HINT}`,
       );
     }
     return { name: 'yt-dlp', version, path: this.path };
