@@ -73,11 +73,16 @@ const schema = z.object({
   YTDLP_RELEASE_URL: z
     .url({ protocol: /^https?$/ })
     .default('https://github.com/yt-dlp/yt-dlp/releases/latest/download'),
-  /** Older yt-dlp is replaced by the current release (YouTube changes; old versions fail). */
+  /** Older yt-dlp is too old (replaced by the current release). Set alone, it replaces the age rule. */
   YTDLP_MIN_VERSION: z
     .string()
     .regex(/^\d{4}\.\d{1,2}\.\d{1,2}$/, 'use a yt-dlp version like 2025.01.15')
-    .default('2023.03.04'),
+    .optional(),
+  /**
+   * A yt-dlp released more than this many days ago is too old (YouTube breaks old releases within
+   * weeks; versions are dates). Default 90 unless YTDLP_MIN_VERSION is set; 0 = no age limit.
+   */
+  YTDLP_MAX_AGE_DAYS: int(0).optional(),
   /** A missing or too old yt-dlp is replaced by the current release at download time (false: offline installs). */
   YTDLP_AUTO_INSTALL: bool.default(true),
   /** At most N yt-dlp downloads/listings per site (youtube.com, …) at once in one process; 0 = no limit. */
@@ -201,7 +206,10 @@ export interface Config {
     /** Where `yt-dlp update` installs the release: `<home>/bin`. */
     readonly binDir: string;
     readonly releaseUrl: string;
-    readonly minVersion: string;
+    /** YTDLP_MIN_VERSION, or null. */
+    readonly minVersion: string | null;
+    /** YTDLP_MAX_AGE_DAYS (default 90 when YTDLP_MIN_VERSION is unset); null = no age limit. */
+    readonly maxAgeDays: number | null;
     /** YTDLP_AUTO_INSTALL: install the current release at download time when yt-dlp is missing or too old. */
     readonly autoInstall: boolean;
     /** YTDLP_CONCURRENCY_PER_SITE (0 = no limit). */
@@ -357,7 +365,8 @@ function buildConfig(e: Env, cwd: string): Config {
       configuredPath: e.YTDLP_PATH ?? null,
       binDir: resolve(dataDir, 'bin'),
       releaseUrl: e.YTDLP_RELEASE_URL,
-      minVersion: e.YTDLP_MIN_VERSION,
+      minVersion: e.YTDLP_MIN_VERSION ?? null,
+      maxAgeDays: ytDlpMaxAgeDays(e),
       autoInstall: e.YTDLP_AUTO_INSTALL,
       concurrencyPerSite: e.YTDLP_CONCURRENCY_PER_SITE,
       extraArgs: ytDlpArgs(e, cwd),
@@ -437,6 +446,18 @@ function buildConfig(e: Env, cwd: string): Config {
     },
   };
   return deepFreeze(cfg);
+}
+
+/** The adapters' DEFAULT_YTDLP_MAX_AGE_DAYS (not imported: config loads before any adapter). */
+const DEFAULT_YTDLP_MAX_AGE_DAYS = 90;
+
+/**
+ * The age rule: YTDLP_MAX_AGE_DAYS when set (0 = none); else 90 days, unless an explicit
+ * YTDLP_MIN_VERSION is the rule instead (an operator pinning a release they know works).
+ */
+function ytDlpMaxAgeDays(e: Env): number | null {
+  if (e.YTDLP_MAX_AGE_DAYS !== undefined) return e.YTDLP_MAX_AGE_DAYS === 0 ? null : e.YTDLP_MAX_AGE_DAYS;
+  return e.YTDLP_MIN_VERSION ? null : DEFAULT_YTDLP_MAX_AGE_DAYS;
 }
 
 /** YTDLP_PATH, else the managed install in `<home>/bin` when there is one, else `yt-dlp` on PATH. */

@@ -72,6 +72,7 @@ export async function buildAdapters(
     binDir: config.ytdlp.binDir,
     releaseUrl: config.ytdlp.releaseUrl,
     minVersion: config.ytdlp.minVersion,
+    maxAgeDays: config.ytdlp.maxAgeDays,
     autoInstall: config.ytdlp.autoInstall,
     pinned: config.ytdlp.configuredPath !== null,
     log: (level, message) => logger[level]({ component: 'yt-dlp' }, message),
@@ -83,7 +84,7 @@ export async function buildAdapters(
     concurrencyPerSite: config.ytdlp.concurrencyPerSite,
     egressPolicy: egressPolicy(config),
     upstreamProxy: config.fetch.ytdlpProxy,
-    minVersion: config.ytdlp.minVersion,
+    freshness: { minVersion: config.ytdlp.minVersion, maxAgeDays: config.ytdlp.maxAgeDays },
     extraArgs: config.ytdlp.extraArgs,
   });
   const searchIndex: SearchIndex =

@@ -1,3 +1,4 @@
+import type { YtDlpStatus } from '@llm-rag-yt/adapters';
 import type { Config } from './config.ts';
 
 /*
@@ -7,7 +8,8 @@ import type { Config } from './config.ts';
 
 export const adapters = () => import('@llm-rag-yt/adapters');
 
-export async function ytDlpStatus(config: Config) {
+/** The yt-dlp in use and whether it is too old at `now` (the same rule downloads and health use). */
+export async function ytDlpStatus(config: Config, now = Date.now()): Promise<YtDlpStatus> {
   const a = await adapters();
   const managed = await a.readManaged(config.ytdlp.binDir);
   const path = config.tools.ytdlp;
@@ -17,13 +19,17 @@ export async function ytDlpStatus(config: Config) {
       ? 'managed'
       : 'PATH';
   const probe = await a.probeYtDlp(path);
+  const rule = { minVersion: config.ytdlp.minVersion, maxAgeDays: config.ytdlp.maxAgeDays };
+  const why = probe.version ? a.ytDlpTooOld(probe.version, rule, now) : null;
   return {
     path,
     version: probe.version,
-    ageDays: probe.version ? a.versionAgeDays(probe.version) : null,
+    ageDays: probe.version ? a.versionAgeDays(probe.version, now) : null,
     source,
-    tooOld: !probe.version || a.isOlderThan(probe.version, config.ytdlp.minVersion),
-    minVersion: config.ytdlp.minVersion,
+    tooOld: !probe.version || why !== null,
+    ...(why ? { tooOldReason: why } : {}),
+    minVersion: a.requiredYtDlpVersion(rule, now),
+    rule: a.describeFreshness(rule),
     ...(probe.error ? { error: probe.error } : {}),
     ...(managed && source === 'managed'
       ? { installedAt: managed.installedAt, releaseUrl: managed.source }
@@ -41,7 +47,7 @@ const WEEK_MS = 7 * 24 * 3600_000;
  */
 export async function ensureCurrentYtDlp(config: Config, now = Date.now()): Promise<string> {
   const a = await adapters();
-  const s = await ytDlpStatus(config);
+  const s = await ytDlpStatus(config, now);
   const managed = await a.readManaged(config.ytdlp.binDir);
   const stale = s.source === 'managed' && managed !== null && now - managed.installedAt > WEEK_MS;
   if (!s.tooOld && !stale)
@@ -51,7 +57,7 @@ export async function ensureCurrentYtDlp(config: Config, now = Date.now()): Prom
     releaseUrl: config.ytdlp.releaseUrl,
   });
   const why = s.tooOld
-    ? `${s.path} was ${s.version ? `too old (${s.version})` : 'missing'}`
+    ? `${s.path} was ${s.version ? `too old (${s.version}: ${s.tooOldReason})` : 'missing'}`
     : 'the installed release was a week old';
   const restart =
     s.path === installed.path || config.ytdlp.configuredPath

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.ts';
 import { runCli } from './spawn-cli.ts';
@@ -20,7 +21,14 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   const code = await main(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: { LLM_RAG_YT_HOME: dir, EMBEDDER: 'none', ASR_BACKEND: 'fake', LOG_LEVEL: 'error', ...env },
+    env: {
+      ...OFFLINE_CLI_ENV,
+      LLM_RAG_YT_HOME: dir,
+      EMBEDDER: 'none',
+      ASR_BACKEND: 'fake',
+      LOG_LEVEL: 'error',
+      ...env,
+    },
     cwd: dir,
   });
   return { code, stdout, stderr, ms: Date.now() - started };

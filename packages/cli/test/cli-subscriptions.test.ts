@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVideoPageServer, type VideoPageServer } from '../../adapters/test/helpers/video-page-server.ts';
 import { main } from '../src/main.ts';
@@ -30,6 +31,7 @@ describe('llm-rag-yt: summaries, chapters and subscriptions', () => {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
       env: {
+        ...OFFLINE_CLI_ENV,
         LLM_RAG_YT_HOME: dir,
         FETCH_ALLOW_HOSTS: '127.0.0.1',
         EMBEDDER: 'none',

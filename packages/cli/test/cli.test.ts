@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVideoPageServer, type VideoPageServer } from '../../adapters/test/helpers/video-page-server.ts';
 import { main } from '../src/main.ts';
@@ -14,6 +15,7 @@ function cli(dir: string, extraEnv: Record<string, string> = {}) {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
       env: {
+        ...OFFLINE_CLI_ENV,
         LLM_RAG_YT_HOME: dir,
         // The local video pages are on 127.0.0.1 (refused for user URLs unless allowed).
         FETCH_ALLOW_HOSTS: '127.0.0.1',

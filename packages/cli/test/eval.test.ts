@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer } from '../../adapters/test/helpers/openai-server.ts';
 import { main } from '../src/main.ts';
@@ -13,7 +14,14 @@ function cli(home: string, extraEnv: Record<string, string> = {}) {
     const code = await main(argv, {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
-      env: { LLM_RAG_YT_HOME: home, EMBEDDER: 'none', ASR_BACKEND: 'fake', LOG_LEVEL: 'error', ...extraEnv },
+      env: {
+        ...OFFLINE_CLI_ENV,
+        LLM_RAG_YT_HOME: home,
+        EMBEDDER: 'none',
+        ASR_BACKEND: 'fake',
+        LOG_LEVEL: 'error',
+        ...extraEnv,
+      },
       cwd: home,
     });
     return { code, stdout, stderr };

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,13 @@ function childEnv(): Record<string, string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-stdio-'));
-  env = { LLM_RAG_YT_HOME: dir, EMBEDDER: 'none', ASR_BACKEND: 'fake', LOG_LEVEL: 'error' };
+  env = {
+    ...OFFLINE_CLI_ENV,
+    LLM_RAG_YT_HOME: dir,
+    EMBEDDER: 'none',
+    ASR_BACKEND: 'fake',
+    LOG_LEVEL: 'error',
+  };
   const file = join(dir, `${VIDEO}.vtt`);
   writeFileSync(file, VTT);
   let stderr = '';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
 
 /*
  * The real `llm-rag-yt` executable as child processes, for tests of the long-running commands
@@ -16,7 +17,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   // The local video pages are on 127.0.0.1 (refused for user URLs unless allowed).
-  return { ...env, LOG_FORMAT: 'json', FETCH_ALLOW_HOSTS: '127.0.0.1', ...extra };
+  return { ...env, ...OFFLINE_CLI_ENV, LOG_FORMAT: 'json', FETCH_ALLOW_HOSTS: '127.0.0.1', ...extra };
 }
 
 export interface CliProcess {

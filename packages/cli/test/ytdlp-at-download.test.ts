@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +26,15 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 let server: Server;
 let base: string;
+/** A release URL nothing answers on (connection refused): an offline machine. */
+let unreachable: string;
+/** Requests to `${base}/counted/…` (answered 404): whether anything tried to install. */
+let countedHits = 0;
 let site: VideoPageServer;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url?.startsWith('/counted/')) countedHits++;
     const file = /^\/good\/([^/]+)$/.exec(req.url ?? '')?.[1];
     const body =
       file === 'SHA2-256SUMS'
@@ -46,6 +51,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closed = createTcpServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  unreachable = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/download`;
+  await new Promise((r) => closed.close(r));
   site = await startVideoPageServer({
     videos: ['alpha', 'beta'].map((id) => ({
       id,
@@ -70,6 +79,7 @@ const baseEnv = (home: string, releaseUrl: string) => ({
   ASR_BACKEND: 'fake',
   LOG_LEVEL: 'error',
   YTDLP_RELEASE_URL: releaseUrl,
+  YTDLP_AUTO_INSTALL: 'true', // on here (spawnCli's OFFLINE_CLI_ENV turns it off)
   YTDLP_MIN_VERSION: '2099.01.01', // the system's yt-dlp is older than this
 });
 
@@ -140,8 +150,57 @@ describe('yt-dlp at download time', () => {
       .map((l) => JSON.parse(l) as { component?: string; msg: string })
       .find((l) => l.component === 'yt-dlp');
     expect(warning?.msg).toMatch(
-      /older than 2099\.01\.01 and installing the current release failed: .*HTTP 404/,
+      /too old \(older than 2099\.01\.01, YTDLP_MIN_VERSION\) and installing the current release failed: .*HTTP 404/,
     );
     expect(warning?.msg).toMatch(/Downloads go on with yt-dlp \d{4}\./);
+  }, 240_000);
+
+  it('default rule, no network: the years-old system yt-dlp counts as too old, the install fails once with one warning, both videos download', async () => {
+    const p = spawnCli('ingest', ['ingest', site.pageUrl('alpha'), site.pageUrl('beta'), '--wait'], {
+      LLM_RAG_YT_HOME: join(dir, 'home-offline'),
+      EMBEDDER: 'none',
+      ASR_BACKEND: 'fake',
+      LOG_LEVEL: 'warn',
+      YTDLP_AUTO_INSTALL: 'true', // the default, which spawnCli's OFFLINE_CLI_ENV turns off
+      YTDLP_RELEASE_URL: unreachable,
+    });
+    const { code } = await p.exited;
+    expect(p.stdout().match(/✔ \w+-\w+ indexed/g)).toHaveLength(2);
+    expect(code).toBe(0);
+    const warnings = p
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { component?: string; msg: string })
+      .filter((l) => l.component === 'yt-dlp');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toMatch(
+      /too old \(\d+ days old, over the 90-day limit of YTDLP_MAX_AGE_DAYS\) and installing the current release failed: Cannot reach the yt-dlp release server .*Downloads go on with yt-dlp/,
+    );
+  }, 240_000);
+
+  it('demo with a too-old yt-dlp and no network: one note line, no install attempt, the demo works offline', async () => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['demo'], {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: {
+        PATH: process.env.PATH!,
+        LLM_RAG_YT_HOME: join(dir, 'home-demo'),
+        EMBEDDER: 'none',
+        YTDLP_RELEASE_URL: `${base}/counted`,
+      },
+      cwd: dir,
+    });
+    expect(stdout).toMatch(/✔ indexed/);
+    expect(countedHits).toBe(0); // the demo's download did not try to install
+    expect(code).toBe(0);
+    const lines = stderr.split('\n').filter((l) => /yt-dlp/.test(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^note: yt-dlp \S+ is too old for YouTube \(.*\); fine for this local demo\. .*llm-rag-yt yt-dlp update/,
+    );
+    expect(stderr).not.toMatch(/fail|Cannot reach/i);
   }, 240_000);
 });

@@ -14,7 +14,9 @@ import { buildAdapters } from '../src/resources.ts';
  * settings passed through from config. The "release" is a shell script printing a version.
  */
 
-const BINARY = '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 2025.11.12; fi\n';
+/** The current release is dated today (the default rule calls a release over 90 days old too old). */
+const TODAY = new Date().toISOString().slice(0, 10).replaceAll('-', '.');
+const BINARY = `#!/bin/sh\nif [ "$1" = "--version" ]; then echo ${TODAY}; fi\n`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 let server: Server;
 let base: string;
@@ -64,14 +66,14 @@ describe('llm-rag-yt yt-dlp', () => {
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     const installed = JSON.parse(up.stdout) as { updated: boolean; version: string; path: string };
-    expect(installed).toMatchObject({ updated: true, version: '2025.11.12' });
+    expect(installed).toMatchObject({ updated: true, version: TODAY });
     expect(installed.path).toBe(join(dir, 'home', 'bin', 'yt-dlp'));
 
     const st = await cli(['yt-dlp', 'status', '--json'], env);
     expect(st.code).toBe(0);
     expect(JSON.parse(st.stdout)).toMatchObject({
       path: installed.path,
-      version: '2025.11.12',
+      version: TODAY,
       source: 'managed',
       tooOld: false,
     });
@@ -85,7 +87,7 @@ describe('llm-rag-yt yt-dlp', () => {
       const { createLogger } = await import('@llm-rag-yt/orchestrator');
       const adapters = await buildAdapters(config, handle, createLogger({ level: 'silent' }), null);
       await expect(adapters.downloader.check()).resolves.toMatchObject({
-        version: '2025.11.12',
+        version: TODAY,
         path: installed.path,
       });
     } finally {
@@ -105,9 +107,11 @@ describe('llm-rag-yt yt-dlp', () => {
     });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/answered HTTP 404 .*Check YTDLP_RELEASE_URL/);
-    expect(bad.stderr).toMatch(/The installed yt-dlp 2025\.11\.12 .* stays in use/);
+    expect(bad.stderr).toMatch(
+      new RegExp(`The installed yt-dlp ${TODAY.replaceAll('.', '\\.')} .* stays in use`),
+    );
     const st = JSON.parse((await cli(['yt-dlp', 'status', '--json'], env)).stdout);
-    expect(st).toMatchObject({ version: '2025.11.12', source: 'managed' });
+    expect(st).toMatchObject({ version: TODAY, source: 'managed' });
   });
 
   it('status of a missing yt-dlp says how to fix it; a missing cookies file is a config error', async () => {
@@ -138,17 +142,65 @@ describe('llm-rag-yt yt-dlp', () => {
     const before = loadConfig(env, dir);
     expect(before.tools.ytdlp).toBe('yt-dlp'); // nothing installed yet
     expect(await ensureCurrentYtDlp(before)).toMatch(
-      /Installed yt-dlp 2025\.11\.12 .*\(yt-dlp was (too old|missing)/,
+      /Installed yt-dlp \d{4}\.\d\d\.\d\d .*\(yt-dlp was (too old \(\S+: older than 2025\.06\.01, YTDLP_MIN_VERSION\)|missing)/,
     );
     const after = loadConfig(env, dir);
     expect(after.tools.ytdlp).toBe(join(dir, 'home5', 'bin', 'yt-dlp'));
     expect(await ensureCurrentYtDlp(after)).toMatch(
-      /2025\.11\.12 \(managed, \d+ days old\) is current enough/,
+      /\d{4}\.\d\d\.\d\d \(managed, 0 days old\) is current enough/,
     );
     // A week later the managed install is refreshed.
     expect(await ensureCurrentYtDlp(after, Date.now() + 8 * 24 * 3600_000)).toMatch(
       /the installed release was a week old/,
     );
+  });
+
+  it("by default a yt-dlp over 90 days old is too old, alike in status and the health check's probe; an explicit YTDLP_MIN_VERSION replaces the age rule", async () => {
+    // The system's yt-dlp (Debian's 2023.03.04 here) is years old.
+    const home = join(dir, 'home6');
+    const st = await cli(['yt-dlp', 'status'], { LLM_RAG_YT_HOME: home });
+    expect(st.code).toBe(1);
+    expect(st.stdout).toMatch(/needed +released in the last 90 days \(today: \d{4}\.\d\d\.\d\d or newer\)/);
+    expect(st.stdout).toMatch(
+      /This yt-dlp is too old \(\d+ days old, over the 90-day limit of YTDLP_MAX_AGE_DAYS\): run `llm-rag-yt yt-dlp update`/,
+    );
+    const json = JSON.parse((await cli(['yt-dlp', 'status', '--json'], { LLM_RAG_YT_HOME: home })).stdout);
+    expect(json).toMatchObject({ tooOld: true, rule: 'released in the last 90 days' });
+    expect(json.ageDays).toBeGreaterThan(90);
+
+    // health_check_job's yt-dlp probe is the downloader's check(): the same rule, the same words.
+    const config = loadConfig({ PATH: process.env.PATH, LLM_RAG_YT_HOME: home, EMBEDDER: 'none' }, dir);
+    expect(config.ytdlp).toMatchObject({ minVersion: null, maxAgeDays: 90, autoInstall: true });
+    const { openDatabase, createLogger } = await import('@llm-rag-yt/orchestrator');
+    const handle = await openDatabase(`sqlite:${join(dir, 'home6.db')}`);
+    try {
+      const adapters = await buildAdapters(config, handle, createLogger({ level: 'silent' }), null);
+      await expect(adapters.downloader.check()).rejects.toThrow(json.tooOldReason);
+    } finally {
+      await handle.close();
+    }
+
+    // An operator's minimum alone is the rule (the age limit applies again when set too).
+    const pinned = await cli(['yt-dlp', 'status', '--json'], {
+      LLM_RAG_YT_HOME: home,
+      YTDLP_MIN_VERSION: '2023.01.01',
+    });
+    expect(pinned.code).toBe(0);
+    expect(JSON.parse(pinned.stdout)).toMatchObject({ tooOld: false, rule: '2023.01.01 or newer' });
+    const both = await cli(['yt-dlp', 'status', '--json'], {
+      LLM_RAG_YT_HOME: home,
+      YTDLP_MIN_VERSION: '2023.01.01',
+      YTDLP_MAX_AGE_DAYS: '90',
+    });
+    expect(JSON.parse(both.stdout)).toMatchObject({ tooOld: true });
+    const noAge = await cli(['yt-dlp', 'status', '--json'], {
+      LLM_RAG_YT_HOME: home,
+      YTDLP_MAX_AGE_DAYS: '0',
+    });
+    expect(JSON.parse(noAge.stdout)).toMatchObject({ tooOld: false, minVersion: '2023.03.04' });
+    const bad = await cli(['yt-dlp', 'status'], { LLM_RAG_YT_HOME: home, YTDLP_MAX_AGE_DAYS: 'soon' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/YTDLP_MAX_AGE_DAYS/);
   });
 
   it('passes cookies, proxy, rate limit, sleeps and extractor args through to yt-dlp', () => {

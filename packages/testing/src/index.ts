@@ -1,4 +1,6 @@
-// Public entry point of the test helpers: real databases for tests in every package.
+// Public entry point of the test helpers: real databases for tests in every package, and the CLI's offline settings.
+
+export { OFFLINE_CLI_ENV } from './cli-env.ts';
 
 export {
   DIALECTS,

@@ -1,5 +1,6 @@
 import { startVideoPageServer } from '@llm-rag-yt/adapters';
 import { EXIT } from '../io.ts';
+import { ytDlpStatus } from '../ytdlp-managed.ts';
 import { type CommandEnv, openAppLazy, out } from './env.ts';
 import { clock } from './rag.ts';
 
@@ -28,12 +29,22 @@ export async function runDemo(env: CommandEnv): Promise<void> {
     ],
   });
   // The demo's own page is on loopback, which the SSRF fence refuses for user URLs: allow it here.
+  // Any yt-dlp reads the local page, and the demo works offline: no release download for it.
   const cfg = env.config();
   const demoEnv: CommandEnv = {
     io: env.io,
     setExitCode: (code) => env.setExitCode(code),
-    config: () => ({ ...cfg, fetch: { ...cfg.fetch, allowHosts: [...cfg.fetch.allowHosts, '127.0.0.1'] } }),
+    config: () => ({
+      ...cfg,
+      fetch: { ...cfg.fetch, allowHosts: [...cfg.fetch.allowHosts, '127.0.0.1'] },
+      ytdlp: { ...cfg.ytdlp, autoInstall: false },
+    }),
   };
+  const ytdlp = await ytDlpStatus(cfg);
+  if (ytdlp.version && ytdlp.tooOld)
+    env.io.stderr.write(
+      `note: yt-dlp ${ytdlp.version} is too old for YouTube (${ytdlp.tooOldReason}); fine for this local demo. Before YouTube links: \`llm-rag-yt yt-dlp update\`${cfg.ytdlp.autoInstall ? ' (or let the first download install it)' : ''}.\n`,
+    );
   const app = await openAppLazy(demoEnv, 'cli');
   try {
     const url = site.pageUrl('llm-rag-yt-demo');

@@ -19,7 +19,8 @@ export function registerYtDlpCommands(program: Command, env: CommandEnv): void {
     .description('Path, version, age and origin of the yt-dlp in use')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const s = await ytDlpStatus(env.config());
+      const config = env.config();
+      const s = await ytDlpStatus(config);
       if (o.json) json(env, s);
       else {
         out(
@@ -29,10 +30,14 @@ export function registerYtDlpCommands(program: Command, env: CommandEnv): void {
         out(env, `version  ${s.version ?? `not usable: ${s.error}`}`);
         if (s.ageDays !== null) out(env, `age      ${s.ageDays} days`);
         if (s.installedAt) out(env, `installed ${formatTime(s.installedAt)} from ${s.releaseUrl}`);
+        out(
+          env,
+          `needed   ${s.rule}${config.ytdlp.maxAgeDays !== null ? ` (today: ${s.minVersion} or newer)` : ''}`,
+        );
         if (s.tooOld)
           out(
             env,
-            `This yt-dlp is missing or older than ${s.minVersion}: run \`llm-rag-yt yt-dlp update\` to install the current release.`,
+            `This yt-dlp is ${s.version ? `too old (${s.tooOldReason})` : 'missing'}: run \`llm-rag-yt yt-dlp update\` to install the current release${config.ytdlp.autoInstall ? ' (downloads also install it before the first download)' : ''}.`,
           );
       }
       if (s.tooOld) env.setExitCode(EXIT.FAILED);
