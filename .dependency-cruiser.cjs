@@ -6,7 +6,9 @@
 //   server, bot, adapters ──► rag, orchestrator
 //   rag ──► orchestrator
 //   orchestrator ──► (none of ours)
-//   web ──► (none of ours: it talks to the server over HTTP)
+//   web ──► format (it talks to the server over HTTP)
+//   rag, server, bot, cli ──► format                      (how durations and video times read)
+//   format ──► (nothing: no packages, no libraries; it runs in the browser too)
 //   testing ──► orchestrator                                 (test helpers; only tests import it)
 
 /** Every package but the named ones, as a path pattern. */
@@ -74,7 +76,7 @@ module.exports = {
       comment: 'The RAG domain depends on the orchestrator and on its own ports; adapters implement the ports.',
       severity: 'error',
       from: { path: '^packages/rag/src/' },
-      to: { path: otherThan('rag', 'orchestrator') },
+      to: { path: otherThan('rag', 'orchestrator', 'format') },
     },
     {
       name: 'adapters-implement-ports',
@@ -111,14 +113,25 @@ module.exports = {
         'The server and the bot get adapters wired by the CLI (composition root); they import only rag and the orchestrator.',
       severity: 'error',
       from: { path: '^packages/(server|bot)/src/' },
-      to: { path: otherThan('$1', 'rag', 'orchestrator') },
+      to: { path: otherThan('$1', 'rag', 'orchestrator', 'format') },
     },
     {
       name: 'web-talks-http',
-      comment: 'The UI runs in the browser and talks to the server over HTTP; it imports none of our packages.',
+      comment:
+        'The UI runs in the browser and talks to the server over HTTP; of our packages it imports only format (durations, video times).',
       severity: 'error',
       from: { path: '^packages/web/src/' },
-      to: { path: otherThan('web') },
+      to: { path: otherThan('web', 'format') },
+    },
+    {
+      name: 'format-is-a-leaf',
+      comment:
+        '@llm-rag-yt/format (durations, video times) is bundled for the browser as well as Node: it imports no package of ours and no library.',
+      severity: 'error',
+      from: { path: '^packages/format/src/' },
+      to: {
+        pathNot: '^packages/format/',
+      },
     },
     {
       name: 'cli-is-the-root',

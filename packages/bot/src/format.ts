@@ -1,3 +1,4 @@
+import { formatClock, formatDuration } from '@llm-rag-yt/format';
 /*
  * Pure text helpers for Telegram's parse_mode HTML: escaping, the progress bar, times and
  * splitting long texts under the 4,096-character message limit without cutting tags or entities.
@@ -17,24 +18,13 @@ export function progressBar(percent: number): string {
   return '▓'.repeat(filled) + '░'.repeat(10 - filled);
 }
 
-/** 83.7 → '01:23'; 3725 → '1:02:05'. */
+/** 83.7 → '01:23'; 3725 → '1:02:05' (chat messages write two-digit minutes, as citations do). */
 export function formatTimestamp(seconds: number): string {
-  const t = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const s = t % 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  return formatClock(seconds, { padMinutes: true });
 }
 
-/** 950 → '950 ms'; 1234 → '1.2 s'; 75_000 → '1 min 15 s'. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
-}
+/** 950 → '950 ms'; 1234 → '1.2 s'; 75_000 → '1 min 15 s' (shared with the CLI and the web UI). */
+export { formatDuration };
 
 /**
  * A message for a chat user without the server's internals: an absolute file path (the data folder,

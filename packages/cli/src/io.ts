@@ -1,3 +1,4 @@
+import { formatDuration as sharedFormatDuration } from '@llm-rag-yt/format';
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
@@ -38,11 +39,7 @@ export function formatTime(ms: number | null | undefined): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/** A duration for tables ('' when unknown); the wording is @llm-rag-yt/format's, as in the bot and the UI. */
 export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '';
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s % 60)} s`;
+  return ms === null || ms === undefined ? '' : sharedFormatDuration(ms);
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { formatClock } from '@llm-rag-yt/format';
 import type { Chapter, TranscriptSegment, YoutubeRequest } from '@llm-rag-yt/rag';
 import type { MultiBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -339,14 +340,9 @@ export function formatTranscript(
     .join('\n');
 }
 
+/** 83.7 → '1:23'; 3725 → '1:02:05' (as the web UI writes video times). */
 export function clock(seconds: number): string {
-  const t = Math.floor(seconds);
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const s = t % 60;
-  return h
-    ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
-    : `${m}:${String(s).padStart(2, '0')}`;
+  return formatClock(seconds);
 }
 
 function positiveInt(v: string, flag: string): number {

@@ -1,16 +1,13 @@
+import { formatClock } from '@llm-rag-yt/format';
 import { chapterAt } from '../chapters/chapters.ts';
 import type { Chapter } from '../ports.ts';
 import type { SearchHit } from '../search/types.ts';
 import type { Citation } from '../service/types.ts';
 import { deepLink } from '../youtube/url.ts';
 
-/** 75 → '1:15', 3725 → '1:02:05'. */
+/** 75 → '01:15', 3725 → '1:02:05' (citations write two-digit minutes, as chat messages do). */
 export function formatTime(seconds: number): string {
-  const s = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${String(m).padStart(2, '0')}:${sec}`;
+  return formatClock(seconds, { padMinutes: true });
 }
 
 /** '01:15–01:45' */

@@ -1,3 +1,4 @@
+import { formatClock, formatDuration as sharedFormatDuration } from '@llm-rag-yt/format';
 import type { ReactNode } from 'react';
 import type { ApiError } from '../api.ts';
 
@@ -93,14 +94,9 @@ export function formatTime(ms: number): string {
   return today ? d.toLocaleTimeString() : d.toLocaleString();
 }
 
+/** A duration ('—' when unknown); the wording is @llm-rag-yt/format's, as in the CLI and the bot. */
 export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  return ms === null || ms === undefined ? '—' : sharedFormatDuration(ms);
 }
 
 export function ago(ms: number | null | undefined): string {
@@ -119,11 +115,7 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** mm:ss or h:mm:ss for video times. */
+/** m:ss or h:mm:ss for video times. */
 export function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  return formatClock(seconds);
 }
