@@ -1,17 +1,27 @@
 /**
- * Distributed-path benchmark (`npm run bench -- distributed [--quick] [--runs N] [--workers 1,2,4]`):
+ * Distributed-path benchmark
+ * (`npm run bench -- distributed [--quick] [--runs N] [--workers 1,2,4] [--only throughput,latency,list [--write]]`):
  * PostgreSQL storage (own schema per case) + BullMQ on the local Redis (own key prefix), measured side by
  * side with raw BullMQ on the same Redis in the same run:
  *  1. raw BullMQ: no-op jobs/s with 1, 2 and 4 worker processes (the queue's own ceiling);
  *  2. ours: no-op single-asset runs/s through daemon (admission) → BullMQ → `startWorker` processes;
  *  3. latency on the distributed path: submit (another connection, as the CLI/web/bot) → STARTED,
  *     and `wake()` of a sensor → its run STARTED;
- *  4. CPU per run of each process (daemon, workers) — steadier than wall-clock rates on a busy machine.
+ *  4. CPU per run of each process (daemon, workers, the case's PostgreSQL backends, redis-server) and
+ *     socket writes per run (≈ round trips) — steadier than wall-clock rates on a busy machine.
  * Writes bench/results/distributed.json.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -514,7 +524,25 @@ export default async function main(args: string[]): Promise<void> {
     wakeToStartedP50Ms: 50,
   };
   console.log(JSON.stringify(results, null, 2));
-  if (quick || only) return;
+  // `--only a,b --write` replaces those sections of the stored results and keeps the others, each
+  // section saying when and at what load it was measured.
+  if (quick || (only && !args.includes('--write'))) return;
+  const file = join(here, 'results', 'distributed.json');
+  const measured = { at: results.at, loadAverageAtStart: results.loadAverageAtStart };
+  const sections = (
+    [
+      ['throughput', 'throughput'],
+      ['latency', 'latency'],
+      ['list', 'runsList'],
+    ] as const
+  )
+    .filter(([name]) => want(name))
+    .map(([, section]) => section);
+  const stored =
+    only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const measuredAt = { ...((stored.measuredAt as object) ?? {}) } as Record<string, unknown>;
+  for (const section of sections) measuredAt[section] = measured;
+  // Fields of the stored results that this run did not measure stay as they were, with their measuredAt.
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results', 'distributed.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...stored, ...results, measuredAt }, null, 2)}\n`);
 }

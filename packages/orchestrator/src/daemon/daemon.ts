@@ -48,6 +48,12 @@ export interface DaemonTiming {
   monitorIntervalMs: number;
   idleWaitMs: number;
   wakePollMs: number;
+  /**
+   * After runs end elsewhere (a run-ended notification) while runs wait for a slot, the next pass starts
+   * no sooner than this after the previous one began: under load one pass then fills the slots of many
+   * ended runs instead of one pass per notification; idle, it adds at most this to a slot's refill.
+   */
+  slotRefillMs: number;
   timeoutGraceMs: number;
   startingTimeoutMs: number;
   /** Retention pruning runs at most this often. */
@@ -62,6 +68,7 @@ const DEFAULT_TIMING: DaemonTiming = {
   instigatorCheckMs: 1000,
   monitorIntervalMs: 1000,
   idleWaitMs: 200,
+  slotRefillMs: 5,
   wakePollMs: 100,
   timeoutGraceMs: 30_000,
   startingTimeoutMs: 300_000,
@@ -121,6 +128,8 @@ export class Daemon {
   #wakesTakenAt = Number.NEGATIVE_INFINITY;
   #waitingAfterIteration = 0;
   #inProgressAfterIteration = 0;
+  #iterationStartedAt = Number.NEGATIVE_INFINITY;
+  #refill: NodeJS.Timeout | null = null;
 
   constructor(options: DaemonOptions) {
     this.#o = options;
@@ -143,6 +152,7 @@ export class Daemon {
   }
 
   async runIteration(now: number): Promise<IterationReport> {
+    this.#iterationStartedAt = Date.now();
     const errors: string[] = [];
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => {
       try {
@@ -240,7 +250,7 @@ export class Daemon {
                 this.#wakeNotified = true;
                 this.#idle.wake();
                 // A run ended somewhere: a slot freed up, which matters only to runs waiting for one.
-              } else if (this.#waitingAfterIteration > 0) this.#idle.wake();
+              } else if (this.#waitingAfterIteration > 0) this.#refillSoon();
             },
             (e) => this.#log.warn({ daemonId: this.id }, `wake-up listener: ${errorMessage(e)}`),
           )
@@ -253,6 +263,21 @@ export class Daemon {
       : null;
   }
 
+  /** Wakes the loop for freed slots, no sooner than slotRefillMs after the last pass began. */
+  #refillSoon(): void {
+    if (this.#refill) return;
+    const delay = this.#iterationStartedAt + this.#t.slotRefillMs - Date.now();
+    if (delay <= 0) {
+      this.#idle.wake();
+      return;
+    }
+    this.#refill = setTimeout(() => {
+      this.#refill = null;
+      this.#idle.wake();
+    }, delay);
+    this.#refill.unref?.();
+  }
+
   /** Finishes the current iteration, releases the lease and removes this daemon's heartbeat. */
   async stop(): Promise<void> {
     if (!this.#loop) return;
@@ -260,6 +285,8 @@ export class Daemon {
     this.#idle.wake();
     await this.#loop;
     this.#loop = null;
+    if (this.#refill) clearTimeout(this.#refill);
+    this.#refill = null;
     this.#unsubscribe?.();
     const unlisten = await this.#listening;
     this.#listening = null;

@@ -48,8 +48,6 @@ interface Shape {
   readonly from: readonly RunStatus[];
   readonly withAttempt: boolean;
   readonly withEvents: boolean;
-  /** The changes end runs: the statement also notifies the daemon's wake-up channel (a slot freed). */
-  readonly notify: boolean;
 }
 
 interface Group {
@@ -103,14 +101,13 @@ export class PostgresHotPath {
 
   #shape(set: RunSet, from: readonly RunStatus[], withAttempt: boolean, withEvents: boolean, claim: boolean) {
     const columns = (Object.keys(set) as (keyof RunSet)[]).sort();
-    const notify = !claim && set.status !== undefined && isTerminal(set.status as RunStatus);
-    const key = `${claim ? 'claim|' : ''}${columns.join(',')}|${from.join(',')}|${withAttempt}|${withEvents}|${notify}`;
+    const key = `${claim ? 'claim|' : ''}${columns.join(',')}|${from.join(',')}|${withAttempt}|${withEvents}`;
     let shape = this.#shapes.get(key);
     if (!shape) {
       for (const c of columns) {
         if (!SET_TYPES[c]) throw new Error(`PostgresHotPath cannot set column '${c}'`);
       }
-      shape = Object.freeze({ key, columns, from, withAttempt, withEvents, notify });
+      shape = Object.freeze({ key, columns, from, withAttempt, withEvents });
       this.#shapes.set(key, shape);
     }
     return shape;
@@ -205,7 +202,10 @@ export class PostgresHotPath {
         if (list) list.push(p);
         else byShape.set(p.shape, [p]);
       }
-      const groups = [...byShape].map(([shape, changes]) => ({ shape, changes }));
+      // Sorted by shape, so a set of shapes is one statement text (and one prepared name), in any order.
+      const groups = [...byShape]
+        .map(([shape, changes]) => ({ shape, changes }))
+        .sort((a, b) => (a.shape.key < b.shape.key ? -1 : 1));
       const rows = await this.#execute(groups);
       const byId = new Map(rows.map((r) => [r.run_id, r]));
       for (const p of batch) p.resolve(byId.get(p.runId));
@@ -224,6 +224,22 @@ export class PostgresHotPath {
         ),
       );
     }
+  }
+
+  /**
+   * Tells the daemon that runs ended (a slot freed), after the statement that ended them committed, as a
+   * statement of its own: NOTIFY takes a database-wide lock that a transaction holds through its commit,
+   * WAL flush included, so notifying inside the status change would serialize every worker's commits.
+   * A read-only NOTIFY commits without a flush. Not awaited; a lost one costs the daemon's idle timeout.
+   */
+  #notifyEnded(): void {
+    this.#pool
+      .query({
+        name: 'orch_run_ended',
+        text: 'select pg_notify($1, $2)',
+        values: [this.#channel, RUN_ENDED_PAYLOAD],
+      })
+      .catch(() => {});
   }
 
   /** One statement for every group (a block of CTEs each, suffixed by its index): one round trip, one commit. */
@@ -281,18 +297,7 @@ export class PostgresHotPath {
         returning 1
       )`);
     });
-    const moved = groups.map((_, g) => `select * from moved_${g}`).join(' union all ');
-    const notifying = groups.map((x, g) => (x.shape.notify ? g : -1)).filter((g) => g >= 0);
-    let tail = moved;
-    if (notifying.length) {
-      // Delivered at commit, once per statement; a CTE without data changes runs only when referenced.
-      const ended = notifying.map((g) => `select 1 from moved_${g}`).join(' union all ');
-      ctes.push(
-        `notified as (select pg_notify(${p(this.#channel)}, ${p(RUN_ENDED_PAYLOAD)}) from (${ended} limit 1) as m)`,
-      );
-      tail = `select * from (${moved}) as moved where (select count(*) from notified) >= 0`;
-    }
-    const text = `with ${ctes.join(',\n      ')}\n      ${tail}`;
+    const text = `with ${ctes.join(',\n      ')}\n      ${groups.map((_, g) => `select * from moved_${g}`).join(' union all ')}`;
     // A named statement is parsed and planned once per connection, then only bound and executed; the
     // text depends on the shapes alone (arrays carry the batch), so one name per combination of shapes.
     const r = await this.#pool.query({
@@ -300,6 +305,7 @@ export class PostgresHotPath {
       text,
       values,
     });
+    if (r.rows.some((row) => isTerminal((row as RunRow).status as RunStatus))) this.#notifyEnded();
     return r.rows as RunRow[];
   }
 }
