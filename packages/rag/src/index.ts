@@ -72,6 +72,11 @@ export { MONITORING_MIGRATIONS, type MonitoringDb, migrateMonitoring } from './m
 
 // — Monitoring read models (server, bot) and alert tools (tests) —
 export { latestMetricsSnapshot, listMetricsHistory } from './monitoring/metrics-history.ts';
+export {
+  createScrapeSource,
+  type QuestionRow,
+  type ScrapeSource,
+} from './monitoring/scrape-source.ts';
 export { syncAlerts } from './alerts/alert-store.ts';
 export { evaluateAlertRules, ruleScope } from './alerts/rules.ts';
 export {

@@ -1,3 +1,4 @@
+import { createScrapeSource } from '@llm-rag-yt/rag';
 import type { MetricsRegistryOptions, ScrapeMetrics } from './registry.ts';
 
 const RUN_END = ['RUN_SUCCESS', 'RUN_FAILURE', 'RUN_CANCELED'] as const;
@@ -13,6 +14,8 @@ const BATCH = 5000;
  */
 export function createScrapeCollector(opts: MetricsRegistryOptions, m: ScrapeMetrics): () => Promise<void> {
   const { storage, database } = opts;
+  // The RAG store's and monitoring's tables are read through their own code (rag's ScrapeSource).
+  const source = database ? createScrapeSource(database) : null;
   let lastEventId: number | null = null;
   let lastQueryId: number | null = null;
   let lastRequestUpdate: number | null = null;
@@ -85,86 +88,41 @@ export function createScrapeCollector(opts: MetricsRegistryOptions, m: ScrapeMet
   };
 
   const requests = async () => {
-    if (!database) return;
-    const rows = await database.db
-      .selectFrom('youtube_requests')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
-      .execute();
+    if (!source) return;
+    const rows = await source.requestsByStatus();
     m.requests.reset();
     for (const s of ['pending', 'processing', 'completed', 'failed']) m.requests.set({ status: s }, 0);
-    for (const r of rows) m.requests.set({ status: String(r.status) }, Number(r.n));
+    for (const r of rows) m.requests.set({ status: r.status }, r.n);
     // Stage timings of requests that completed since the last scrape.
     const since = lastRequestUpdate;
-    const maxRow = await database.db
-      .selectFrom('youtube_requests')
-      .select((eb) => eb.fn.max<number>('updated_at').as('t'))
-      .executeTakeFirst();
-    lastRequestUpdate = maxRow?.t == null ? (since ?? 0) : Number(maxRow.t);
+    lastRequestUpdate = (await source.lastRequestUpdate()) ?? since ?? 0;
     if (since === null) return;
-    const done = await database.db
-      .selectFrom('youtube_requests')
-      .select('timings')
-      .where('status', '=', 'completed')
-      .where('updated_at', '>', since)
-      .where('updated_at', '<=', lastRequestUpdate)
-      .limit(BATCH)
-      .execute();
-    for (const r of done) {
-      let timings: Record<string, unknown> = {};
-      try {
-        timings = JSON.parse(String(r.timings ?? '{}'));
-      } catch {
-        continue;
-      }
+    for (const timings of await source.completedTimings(since, lastRequestUpdate, BATCH))
       for (const [stage, ms] of Object.entries(timings))
         if (typeof ms === 'number' && ms >= 0) m.stageDuration.observe({ stage }, ms / 1000);
-    }
   };
 
   const questions = async () => {
-    if (!database) return;
+    if (!source) return;
     if (lastQueryId === null) {
-      const r = await database.db
-        .selectFrom('user_queries')
-        .select((eb) => eb.fn.max<number>('id').as('id'))
-        .executeTakeFirst();
-      lastQueryId = r?.id == null ? 0 : Number(r.id);
+      lastQueryId = await source.lastQuestionId();
       return;
     }
-    const rows = await database.db
-      .selectFrom('user_queries')
-      .select(['id', 'source', 'mode', 'latency_ms'])
-      .where('id', '>', lastQueryId)
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
-    for (const r of rows) {
-      lastQueryId = Math.max(lastQueryId, Number(r.id));
-      const source = String(r.source ?? 'unknown');
-      m.questions.inc({ source, mode: String(r.mode ?? 'unknown').split(':')[0]! });
-      if (r.latency_ms != null) m.questionLatency.observe({ source }, Number(r.latency_ms) / 1000);
+    for (const r of await source.questionsAfter(lastQueryId, BATCH)) {
+      lastQueryId = Math.max(lastQueryId, r.id);
+      m.questions.inc({ source: r.source, mode: r.mode.split(':')[0]! });
+      if (r.latencyMs !== null) m.questionLatency.observe({ source: r.source }, r.latencyMs / 1000);
     }
   };
 
   const alerts = async () => {
-    if (!database) return;
-    const open = await database.db
-      .selectFrom('system_alerts')
-      .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('status', '<>', 'resolved')
-      .groupBy('severity')
-      .execute();
+    if (!source) return;
+    const open = await source.openAlertsBySeverity();
     for (const s of ['info', 'warning', 'error', 'critical']) m.alertsOpen.set({ severity: s }, 0);
-    for (const r of open) m.alertsOpen.set({ severity: String(r.severity) }, Number(r.n));
-    const deliveries = await database.db
-      .selectFrom('alert_deliveries')
-      .select(['channel', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(['channel', 'status'])
-      .execute();
+    for (const r of open) m.alertsOpen.set({ severity: r.severity }, r.n);
+    const deliveries = await source.deliveriesByChannel();
     m.alertDeliveries.reset();
-    for (const r of deliveries)
-      m.alertDeliveries.set({ channel: String(r.channel), status: String(r.status) }, Number(r.n));
+    for (const r of deliveries) m.alertDeliveries.set({ channel: r.channel, status: r.status }, r.n);
   };
 
   const refreshAll = async () => {
