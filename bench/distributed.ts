@@ -541,6 +541,11 @@ export default async function main(args: string[]): Promise<void> {
   const stored =
     only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const measuredAt = { ...((stored.measuredAt as object) ?? {}) } as Record<string, unknown>;
+  for (const section of ['throughput', 'latency', 'runsList']) {
+    // Sections stored by a whole run carry that run's time and load.
+    if (stored[section] && !measuredAt[section])
+      measuredAt[section] = { at: stored.at, loadAverageAtStart: stored.loadAverageAtStart };
+  }
   for (const section of sections) measuredAt[section] = measured;
   // Fields of the stored results that this run did not measure stay as they were, with their measuredAt.
   mkdirSync(join(here, 'results'), { recursive: true });
