@@ -1,11 +1,9 @@
-import { splitIntoSentences } from '../chunking/sentences.ts';
-import type { TranscriptSegment } from '../ports.ts';
 import { type QueryTerm, tokenize } from './query.ts';
 import { stem } from './stemming.ts';
 
 /*
- * Matching a question against text by weighted stems: what the lexical re-scoring and the
- * localisation of a citation inside its passage share.
+ * Matching a question against text by weighted stems: what the moment scoring (passages.ts) and
+ * the video-level evidence of retrieval share.
  */
 
 /** A question term with its weight (inverse document frequency; 1 when unknown). */
@@ -104,60 +102,5 @@ export function matchFeatures(
     coverage: coverage / total,
     proximity: best / total,
     phrase: terms.length > 1 ? pairs / (terms.length - 1) : 0,
-  };
-}
-
-export interface EvidenceSpan {
-  start: number;
-  end: number;
-  text: string;
-  /** Weighted share of the question this span covers (0..1). */
-  coverage: number;
-}
-
-/**
- * Finds where in a passage the answer is: the run of one to three consecutive sentences that
- * covers most of the question (weighted), preferring shorter runs, starting at the first
- * sentence of the run that matches. Null when no sentence shares a word with the question.
- */
-export function locateEvidence(
-  segments: readonly TranscriptSegment[],
-  range: { start: number; end: number },
-  terms: readonly WeightedTerm[],
-  language: string | null,
-  opts: { maxSentences?: number; extraSentencePenalty?: number } = {},
-): EvidenceSpan | null {
-  const maxSentences = opts.maxSentences ?? 3;
-  const penalty = opts.extraSentencePenalty ?? 0.04;
-  const sentences = splitIntoSentences(segments).filter((s) => {
-    const mid = (s.start + s.end) / 2;
-    return mid >= range.start - 0.05 && mid <= range.end + 0.05;
-  });
-  if (sentences.length === 0) return null;
-  const total = terms.reduce((a, t) => a + t.weight, 0) || 1;
-  const matched = sentences.map((s) => new Set(matchTokens(s.text, terms, language).filter((m) => m >= 0)));
-  let best: { from: number; to: number; score: number; coverage: number } | null = null;
-  for (let from = 0; from < sentences.length; from++) {
-    if (matched[from]!.size === 0) continue; // a run starts where the evidence starts
-    const union = new Set<number>();
-    for (let to = from; to < Math.min(sentences.length, from + maxSentences); to++) {
-      for (const m of matched[to]!) union.add(m);
-      let w = 0;
-      for (const m of union) w += terms[m]!.weight;
-      // Each extra sentence must earn its place: a small length penalty.
-      const score = w / total - penalty * (to - from);
-      if (!best || score > best.score + 1e-9) best = { from, to, score, coverage: w / total };
-    }
-  }
-  if (!best) return null;
-  // Trim trailing sentences that add nothing.
-  let to = best.to;
-  while (to > best.from && matched[to]!.size === 0) to--;
-  const run = sentences.slice(best.from, to + 1);
-  return {
-    start: run[0]!.start,
-    end: run[run.length - 1]!.end,
-    text: run.map((s) => s.text).join(' '),
-    coverage: best.coverage,
   };
 }
