@@ -94,7 +94,7 @@ describe('bot end to end: link → edited progress → indexed video → questio
   }, 40_000);
 
   it('a question is answered with sources, time, relevance and buttons; 👍 is stored; More details works', async () => {
-    s.tg.sendText(ALICE, 'what does a vector have?');
+    s.tg.sendText(ALICE, 'what do scalars have?');
     const answer = await s.tg.waitForMessage(ALICE.id, (m) =>
       Boolean(m.reply_markup?.inline_keyboard[0]?.some((b) => b.text === '👍')),
     );
@@ -121,7 +121,7 @@ describe('bot end to end: link → edited progress → indexed video → questio
 
     s.tg.press(ALICE, answer, buttons[2]!.callback_data!);
     const details = await s.tg.waitForMessage(ALICE.id, (m) => m.plain.startsWith('🔎'));
-    expect(details.plain).toContain('magnitude and a direction');
+    expect(details.plain).toContain('Scalars only have a size');
   }, 20_000);
 
   it('/status and /videos report the pipeline and the indexed video', async () => {

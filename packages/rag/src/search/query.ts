@@ -23,7 +23,7 @@ export class EmptyQuestionError extends InvalidInputError {
 const STOPWORDS = new Set(
   (
     'a an the and or but if of to in on at by for with from as is are was were be been being it its this that these those ' +
-    'what which who whom whose when where why how do does did done can could should would will shall may might must ' +
+    'what which who whom whose when where why how do does did done doing have has had having am can could should would will shall may might must ' +
     'i you he she we they me him her us them my your our their about into than then there here not no so too very ' +
     'и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще ' +
     'нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом ' +
