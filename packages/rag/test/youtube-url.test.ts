@@ -161,6 +161,8 @@ describe('parseTimestamp', () => {
     ['01:30', 90],
     ['1:02:03', 3723],
     ['12.7', 12],
+    ['10:61', undefined],
+    ['1:75:00', undefined],
     ['abc', undefined],
     ['', undefined],
   ])('%j → %j', (input, expected) => {

@@ -2,7 +2,7 @@ import { InvalidInputError } from '@llm-rag-yt/orchestrator';
 import { formatTime } from '../answer/citations.ts';
 import type { Chapter, ChatModel, TranscriptSegment } from '../ports.ts';
 import { type KeyPoint, summaryLabel, type VideoSummary } from '../store/summaries.ts';
-import { deepLink } from '../youtube/url.ts';
+import { deepLink, parseTimestamp } from '../youtube/url.ts';
 import { summarize } from './summarize.ts';
 
 /** A part of a video, in seconds from its start. */
@@ -17,18 +17,6 @@ export interface RangeSummary extends Omit<VideoSummary, 'transcriptHash' | 'cre
   end: number;
 }
 
-const TIME = /^(?:(\d+):)?(\d{1,2}):(\d{2})$|^(\d+)$/;
-
-function seconds(text: string): number | null {
-  const m = TIME.exec(text.trim());
-  if (!m) return null;
-  if (m[4] !== undefined) return Number(m[4]);
-  const min = Number(m[2]);
-  const sec = Number(m[3]);
-  if (sec >= 60 || (m[1] !== undefined && min >= 60)) return null;
-  return Number(m[1] ?? 0) * 3600 + min * 60 + sec;
-}
-
 /**
  * "10:00-20:00", "1:02:03–1:10:00" or "600-1200" (seconds) as a range.
  * @throws InvalidInputError saying what is accepted
@@ -36,9 +24,9 @@ function seconds(text: string): number | null {
  */
 export function parseTimeRange(text: string): TimeRange {
   const parts = text.trim().split(/\s*[-–—]\s*/);
-  const start = parts.length === 2 ? seconds(parts[0]!) : null;
-  const end = parts.length === 2 ? seconds(parts[1]!) : null;
-  if (start === null || end === null)
+  const start = parts.length === 2 ? parseTimestamp(parts[0]!) : undefined;
+  const end = parts.length === 2 ? parseTimestamp(parts[1]!) : undefined;
+  if (start === undefined || end === undefined)
     throw new InvalidInputError(
       `'${text.trim()}' is not a time range. Write it as start-end, e.g. 10:00-20:00 or 1:02:03-1:10:00.`,
     );

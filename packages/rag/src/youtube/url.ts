@@ -194,15 +194,18 @@ function timeOf(url: URL): number | undefined {
   return value === null ? undefined : parseTimestamp(value);
 }
 
-/** '90', '90s', '1m30s', '1h2m3s', '01:30', '1:02:03' → seconds; undefined when unparseable. */
+/** '90', '90s', '1m30s', '1h2m3s', '01:30', '1:02:03' → seconds; undefined when unparseable (or a clock field ≥ 60). */
 export function parseTimestamp(value: string): number | undefined {
   const v = value.trim().toLowerCase();
   if (/^\d+(\.\d+)?s?$/.test(v)) return Math.floor(Number.parseFloat(v));
   const hms = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
   if (hms && v) return Number(hms[1] ?? 0) * 3600 + Number(hms[2] ?? 0) * 60 + Number(hms[3] ?? 0);
+  // A clock's fields stay below 60 ('10:61' is a typo, not 661 s); minutes may run on without hours.
   const colon = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})$/.exec(v);
-  if (colon) return Number(colon[1] ?? 0) * 3600 + Number(colon[2]) * 60 + Number(colon[3]);
-  return undefined;
+  if (!colon) return undefined;
+  const [h, m, s] = [Number(colon[1] ?? 0), Number(colon[2]), Number(colon[3])];
+  if (s >= 60 || (colon[1] !== undefined && m >= 60)) return undefined;
+  return h * 3600 + m * 60 + s;
 }
 
 /**
