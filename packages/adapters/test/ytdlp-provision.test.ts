@@ -18,6 +18,7 @@ import {
   YtDlpDownloader,
   YtDlpProvisioner,
 } from '../src/ytdlp/index.ts';
+import { loggingYtDlp, maxOverlap, SYSTEM_YTDLP as SYSTEM } from './helpers/logging-ytdlp.ts';
 import { startVideoPageServer, type VideoPageServer } from './helpers/video-page-server.ts';
 
 /*
@@ -27,16 +28,13 @@ import { startVideoPageServer, type VideoPageServer } from './helpers/video-page
  * to the system yt-dlp, logging each call, so the downloads really run.
  */
 
-const SYSTEM = execFileSync('sh', ['-c', 'command -v yt-dlp'], { encoding: 'utf8' }).trim();
 const SYSTEM_VERSION = execFileSync(SYSTEM, ['--version'], { encoding: 'utf8' }).trim();
 const MIN = '2099.01.01'; // newer than any system yt-dlp: it counts as too old
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const dir = mkdtempSync(join(tmpdir(), 'ytdlp-provision-'));
 const callLog = join(dir, 'calls.log');
-/** A yt-dlp release that is new enough and runs the system's yt-dlp, logging start/end of each call. */
-const wrapper = (version: string) =>
-  `#!/bin/sh\nif [ "$1" = "--version" ]; then echo ${version}; exit 0; fi\necho "start $(date +%s%N) $0" >> ${callLog}\n${SYSTEM} "$@"\nrc=$?\necho "end $(date +%s%N) $0" >> ${callLog}\nexit $rc\n`;
+const wrapper = (version: string) => loggingYtDlp(version, callLog);
 const RELEASE = wrapper('2099.02.03');
 
 let server: Server;
@@ -318,23 +316,6 @@ describe('yt-dlp installed at download time', () => {
 });
 
 describe('per-site download concurrency', () => {
-  /** Most yt-dlp processes running at once, from the wrapper's start/end log. */
-  function maxOverlap(log: string): number {
-    const events = log
-      .trim()
-      .split('\n')
-      .map((l) => l.split(' '))
-      .map(([kind, t]) => ({ d: kind === 'start' ? 1 : -1, t: BigInt(t!) }))
-      .sort((a, b) => (a.t === b.t ? a.d - b.d : a.t < b.t ? -1 : 1));
-    let cur = 0;
-    let max = 0;
-    for (const e of events) {
-      cur += e.d;
-      max = Math.max(max, cur);
-    }
-    return max;
-  }
-
   async function threeAtOnce(concurrencyPerSite: number): Promise<number> {
     const exe = join(dir, `limited-${concurrencyPerSite}`);
     writeFileSync(exe, wrapper('2099.02.03'));

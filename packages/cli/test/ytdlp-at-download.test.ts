@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,6 +5,7 @@ import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loggingYtDlp, maxOverlap } from '../../adapters/test/helpers/logging-ytdlp.ts';
 import { startVideoPageServer, type VideoPageServer } from '../../adapters/test/helpers/video-page-server.ts';
 import { main } from '../src/main.ts';
 import { spawnCli } from './spawn-cli.ts';
@@ -18,10 +18,9 @@ import { spawnCli } from './spawn-cli.ts';
  * The "release" reports a new version and runs the system's yt-dlp, logging each call.
  */
 
-const SYSTEM = execFileSync('sh', ['-c', 'command -v yt-dlp'], { encoding: 'utf8' }).trim();
 const dir = mkdtempSync(join(tmpdir(), 'ytdlp-at-download-'));
 const callLog = join(dir, 'calls.log');
-const RELEASE = `#!/bin/sh\nif [ "$1" = "--version" ]; then echo 2099.02.03; exit 0; fi\necho "start $(date +%s%N)" >> ${callLog}\n${SYSTEM} "$@"\nrc=$?\necho "end $(date +%s%N)" >> ${callLog}\nexit $rc\n`;
+const RELEASE = loggingYtDlp('2099.02.03', callLog);
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 let server: Server;
@@ -82,22 +81,6 @@ const baseEnv = (home: string, releaseUrl: string) => ({
   YTDLP_AUTO_INSTALL: 'true', // on here (spawnCli's OFFLINE_CLI_ENV turns it off)
   YTDLP_MIN_VERSION: '2099.01.01', // the system's yt-dlp is older than this
 });
-
-function maxOverlap(log: string): number {
-  let cur = 0;
-  let max = 0;
-  const events = log
-    .trim()
-    .split('\n')
-    .map((l) => l.split(' '))
-    .map(([kind, t]) => ({ d: kind === 'start' ? 1 : -1, t: BigInt(t!) }))
-    .sort((a, b) => (a.t === b.t ? a.d - b.d : a.t < b.t ? -1 : 1));
-  for (const e of events) {
-    cur += e.d;
-    max = Math.max(max, cur);
-  }
-  return max;
-}
 
 describe('yt-dlp at download time', () => {
   it('ingest --wait installs the current release with a progress bar, downloads with it, one download per site at a time', async () => {
