@@ -68,6 +68,8 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
   const logger = createLogger({
     level: opts.role === 'cli' && config.log.level === 'info' ? 'warn' : config.log.level,
     pretty: config.log.pretty,
+    // A one-shot command is read by a person even through a pipe; services keep JSON for shippers.
+    plain: opts.role === 'cli' && config.log.plain,
     name: `llm-rag-yt:${opts.role}`,
     // stdout is the command's output (tables, --json, the "running at" line); logs must not mix into it.
     stderr: true,

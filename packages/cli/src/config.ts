@@ -189,7 +189,8 @@ export interface Config {
     readonly retentionDays: number;
     readonly tickHistory: number;
   };
-  readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
+  /** `plain`: LOG_FORMAT=auto with stderr not a terminal, where one-shot commands print plain lines. */
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean; readonly plain: boolean };
   readonly server: {
     readonly host: string;
     readonly port: number;
@@ -352,6 +353,7 @@ function buildConfig(e: Env, cwd: string): Config {
     log: {
       level: e.LOG_LEVEL,
       pretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && !!process.stderr.isTTY),
+      plain: e.LOG_FORMAT === 'auto' && !process.stderr.isTTY,
     },
     server: {
       host: e.HOST,

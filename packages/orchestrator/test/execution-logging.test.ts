@@ -22,6 +22,26 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
 }
 
 describe('createLogger', () => {
+  it('plain: one readable line per entry with the error message, secrets kept out', () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        cb();
+      },
+    });
+    const log = createLogger({ level: 'info', name: 'cli', destination: stream, plain: true });
+    log.warn({ runId: 'r1', token: 'bot123:abc' }, 'Embedding v1 failed, indexed for lexical search only');
+    log.child({ stepKey: 's' }).error({ err: { message: 'fetch failed' } }, 'could not embed');
+    log.error({ err: { message: 'already said' } }, 'could not embed: already said');
+    log.debug({}, 'hidden at info');
+    expect(chunks.join('')).toBe(
+      'warning: Embedding v1 failed, indexed for lexical search only\n' +
+        'error: could not embed (fetch failed)\n' +
+        'error: could not embed: already said\n',
+    );
+  });
+
   it('writes JSON lines with name and level, and redacts secrets at any of three depths', () => {
     const out = capture();
     const log = createLogger({ level: 'info', name: 'daemon', destination: out.stream });

@@ -18,6 +18,11 @@ export interface CreateLoggerOptions {
   level?: LoggerLevel;
   /** Human-readable, coloured lines (pino-pretty) instead of JSON; for terminals. */
   pretty?: boolean;
+  /**
+   * One plain line per entry (`warning: message`) instead of JSON, for one-shot commands whose
+   * stderr is a pipe or a file: a person reads it, no log shipper does. Ignored when pretty.
+   */
+  plain?: boolean;
   name?: string;
   /** Where JSON lines go; default stdout (stderr with `stderr`). Ignored when pretty. */
   destination?: NodeJS.WritableStream;
@@ -67,6 +72,36 @@ export function createLogger(opts: CreateLoggerOptions = {}): OrchestratorLogger
       },
     }) as unknown as OrchestratorLogger;
   }
+  if (opts.plain) {
+    const out = opts.destination ?? (opts.stderr ? process.stderr : process.stdout);
+    return pino(options, {
+      write: (line: string) => out.write(plainLine(line)),
+    }) as unknown as OrchestratorLogger;
+  }
   const destination = opts.destination ?? (opts.stderr ? pino.destination(2) : undefined);
   return (destination ? pino(options, destination) : pino(options)) as unknown as OrchestratorLogger;
+}
+
+const LEVEL_LABELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** `warning: message (error message)` from one of pino's JSON lines; the line itself if it is not one. */
+export function plainLine(json: string): string {
+  let entry: { level?: number; msg?: string; err?: { message?: string } };
+  try {
+    entry = JSON.parse(json) as typeof entry;
+  } catch {
+    return json.endsWith('\n') ? json : `${json}\n`;
+  }
+  const label = LEVEL_LABELS[entry.level ?? 30] ?? 'log';
+  const msg = entry.msg ?? '';
+  const cause = entry.err?.message;
+  const text = cause && !msg.includes(cause) ? (msg ? `${msg} (${cause})` : cause) : msg;
+  return `${label}: ${text}\n`;
 }
