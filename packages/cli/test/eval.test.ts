@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OFFLINE_CLI_ENV } from '@llm-rag-yt/testing';
@@ -118,6 +126,31 @@ describe('llm-rag-yt eval', () => {
     expect(table.stdout).toMatch(/2 of 5 questions \(sample of 2 \(seed 3\)\)/);
     expect(table.stdout).toMatch(/relevance threshold 0\.15/);
     expect(table.stdout).toMatch(/HIT@1\s+HIT@5\s+MRR/);
+  }, 120_000);
+
+  it('--details writes every question with its citations and how it was judged', async () => {
+    const set = writeSet(join(root, 'details'), QUESTIONS);
+    const file = join(root, 'details.jsonl');
+    const r = await cli(home)('eval', set, '--json', '--min-relevance', '0.3', '--details', file);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(5);
+    for (const d of lines) {
+      expect(d.mode).toBe('lexical');
+      expect(QUESTIONS).toContain(JSON.stringify(d.question.question));
+      expect(d.outcome.rank === null || d.citations[d.outcome.rank - 1].videoId === d.question.videoId).toBe(
+        true,
+      );
+    }
+    // The same judgement as the summary: 3 of 5 hit at rank 1, one abstained with no citation.
+    expect(lines.filter((d) => d.outcome.rank === 1)).toHaveLength(3);
+    expect(lines.filter((d) => d.outcome.abstained && d.citations.length === 0)).toHaveLength(1);
+    const bad = await cli(home)('eval', set, '--details', join(root, 'no-such-dir', 'd.jsonl'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--details: cannot write .*no-such-dir.*ENOENT/);
   }, 120_000);
 
   it('puts lexical and hybrid retrieval side by side when an embedder is configured', async () => {

@@ -143,5 +143,11 @@ export {
   sampleQuestions,
 } from './eval/eval-set.ts';
 export { type EvalMetrics, judge, LINK_SLACK_SECONDS, linkStart, summarise } from './eval/metrics.ts';
-export { type EvalModeReport, type EvalReport, type RetrievalMode, runEval } from './eval/run-eval.ts';
+export {
+  type EvalModeReport,
+  type EvalQuestionDetail,
+  type EvalReport,
+  type RetrievalMode,
+  runEval,
+} from './eval/run-eval.ts';
 export type { TranscriptImport } from './service/import-many.ts';

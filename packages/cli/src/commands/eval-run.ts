@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,8 @@ export interface EvalFlags {
   home?: string;
   withChat?: boolean;
   minRelevance?: number;
+  /** JSON lines, one per asked question (EvalQuestionDetail). */
+  details?: string;
 }
 
 export async function evalCommand(
@@ -52,7 +54,9 @@ export async function evalCommand(
       '--retrieval hybrid needs an embedder: set EMBEDDER=transformers (or openai with EMBEDDINGS_BASE_URL).',
     );
   const app = await openApp(config, { role: 'cli', io: env.io });
+  let details: WriteStream | null = null;
   try {
+    if (o.details) details = await openDetails(resolve(env.io.cwd, o.details));
     const t0 = performance.now();
     await importSet(app, set.videos);
     const importMs = Math.round(performance.now() - t0);
@@ -71,6 +75,7 @@ export async function evalCommand(
       sample: o.sample,
       seed: o.seed,
       ask: (q, mode) => app.rag.ask(q, { topK: o.topK, retrieval: mode, source: 'eval' }),
+      onOutcome: details ? (d) => details!.write(`${JSON.stringify(d)}\n`) : undefined,
       onProgress: (done, total, mode) => {
         if (!bar) return;
         if (mode !== current) {
@@ -92,6 +97,7 @@ export async function evalCommand(
       home: o.home ? home : null,
     };
   } finally {
+    if (details) await new Promise<void>((done) => details!.end(done));
     await app.close();
     if (!o.home) await rm(home, { recursive: true, force: true });
   }
@@ -108,4 +114,20 @@ async function importSet(app: AppContext, videos: Parameters<AppContext['rag']['
   } finally {
     await stop();
   }
+}
+
+/** Opens the --details file for writing; a folder that does not exist or a read-only place is a usage error. */
+async function openDetails(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((ok, fail) => {
+    stream.once('open', () => ok());
+    stream.once('error', (e: NodeJS.ErrnoException) =>
+      fail(
+        new UsageError(
+          `--details: cannot write '${path}' (${e.code ?? e.message}); give a file in a folder that exists.`,
+        ),
+      ),
+    );
+  });
+  return stream;
 }

@@ -27,6 +27,7 @@ export function registerEvalCommand(program: Command, env: CommandEnv): void {
     .option('--min-relevance <x>', 'relevance threshold 0..1 (default: RETRIEVAL_MIN_RELEVANCE)', (v) =>
       share(v),
     )
+    .option('--details <file>', 'write every question with its citations and outcome to FILE (JSON lines)')
     .option('--home <dir>', 'use (and keep) this data folder instead of a temporary one')
     .option('--with-chat', 'also generate answers with the configured chat model (slow)')
     .option('--json', 'machine-readable output')

@@ -1,4 +1,4 @@
-import type { AskResult } from '../service/types.ts';
+import type { AskResult, Citation } from '../service/types.ts';
 import { type EvalQuestion, sampleQuestions } from './eval-set.ts';
 import { type EvalMetrics, judge, type QuestionOutcome, summarise } from './metrics.ts';
 
@@ -13,6 +13,19 @@ export interface EvalRunOptions {
   /** The product's own ask (RagService.ask), so eval measures what users get. */
   ask(question: string, mode: RetrievalMode): Promise<AskResult>;
   onProgress?(done: number, total: number, mode: RetrievalMode): void;
+  /** Each question's outcome with what was cited (`eval --details`), for reading the failures. */
+  onOutcome?(detail: EvalQuestionDetail): void;
+}
+
+/** One asked question: the gold span, what was cited (top-k) and how it was judged. */
+export interface EvalQuestionDetail {
+  mode: RetrievalMode;
+  question: EvalQuestion;
+  citations: readonly Pick<
+    Citation,
+    'videoId' | 'start' | 'end' | 'evidence' | 'context' | 'snippet' | 'score'
+  >[];
+  outcome: QuestionOutcome;
 }
 
 export interface EvalModeReport {
@@ -43,7 +56,23 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalReport> {
       const res = await opts.ask(q.question, mode);
       const ms = performance.now() - t0;
       used.add(res.retrieval);
-      outcomes.push(judge(q, res.citations.slice(0, opts.topK), ms));
+      const cited = res.citations.slice(0, opts.topK);
+      const outcome = judge(q, cited, ms);
+      outcomes.push(outcome);
+      opts.onOutcome?.({
+        mode,
+        question: q,
+        citations: cited.map(({ videoId, start, end, evidence, context, snippet, score }) => ({
+          videoId,
+          start,
+          end,
+          evidence,
+          context,
+          snippet,
+          score,
+        })),
+        outcome,
+      });
       opts.onProgress?.(outcomes.length, chosen.length, mode);
     }
     modes.push({ mode, retrievalUsed: [...used].sort(), metrics: summarise(outcomes) });
