@@ -53,7 +53,10 @@ export interface DatabaseHandle {
   readonly db: Kysely<any>;
   /** The raw SQLite connection (extensions, FTS5); null on Postgres. */
   readonly sqlite: SqliteLike | null;
-  /** The raw Postgres pool (prepared hot-path statements, LISTEN/NOTIFY); null on SQLite. */
+  /**
+   * A raw Postgres pool of its own (prepared hot-path statements, LISTEN/NOTIFY; generic plans, see
+   * openPostgres); null on SQLite.
+   */
   readonly postgres: PostgresLike | null;
   /** Postgres schema from `?schema=`; null when not given (search_path default) or on SQLite. */
   readonly schema: string | null;
@@ -185,16 +188,27 @@ async function openPostgres(
   const types = new pg.TypeOverrides();
   types.setTypeParser(20, (v: string) => Number(v));
   types.setTypeParser(1700, (v: string) => Number(v));
-  const pool = new pg.Pool({
-    connectionString: target.connectionString,
-    max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
-    types,
-    // Set at connection startup, so every pooled connection sees the schema without an extra query.
-    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
-  });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', () => {});
+  // Set at connection startup, so every pooled connection sees the schema without an extra query.
+  const searchPath = target.schema ? `-c search_path=${target.schema}` : '';
+  const newPool = (options: string) => {
+    const p = new pg.Pool({
+      connectionString: target.connectionString,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      types,
+      ...(options ? { options } : {}),
+    });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    p.on('error', () => {});
+    return p;
+  };
+  const pool = newPool(searchPath);
+  // The hot path's named statements (and LISTEN) get a pool of their own whose sessions always use a
+  // statement's generic plan: their unnest'ed arrays change length every time, so Postgres' default
+  // would plan each execution anew (custom plans look cheaper for short arrays) — most of the
+  // server's CPU per run. Kysely's unnamed statements stay on the main pool with per-execution plans.
+  // Connections open on demand: the hot path holds one or two at a time.
+  const hotPool = newPool(`${searchPath} -c plan_cache_mode=force_generic_plan`.trim());
   try {
     const client = await pool.connect();
     try {
@@ -208,6 +222,7 @@ async function openPostgres(
     }
   } catch (cause) {
     await pool.end().catch(() => {});
+    await hotPool.end().catch(() => {});
     const code = (cause as { code?: string }).code;
     throw new OrchestratorError(
       'STORAGE_ERROR',
@@ -216,7 +231,9 @@ async function openPostgres(
     );
   }
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  return makeHandle('postgres', db, null, pool as unknown as PostgresLike, target.schema, () => db.destroy());
+  return makeHandle('postgres', db, null, hotPool as unknown as PostgresLike, target.schema, async () => {
+    await Promise.all([db.destroy(), hotPool.end()]);
+  });
 }
 
 function safeMessage(cause: unknown): string {
