@@ -13,8 +13,8 @@ import { type TempStorage, tempSqliteStorage } from './helpers/db.ts';
 
 /*
  * A worker that dies mid-run leaves its BullMQ job active and locked until BullMQ's stall check
- * (lockDuration 30 s + stalledInterval 30 s). The monitor's re-queue of that run must still reach
- * another worker at once, not after that minute.
+ * (lock 15 s + stall check every 5 s; BullMQ's defaults 30 s + 30 s). The monitor's re-queue of that run must still reach
+ * another worker at once, not after that.
  */
 
 const REDIS_URL = 'redis://127.0.0.1:6379';

@@ -94,8 +94,8 @@ it('a worker SIGKILLed mid-batch loses no event of a run that succeeded; its run
       return c.SUCCESS + c.FAILURE + c.CANCELED === total;
     },
     // Jobs the killed worker had fetched but not started come back through BullMQ's stall check
-    // (lock 30 s + stalled interval 30 s), not the run monitor: allow for it.
-    150_000,
+    // (lock 15 s + stall check every 5 s), not the run monitor: allow for it, and no more.
+    45_000,
   );
 
   const counts = await storage.runs.countRunsByStatus();

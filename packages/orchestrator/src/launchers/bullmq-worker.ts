@@ -25,7 +25,18 @@ export interface StartWorkerOptions extends RunQueueAddress {
   heartbeatIntervalMs?: number;
   /** How often a run checks storage for CANCELING (the fallback when a cancel broadcast is missed). Default 300 ms. */
   cancelPollMs?: number;
+  /**
+   * BullMQ's job lock (renewed every half of it while the run executes). Default 15 s. With the stall
+   * check every `stalledIntervalMs` (default 5 s), jobs a killed worker had fetched but not started are
+   * handed to another worker within about 20 s (BullMQ's defaults: up to 60 s). A lock lost to an event
+   * loop blocked longer than this only re-delivers the job: the start compare-and-set runs it once.
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
+
+export const DEFAULT_LOCK_DURATION_MS = 15_000;
+export const DEFAULT_STALLED_INTERVAL_MS = 5_000;
 
 export interface RunWorker {
   readonly workerId: string;
@@ -78,7 +89,13 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
         controllers.delete(runId);
       }
     },
-    { connection, prefix: a.prefix, concurrency: opts.concurrency },
+    {
+      connection,
+      prefix: a.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
+      stalledInterval: opts.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
+    },
   );
   worker.on('error', (e) => log?.error({ err: serializeError(e) }, 'run queue worker error'));
   worker.on('failed', (job, e) =>
