@@ -104,6 +104,20 @@ export function storageContract(name: string, harness: StorageContractHarness): 
         expect(await s.runs.getRun('missing')).toBeUndefined();
       });
 
+      it('getRunStatuses: the status of each given run that exists', async () => {
+        const a = await s.runs.createRun({ jobName: 'j' }, 1);
+        const b = await s.runs.createRun({ jobName: 'j' }, 2);
+        await s.runs.transitionRun(b.run.runId, ['QUEUED'], 'CANCELED', 3);
+        const statuses = await s.runs.getRunStatuses([a.run.runId, b.run.runId, 'missing']);
+        expect([...statuses].sort()).toEqual(
+          [
+            [a.run.runId, 'QUEUED'],
+            [b.run.runId, 'CANCELED'],
+          ].sort(),
+        );
+        expect((await s.runs.getRunStatuses([])).size).toBe(0);
+      });
+
       it('dedupes on runKey: returns the existing run, never throws, writes nothing', async () => {
         const first = await s.runs.createRun({ jobName: 'j', runKey: 'k', tags: { a: '1' } }, 1);
         const eventsBefore = await s.events.maxEventId();

@@ -6,6 +6,7 @@ import { moveRun, outcomeTransition, RUN } from '../runs/status-machine.ts';
 import type { EventType, LogLevel, Run } from '../runs/types.ts';
 import type { Storage } from '../storage/types.ts';
 import { RunTimeoutError } from './abort.ts';
+import type { CancelWatch } from './cancel-watch.ts';
 import { EventBuffer } from './event-buffer.ts';
 import { planForRun } from './plan.ts';
 import { createRunSignal } from './run-signal.ts';
@@ -27,6 +28,8 @@ export interface ExecuteRunDeps {
   signal?: AbortSignal;
   /** How often storage is checked for a cancel request from another process. Default 300 ms. */
   cancelPollMs?: number;
+  /** A shared cancel check (a worker's, for all its runs) instead of a poll of this run's own. */
+  cancelWatch?: CancelWatch;
   /** How long steps that ignore the abort signal are awaited before being abandoned. Default 2000 ms. */
   abandonGraceMs?: number;
   /** Longest delay before buffered events are written. Default 100 ms. */
@@ -93,6 +96,7 @@ export async function executeRun(runId: string, deps: ExecuteRunDeps): Promise<R
     signal: deps.signal,
     timeoutMs,
     pollMs: deps.cancelPollMs ?? 300,
+    watch: deps.cancelWatch,
     onPollError: (e) => log?.warn({ err: serializeError(e) }, 'could not check the run for cancellation'),
   });
 

@@ -1,5 +1,7 @@
+import type { RunStatus } from '../runs/types.ts';
 import type { RunStorage } from '../storage/types.ts';
 import { RunCanceledError, RunTimeoutError } from './abort.ts';
+import type { CancelWatch } from './cancel-watch.ts';
 
 export interface RunSignalOptions {
   runId: string;
@@ -9,6 +11,8 @@ export interface RunSignalOptions {
   timeoutMs: number;
   /** How often to look for CANCELING in storage, so a cancel from another process is seen. */
   pollMs: number;
+  /** A worker's shared check of all its runs; when given, it replaces this run's own poll. */
+  watch?: CancelWatch;
   onPollError?: (error: unknown) => void;
 }
 
@@ -35,30 +39,38 @@ export function createRunSignal(opts: RunSignalOptions): { signal: AbortSignal; 
   else opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
   const timeout = setTimeout(() => abort(new RunTimeoutError(opts.runId, opts.timeoutMs)), opts.timeoutMs);
-  let polling = false;
-  const poll = setInterval(async () => {
-    if (polling || controller.signal.aborted) return;
-    polling = true;
-    try {
-      const run = await opts.runs.getRun(opts.runId);
-      if (!run) abort(new RunCanceledError(opts.runId, 'the run was deleted from storage'));
-      else if (run.status === 'CANCELING') abort(new RunCanceledError(opts.runId, 'cancel requested'));
-      else if (run.status !== 'STARTED')
-        abort(new RunCanceledError(opts.runId, `another process moved it to ${run.status}`));
-    } catch (e) {
-      opts.onPollError?.(e);
-    } finally {
-      polling = false;
-    }
-  }, opts.pollMs);
+  const onStatus = (status: RunStatus | undefined) => {
+    if (status === undefined) abort(new RunCanceledError(opts.runId, 'the run was deleted from storage'));
+    else if (status === 'CANCELING') abort(new RunCanceledError(opts.runId, 'cancel requested'));
+    else if (status !== 'STARTED')
+      abort(new RunCanceledError(opts.runId, `another process moved it to ${status}`));
+  };
+  let poll: NodeJS.Timeout | null = null;
+  let unwatch: (() => void) | null = null;
+  if (opts.watch) unwatch = opts.watch.watch(opts.runId, onStatus);
+  else {
+    let polling = false;
+    poll = setInterval(async () => {
+      if (polling || controller.signal.aborted) return;
+      polling = true;
+      try {
+        onStatus((await opts.runs.getRun(opts.runId))?.status);
+      } catch (e) {
+        opts.onPollError?.(e);
+      } finally {
+        polling = false;
+      }
+    }, opts.pollMs);
+    poll.unref?.();
+  }
   // A finished worker must not stay alive for a run's timers.
   timeout.unref?.();
-  poll.unref?.();
   return {
     signal: controller.signal,
     dispose() {
       clearTimeout(timeout);
-      clearInterval(poll);
+      if (poll) clearInterval(poll);
+      unwatch?.();
       opts.signal?.removeEventListener('abort', onCallerAbort);
     },
   };

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Definitions } from '../definitions/definitions.ts';
 import { serializeError } from '../errors.ts';
+import { createCancelWatch } from '../execution/cancel-watch.ts';
 import { executeRun } from '../execution/executor.ts';
 import type { OrchestratorLogger } from '../logging/logger.ts';
 import type { Storage } from '../storage/types.ts';
@@ -58,6 +59,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
   const { Worker } = requireLazily('bullmq') as typeof import('bullmq');
   const log = opts.logger?.child({ workerId: opts.workerId });
   const controllers = new Map<string, AbortController>();
+  // One storage read per poll for all runs executing here (a cancel broadcast usually comes first).
+  const cancelWatch = createCancelWatch({
+    runs: opts.storage.runs,
+    pollMs: opts.cancelPollMs ?? 300,
+    onPollError: (e) => log?.warn({ err: serializeError(e) }, 'could not check runs for cancellation'),
+  });
   const connection = connectRedis(a.redisUrl);
   const subscriber = connectRedis(a.redisUrl);
   await subscriber.subscribe(a.cancelChannel);
@@ -82,7 +89,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
           runTimeoutMs: opts.runTimeoutMs,
           logger: opts.logger,
           signal: controller.signal,
-          cancelPollMs: opts.cancelPollMs,
+          cancelWatch,
         });
         return { status: run.status };
       } finally {
@@ -137,6 +144,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunWorker> 
         for (const c of controllers.values()) c.abort(new Error('the worker is shutting down'));
       // Heartbeat while draining: runs still executing here must not look lost to the run monitor.
       await worker.close();
+      cancelWatch.close();
       clearInterval(heartbeat);
       await beating; // a beat still being written must not re-create the row deleted below
       await Promise.all([subscriber.quit().catch(() => {}), connection.quit().catch(() => {})]);

@@ -58,6 +58,8 @@ export interface RunStorage {
   /** Creates a QUEUED run and its RUN_ENQUEUED event atomically. Dedupe on runKey (unique). */
   createRun(run: NewRun, now: number): Promise<CreateRunResult>;
   getRun(runId: string): Promise<Run | undefined>;
+  /** The status of each of these runs that exists (one query per 500 ids): a worker's cancel check. */
+  getRunStatuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
   /** Newest first (createdAt desc, runId desc). */
   listRuns(filter?: RunFilter): Promise<Run[]>;
   countRuns(filter?: Omit<RunFilter, 'limit' | 'beforeRunId'>): Promise<number>;

@@ -122,6 +122,19 @@ export class SqlRunStorage implements RunStorage {
     return r ? toRun(r) : undefined;
   }
 
+  async getRunStatuses(runIds: readonly string[]): Promise<Map<string, RunStatus>> {
+    const out = new Map<string, RunStatus>();
+    for (const ids of chunks([...runIds], ID_CHUNK)) {
+      const rows = await this.#db
+        .selectFrom('runs')
+        .select(['run_id', 'status'])
+        .where('run_id', 'in', ids)
+        .execute();
+      for (const r of rows) out.set(r.run_id, r.status as RunStatus);
+    }
+    return out;
+  }
+
   async listRuns(filter: RunFilter = {}): Promise<Run[]> {
     let cursor: { created_at: number; run_id: string } | undefined;
     if (filter.beforeRunId !== undefined) {
