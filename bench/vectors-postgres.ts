@@ -137,7 +137,9 @@ export default async function main(args: string[]): Promise<void> {
     mkdirSync(join(here, 'results'), { recursive: true });
     writeFileSync(join(here, 'results', 'vectors-postgres.json'), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db);
+    // BENCH_KEEP_SCHEMA=1 keeps the scratch schema, to look at query plans afterwards.
+    if (process.env.BENCH_KEEP_SCHEMA) console.error(`kept schema ${schema}`);
+    else await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db);
     await handle.close();
   }
 }

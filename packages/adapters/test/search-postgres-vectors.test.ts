@@ -85,7 +85,8 @@ describe('pgvector statements', () => {
     const v = new Float32Array([0.5, -0.1, 0, 0.7]);
     expect(signatureLiteral(v)).toBe('1001');
     const q = compile(approximateNearest('signature', v, 10, 500));
-    expect(q.sql).toContain('ORDER BY bit_count(embedding_sig # $1::varbit) LIMIT $2');
+    expect(q.sql).toContain('FROM chunk_signatures');
+    expect(q.sql).toContain('ORDER BY bit_count(sig # $1::varbit) LIMIT $2');
     expect(q.parameters.slice(0, 2)).toEqual(['1001', 500]);
   });
 });
@@ -137,13 +138,17 @@ describe('Postgres vector search without pgvector', () => {
     ).toBe(true);
 
     // Rows stored before signatures existed get them on migrate.
-    await sql`UPDATE chunks SET embedding_sig = NULL`.execute(handle.db);
+    await sql`DELETE FROM chunk_signatures`.execute(handle.db);
     await approx.migrate();
     const { rows } = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM chunks WHERE embedding IS NOT NULL AND embedding_sig IS NULL`.execute(
-      handle.db,
-    );
+      SELECT count(*)::int AS n FROM chunks c WHERE c.embedding IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM chunk_signatures s WHERE s.chunk_id = c.id)`.execute(handle.db);
     expect(rows[0].n).toBe(0);
+    // One signature per embedded chunk, none left of deleted or re-indexed ones.
+    const counts = await sql<{ sigs: number; embedded: number }>`
+      SELECT (SELECT count(*) FROM chunk_signatures)::int AS sigs,
+        (SELECT count(*) FROM chunks WHERE embedding IS NOT NULL)::int AS embedded`.execute(handle.db);
+    expect(counts.rows[0].sigs).toBe(counts.rows[0].embedded);
     expect((await approx.vectorSearch(fresh[4], { k: 1 }))[0]).toMatchObject({ idx: 4 });
   }, 60_000);
 });

@@ -200,9 +200,8 @@ export class PostgresSearchIndex implements SearchIndex {
         const meta = await readMeta(trx);
         if (meta.embeddingModel !== embeddingModel || meta.dims !== dims) {
           // Vectors of another model are meaningless next to the new ones: drop them, re-embed later.
-          await sql`UPDATE chunks SET embedding = NULL, embedding_sig = NULL WHERE embedding IS NOT NULL`.execute(
-            trx,
-          );
+          await sql`DELETE FROM chunk_signatures`.execute(trx);
+          await sql`UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL`.execute(trx);
           if (this.#mode.mode === 'pgvector')
             for (const ddl of pgvectorColumnDdl(dims)) await ddl.execute(trx);
           await sql`UPDATE indexed_videos SET embedding_model = NULL`.execute(trx);
@@ -222,12 +221,23 @@ export class PostgresSearchIndex implements SearchIndex {
           token_count: countWords(c.text),
           created_at: now,
           embedding: embed ? Array.from(embeddings[from + i]) : null,
-          embedding_sig: embed ? sql`${signatureLiteral(embeddings[from + i])}::varbit` : null,
           ...(embed && this.#mode.mode === 'pgvector'
             ? { embedding_v: sql`${vectorLiteral(embeddings[from + i])}::vector` }
             : {}),
         }));
-        await trx.insertInto('chunks').values(rows).execute();
+        const inserted = await trx.insertInto('chunks').values(rows).returning(['id', 'idx']).execute();
+        if (embed && this.#mode.mode !== 'pgvector' && inserted.length > 0) {
+          // By idx (unique within the video), not by the order RETURNING happens to give.
+          const sigOf = new Map(
+            chunks
+              .slice(from, from + INSERT_BATCH)
+              .map((c, i) => [c.idx, signatureLiteral(embeddings[from + i])]),
+          );
+          await sql`INSERT INTO chunk_signatures (chunk_id, sig)
+            SELECT * FROM unnest(${inserted.map((r) => Number(r.id))}::bigint[], ${inserted.map((r) => sigOf.get(r.idx)!)}::varbit[])`.execute(
+            trx,
+          );
+        }
       }
       await sql`INSERT INTO indexed_videos (video_id, embedding_model, chunk_count, indexed_at, language)
         VALUES (${videoId}, ${embed ? embeddingModel : null}, ${chunks.length}, ${now}, ${language})

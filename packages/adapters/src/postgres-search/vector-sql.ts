@@ -4,7 +4,8 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
  * The SQL of vector search on Postgres, in one of two modes chosen at migrate():
  *   pgvector  the `vector` extension is installed (or can be): a `vector(dims)` column beside the
  *             float4[] one and an HNSW index (cosine); queries ORDER BY <=> with hnsw.ef_search.
- *   signature no pgvector: a 1-bit signature per vector (`bit varying`, sign of each component)
+ *   signature no pgvector: a 1-bit signature per vector (`bit varying`, sign of each component, in
+ *             the narrow table chunk_signatures so the scan reads nothing else)
  *             preselects candidates by Hamming distance (bit_count of XOR, PostgreSQL 14+), which
  *             are rescored by exact cosine over the float4[] column. Without bit_count: exact only.
  * Small indexes and filtered searches (videos, channel) are always exact.
@@ -70,10 +71,11 @@ export function pgvectorBackfill(): RawBuilder<unknown> {
 
 /** Fills missing signatures from the float4[] column (indexes written before signatures existed). */
 export function signatureBackfill(): RawBuilder<unknown> {
-  return sql`UPDATE chunks SET embedding_sig = (
-      SELECT string_agg(CASE WHEN x > 0 THEN '1' ELSE '0' END, '' ORDER BY i)
-      FROM unnest(embedding) WITH ORDINALITY AS t(x, i))::varbit
-    WHERE embedding IS NOT NULL AND embedding_sig IS NULL`;
+  return sql`INSERT INTO chunk_signatures (chunk_id, sig)
+    SELECT c.id, (SELECT string_agg(CASE WHEN x > 0 THEN '1' ELSE '0' END, '' ORDER BY i)
+      FROM unnest(c.embedding) WITH ORDINALITY AS t(x, i))::varbit
+    FROM chunks c WHERE c.embedding IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM chunk_signatures s WHERE s.chunk_id = c.id)`;
 }
 
 /** Session setting for the HNSW search; inside the query's transaction. */
@@ -100,8 +102,8 @@ export function approximateNearest(
   }
   return sql<{ id: number; score: number }>`
     WITH cand AS (
-      SELECT id FROM chunks WHERE embedding_sig IS NOT NULL
-      ORDER BY bit_count(embedding_sig # ${signatureLiteral(vector)}::varbit) LIMIT ${candidates})
+      SELECT chunk_id AS id FROM chunk_signatures
+      ORDER BY bit_count(sig # ${signatureLiteral(vector)}::varbit) LIMIT ${candidates})
     SELECT c.id, (SELECT sum(a * b) FROM unnest(c.embedding, ${Array.from(vector)}::real[]) AS t(a, b)) AS score
     FROM cand JOIN chunks c ON c.id = cand.id
     ORDER BY score DESC, c.id LIMIT ${k}`;
