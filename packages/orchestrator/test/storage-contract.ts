@@ -169,6 +169,8 @@ export function storageContract(name: string, harness: StorageContractHarness): 
         expect(await ids({ jobName: 'j1', statuses: ['QUEUED'], tags: { u: '1' }, limit: 1 })).toEqual(['c']);
         expect(await s.runs.countRuns({ tags: { u: '1' } })).toBe(2);
         expect(await s.runs.countRuns({ statuses: ['STARTING'] })).toBe(1);
+        expect(await s.runs.countRuns({ statuses: ['QUEUED', 'STARTING'] })).toBe(3);
+        expect(await s.runs.countRuns({ statuses: [] })).toBe(0);
         expect(await s.runs.listJobNames()).toEqual(['j1', 'j2']);
       });
 

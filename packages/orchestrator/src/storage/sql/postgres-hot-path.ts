@@ -173,6 +173,30 @@ export class PostgresHotPath {
     return this.#execute([{ shape, changes }]);
   }
 
+  /**
+   * The run queue's reads, asked on every pass: prepared like the status changes (Kysely would build
+   * and Postgres plan them anew each time).
+   */
+  async countRunsIn(statuses: readonly RunStatus[]): Promise<number> {
+    const r = await this.#pool.query({
+      name: 'orch_count_in',
+      text: 'select count(*)::int as n from "runs" where "status" = any($1::text[])',
+      values: [statuses],
+    });
+    return Number((r.rows[0] as { n: number }).n);
+  }
+
+  /** QUEUED runs in admission order (priority desc, created_at, run_id). */
+  async listQueuedRuns(limit: number): Promise<RunRow[]> {
+    const r = await this.#pool.query({
+      name: 'orch_list_queued',
+      text: `select * from "runs" where "status" = 'QUEUED'
+        order by "priority" desc, "created_at" asc, "run_id" asc limit $1`,
+      values: [limit],
+    });
+    return r.rows as RunRow[];
+  }
+
   #pump(): void {
     while (this.#inFlight < MAX_IN_FLIGHT && this.#waiting.length > 0) {
       const batch: Pending[] = [];

@@ -178,6 +178,9 @@ export class SqlRunStorage implements RunStorage {
   }
 
   async countRuns(filter: Omit<RunFilter, 'limit' | 'beforeRunId'> = {}): Promise<number> {
+    // The run queue's in-progress count, on every pass.
+    if (this.#pgHot && filter.statuses && Object.keys(filter).length === 1)
+      return this.#pgHot.countRunsIn(filter.statuses);
     const r = await this.#db
       .selectFrom('runs')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -314,6 +317,7 @@ export class SqlRunStorage implements RunStorage {
   }
 
   async listQueuedRuns(limit: number): Promise<Run[]> {
+    if (this.#pgHot) return (await this.#pgHot.listQueuedRuns(limit)).map(toRun);
     const rows = await this.#db
       .selectFrom('runs')
       .selectAll()
