@@ -1,7 +1,7 @@
 import type { RunStatus } from '../runs/types.ts';
 import type { RunStorage } from '../storage/types.ts';
 import { RunCanceledError, RunTimeoutError } from './abort.ts';
-import type { CancelWatch } from './cancel-watch.ts';
+import { type CancelWatch, createCancelWatch } from './cancel-watch.ts';
 
 export interface RunSignalOptions {
   runId: string;
@@ -11,7 +11,7 @@ export interface RunSignalOptions {
   timeoutMs: number;
   /** How often to look for CANCELING in storage, so a cancel from another process is seen. */
   pollMs: number;
-  /** A worker's shared check of all its runs; when given, it replaces this run's own poll. */
+  /** A worker's shared check of all its runs; without one, the run gets a check of its own. */
   watch?: CancelWatch;
   onPollError?: (error: unknown) => void;
 }
@@ -45,32 +45,17 @@ export function createRunSignal(opts: RunSignalOptions): { signal: AbortSignal; 
     else if (status !== 'STARTED')
       abort(new RunCanceledError(opts.runId, `another process moved it to ${status}`));
   };
-  let poll: NodeJS.Timeout | null = null;
-  let unwatch: (() => void) | null = null;
-  if (opts.watch) unwatch = opts.watch.watch(opts.runId, onStatus);
-  else {
-    let polling = false;
-    poll = setInterval(async () => {
-      if (polling || controller.signal.aborted) return;
-      polling = true;
-      try {
-        onStatus((await opts.runs.getRun(opts.runId))?.status);
-      } catch (e) {
-        opts.onPollError?.(e);
-      } finally {
-        polling = false;
-      }
-    }, opts.pollMs);
-    poll.unref?.();
-  }
+  const watch =
+    opts.watch ?? createCancelWatch({ runs: opts.runs, pollMs: opts.pollMs, onPollError: opts.onPollError });
+  const unwatch = watch.watch(opts.runId, onStatus);
   // A finished worker must not stay alive for a run's timers.
   timeout.unref?.();
   return {
     signal: controller.signal,
     dispose() {
       clearTimeout(timeout);
-      if (poll) clearInterval(poll);
-      unwatch?.();
+      unwatch();
+      if (watch !== opts.watch) watch.close();
       opts.signal?.removeEventListener('abort', onCallerAbort);
     },
   };
