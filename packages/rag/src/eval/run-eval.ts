@@ -62,15 +62,7 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalReport> {
       opts.onOutcome?.({
         mode,
         question: q,
-        citations: cited.map(({ videoId, start, end, evidence, context, snippet, score }) => ({
-          videoId,
-          start,
-          end,
-          evidence,
-          context,
-          snippet,
-          score,
-        })),
+        citations: cited.map(pickDetail),
         outcome,
       });
       opts.onProgress?.(outcomes.length, chosen.length, mode);
@@ -85,4 +77,17 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalReport> {
     topK: opts.topK,
     modes,
   };
+}
+
+/** What --details keeps of a citation. */
+function pickDetail({
+  videoId,
+  start,
+  end,
+  evidence,
+  context,
+  snippet,
+  score,
+}: Citation): EvalQuestionDetail['citations'][number] {
+  return { videoId, start, end, evidence, context, snippet, score };
 }
