@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logging/logger.ts';
 
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+function capture(): { stream: Writable; text: () => string; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -12,6 +12,7 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
   });
   return {
     stream,
+    text: () => chunks.join(''),
     lines: () =>
       chunks
         .join('')
@@ -23,19 +24,13 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
 
 describe('createLogger', () => {
   it('plain: one readable line per entry with the error message, secrets kept out', () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _enc, cb) {
-        chunks.push(String(chunk));
-        cb();
-      },
-    });
-    const log = createLogger({ level: 'info', name: 'cli', destination: stream, plain: true });
+    const out = capture();
+    const log = createLogger({ level: 'info', name: 'cli', destination: out.stream, plain: true });
     log.warn({ runId: 'r1', token: 'bot123:abc' }, 'Embedding v1 failed, indexed for lexical search only');
     log.child({ stepKey: 's' }).error({ err: { message: 'fetch failed' } }, 'could not embed');
     log.error({ err: { message: 'already said' } }, 'could not embed: already said');
     log.debug({}, 'hidden at info');
-    expect(chunks.join('')).toBe(
+    expect(out.text()).toBe(
       'warning: Embedding v1 failed, indexed for lexical search only\n' +
         'error: could not embed (fetch failed)\n' +
         'error: could not embed: already said\n',
