@@ -84,3 +84,39 @@ it('a statement that ends runs notifies the daemon wake-up channel once; other s
     await t.cleanup();
   }
 });
+
+it('counts the runs in progress through the partial index, whatever the history of ended runs', async () => {
+  const { COUNT_IN_PROGRESS } = await import('../src/storage/sql/postgres-hot-path.ts');
+  const t = await tempPostgresStorage();
+  try {
+    const now = Date.now();
+    const runs = [];
+    for (let i = 0; i < 60; i++) runs.push((await t.storage.runs.createRun({ jobName: 'j' }, now + i)).run);
+    for (const r of runs) await t.storage.runs.transitionRun(r.runId, ['QUEUED'], 'STARTING', now);
+    for (const r of runs) await t.storage.runs.transitionRun(r.runId, ['STARTING'], 'STARTED', now);
+    // 50 end (their STARTING and STARTED row versions stay behind as dead tuples), 10 stay in progress.
+    for (const r of runs.slice(10))
+      await t.storage.runs.transitionRun(r.runId, ['STARTED'], 'SUCCESS', now, { endedAt: now });
+    await t.storage.runs.transitionRun(runs[0]!.runId, ['STARTED'], 'CANCELING', now);
+
+    expect(await t.storage.runs.countRuns({ statuses: ['STARTED', 'CANCELING', 'STARTING'] })).toBe(10);
+    expect(await t.storage.runs.countRuns({ statuses: ['STARTED'] })).toBe(9);
+    expect((await t.storage.runs.listInProgressRuns()).map((r) => r.runId)).toEqual(
+      runs.slice(0, 10).map((r) => r.runId),
+    );
+    // The partial index applies to the statement as the hot-path sessions plan it (generic, no bitmap
+    // scans); a table this small is cheaper to read whole, so sequential scans are ruled out here.
+    const plan = await t.handle.db.transaction().execute(async (tx) => {
+      await sql`set local plan_cache_mode = force_generic_plan`.execute(tx);
+      await sql`set local enable_bitmapscan = off`.execute(tx);
+      await sql`set local enable_seqscan = off`.execute(tx);
+      const r = await sql<{
+        'QUERY PLAN': unknown;
+      }>`explain (format json) ${sql.raw(COUNT_IN_PROGRESS)}`.execute(tx);
+      return JSON.stringify(r.rows[0]!['QUERY PLAN']);
+    });
+    expect(plan).toContain('runs_in_progress_idx');
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { isTerminal } from '../../runs/status-machine.ts';
-import type { NewRunEvent, RunStatus } from '../../runs/types.ts';
+import { IN_PROGRESS_STATUSES, type NewRunEvent, type RunStatus } from '../../runs/types.ts';
 import type { PostgresLike } from '../database.ts';
 import { RUN_ENDED_PAYLOAD } from '../wake-channel.ts';
 import { json } from './rows.ts';
@@ -178,6 +178,16 @@ export class PostgresHotPath {
    * and Postgres plan them anew each time).
    */
   async countRunsIn(statuses: readonly RunStatus[]): Promise<number> {
+    if (isInProgressSet(statuses)) {
+      // Literal statuses, so the planner can prove the partial index runs_in_progress_idx applies (an
+      // array parameter in a generic plan cannot): the count costs the runs in progress, not the history.
+      const r = await this.#pool.query({
+        name: 'orch_count_in_progress',
+        text: COUNT_IN_PROGRESS,
+        values: [],
+      });
+      return Number((r.rows[0] as { n: number }).n);
+    }
     const r = await this.#pool.query({
       name: 'orch_count_in',
       text: 'select count(*)::int as n from "runs" where "status" = any($1::text[])',
@@ -332,6 +342,14 @@ export class PostgresHotPath {
     if (r.rows.some((row) => isTerminal((row as RunRow).status as RunStatus))) this.#notifyEnded();
     return r.rows as RunRow[];
   }
+}
+
+export const COUNT_IN_PROGRESS = `select count(*)::int as n from "runs" where "status" in (${IN_PROGRESS_STATUSES.map((x) => `'${x}'`).join(', ')})`;
+
+function isInProgressSet(statuses: readonly RunStatus[]): boolean {
+  return (
+    statuses.length === IN_PROGRESS_STATUSES.length && IN_PROGRESS_STATUSES.every((x) => statuses.includes(x))
+  );
 }
 
 /** Shapes → short statement name (Postgres truncates identifiers at 63 bytes); one text per name. */
