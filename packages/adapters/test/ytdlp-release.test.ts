@@ -1,6 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { type createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,27 @@ describe('installing yt-dlp from a release server', () => {
     const newer = await installYtDlp({ binDir, releaseUrl: `${base}/newer`, asset: 'yt-dlp_linux' });
     expect(newer.version).toBe('2025.12.01');
     expect(installed(binDir)).toBe('2025.12.01');
+  });
+
+  it('removes the partial download a killed install left behind, and no download of a live process', async () => {
+    const binDir = join(dir, 'stale', 'bin');
+    mkdirSync(binDir, { recursive: true });
+    // A process that has ended (as an install killed mid-download), one still running, and this one.
+    const ended = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+    const running = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const left = `.yt-dlp.${ended}.0badf00d.download`;
+    const live = `.yt-dlp.${running.pid}.0c0ffee0.download`;
+    const ours = `.yt-dlp.${process.pid}.00c0ffee.download`;
+    for (const f of [left, live, ours]) writeFileSync(join(binDir, f), 'x'.repeat(1000));
+    try {
+      await installYtDlp({ binDir, releaseUrl: `${base}/good`, asset: 'yt-dlp_linux' });
+      expect(installed(binDir)).toBe('2025.11.12');
+      const files = readdirSync(binDir);
+      expect(files).not.toContain(left);
+      expect(files).toEqual(expect.arrayContaining([live, ours]));
+    } finally {
+      running.kill();
+    }
   });
 
   it('a 404, an HTML page, a truncated download, a full disk and an unwritable folder are clear errors; the previous yt-dlp stays', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -184,6 +184,33 @@ async function get(url: string, opts: InstallOptions, what: string, timeoutMs: n
   return res;
 }
 
+const PARTIAL = /^\.yt-dlp\.(\d+)\.[0-9a-f]{8}\.download$/;
+
+/**
+ * Deletes the partial downloads of installs whose process is gone (killed mid-download, the
+ * machine lost power): each can be as large as yt-dlp itself. A download of a process still alive —
+ * this one's other install, or another process sharing the data folder — is left alone.
+ */
+async function removeStaleDownloads(binDir: string): Promise<void> {
+  const names = await readdir(binDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = PARTIAL.exec(name)?.[1];
+    if (!pid || processAlive(Number(pid))) continue;
+    await rm(join(binDir, name), { force: true }).catch(() => {});
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Downloads the release asset and SHA2-256SUMS, verifies the hash, checks that the binary runs,
  * then atomically replaces `<binDir>/yt-dlp`. On any failure the previous binary stays.
@@ -203,6 +230,7 @@ export async function installYtDlp(opts: InstallOptions): Promise<ManagedYtDlp> 
     throw describeFsError(await mkdirCause(opts.binDir, e), opts.binDir);
   }
   const final = join(opts.binDir, 'yt-dlp');
+  await removeStaleDownloads(opts.binDir);
   // Unique per attempt: the weekly job and a download-time install may overlap in one process.
   const partial = join(opts.binDir, `.yt-dlp.${process.pid}.${randomUUID().slice(0, 8)}.download`);
   try {
