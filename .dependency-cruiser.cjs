@@ -7,7 +7,7 @@
 //   rag ──► orchestrator
 //   orchestrator ──► (none of ours)
 //   web ──► format (it talks to the server over HTTP)
-//   rag, server, bot, cli ──► format                      (how durations and video times read)
+//   rag, server, bot, cli, adapters ──► format                    (how durations and video times read)
 //   format ──► (nothing: no packages, no libraries; it runs in the browser too)
 //   testing ──► orchestrator                                 (test helpers; only tests import it)
 
@@ -83,7 +83,7 @@ module.exports = {
       comment: 'Adapters implement the rag ports; they do not know the server, the bot, the UI or the CLI.',
       severity: 'error',
       from: { path: '^packages/adapters/src/' },
-      to: { path: otherThan('adapters', 'rag', 'orchestrator') },
+      to: { path: otherThan('adapters', 'rag', 'orchestrator', 'format') },
     },
     {
       name: 'adapters-vendor-folders-apart',

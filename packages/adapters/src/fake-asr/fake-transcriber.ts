@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { formatClock } from '@llm-rag-yt/format';
 import { NonRetriableError } from '@llm-rag-yt/orchestrator';
 import type { OnProgress, Transcriber, Transcript, TranscriptSegment } from '@llm-rag-yt/rag';
 
@@ -41,7 +42,7 @@ export class FakeTranscriber implements Transcriber {
       segments.push({
         start: round(start),
         end: round(end),
-        text: `[fake transcript] segment ${i} from ${clock(start)} to ${clock(end)} (use_fake_asr is on; no speech recognition was done)`,
+        text: `[fake transcript] segment ${i} from ${formatClock(start)} to ${formatClock(end)} (use_fake_asr is on; no speech recognition was done)`,
       });
     }
     opts.onProgress?.({ fraction: 1, message: 'fake transcript generated' });
@@ -86,9 +87,4 @@ export async function wavDurationSeconds(path: string): Promise<number> {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-function clock(s: number): string {
-  const m = Math.floor(s / 60);
-  return `${m}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 }

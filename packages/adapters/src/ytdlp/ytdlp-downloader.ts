@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatDuration } from '@llm-rag-yt/format';
 import { ProcessError, runProcess } from '@llm-rag-yt/orchestrator';
 import type {
   AudioConverter,
@@ -445,18 +446,9 @@ function checkDuration(metadata: VideoMetadata, maxSeconds: number, target: stri
     throw new DownloadFailedError(
       'too_long',
       target,
-      `'${metadata.title}' is ${formatDuration(d)} long, over the configured maximum of ${formatDuration(maxSeconds)} (${target}). Raise the maximum duration to ingest it.`,
+      `'${metadata.title}' is ${formatDuration(d * 1000)} long, over the configured maximum of ${formatDuration(maxSeconds * 1000)} (${target}). Raise the maximum duration to ingest it.`,
     );
   }
-}
-
-function formatDuration(s: number): string {
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = Math.round(s % 60);
-  return h
-    ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`
-    : `${m}m${String(sec).padStart(2, '0')}s`;
 }
 
 /**
