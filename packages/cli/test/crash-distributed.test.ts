@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoPageServer } from '@llm-rag-yt/adapters';
-import { dropTestSchema, postgresUrl, testSchemaName } from '@llm-rag-yt/testing';
+import { dropTestSchema, postgresUrl, TEST_REDIS_URL, testSchemaName } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -23,7 +23,7 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * and the other worker (and a replacement) finish them: every request completes without a manual retry.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const id = randomBytes(5).toString('hex');
 const SCHEMA = testSchemaName('cli_crash');
 const QUEUE_PREFIX = `test-cli-crash-${id}`;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVideoPageServer, type VideoPageServer } from '@llm-rag-yt/adapters';
-import { dropTestSchema, postgresUrl, testSchemaName } from '@llm-rag-yt/testing';
+import { dropTestSchema, postgresUrl, TEST_REDIS_URL, testSchemaName } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
@@ -18,7 +18,7 @@ import { type CliProcess, runCli, spawnCli, waitUntil } from './spawn-cli.ts';
  * user's failure) as a new attempt, and the surviving worker must keep executing new work.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const id = randomBytes(5).toString('hex');
 const SCHEMA = testSchemaName('cli_dist');
 const QUEUE_PREFIX = `test-cli-dist-${id}`;

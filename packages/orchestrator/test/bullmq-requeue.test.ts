@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TEST_REDIS_URL } from '@llm-rag-yt/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { type TempStorage, tempSqliteStorage } from './helpers/db.ts';
  * another worker at once, not after that.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const prefix = `test-requeue-${randomBytes(5).toString('hex')}`;
 
 let release: () => void = () => {};

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { TEST_REDIS_URL } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineAsset, defineJob } from '../src/definitions/define.ts';
@@ -11,7 +12,7 @@ import type { Run, RunStatus } from '../src/runs/types.ts';
 import type { Storage } from '../src/storage/types.ts';
 import { type TempStorage, tempSqliteStorage } from './helpers/db.ts';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const prefix = `test-${randomBytes(5).toString('hex')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

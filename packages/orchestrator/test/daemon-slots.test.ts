@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TEST_REDIS_URL } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Daemon } from '../src/daemon/daemon.ts';
@@ -16,7 +17,7 @@ import { type TempStorage, tempPostgresStorage, tempSqliteStorage } from './help
  * slot: one slot, eight 20 ms runs, all done in seconds.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const prefixes: string[] = [];
 
 const defs = new Definitions({

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { TEST_REDIS_URL } from '@llm-rag-yt/testing';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { Daemon } from '../src/daemon/daemon.ts';
@@ -16,7 +17,7 @@ import { type TempStorage, tempPostgresStorage } from './helpers/db.ts';
  * worker was holding are re-queued and succeed on another worker.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'worker-process.ts');
 const prefix = `test-crash-batch-${randomBytes(5).toString('hex')}`;
 const children: ChildProcess[] = [];

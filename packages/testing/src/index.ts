@@ -1,7 +1,6 @@
-// Public entry point of the test helpers: real databases for tests in every package, and the CLI's offline settings.
+// Public entry point of the test helpers: real databases (and the Redis) for tests in every package, and the CLI's offline settings.
 
 export { OFFLINE_CLI_ENV } from './cli-env.ts';
-
 export {
   DIALECTS,
   type Dialect,
@@ -12,3 +11,4 @@ export {
   type TestDatabase,
   testSchemaName,
 } from './databases.ts';
+export { TEST_REDIS_URL } from './redis.ts';
