@@ -75,6 +75,8 @@ export {
   probeYtDlp,
   readManaged,
   requiredYtDlpVersion,
+  type SharedSiteSlots,
+  type SiteLeases,
   TransientDownloadError,
   versionAgeDays,
   videoIdFor,

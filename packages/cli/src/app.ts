@@ -83,7 +83,7 @@ export async function openApp(config: Config, opts: { role: AppRole; io?: Io }):
     const storage = createSqlStorage(handle);
     const store = createRagStore(handle);
     const wakeRequests = createWakeRequests(handle);
-    const adapters = await buildAdapters(config, handle, logger, store.videos);
+    const adapters = await buildAdapters(config, handle, logger, store.videos, storage.daemon);
     // Upkeep beyond its migration set (stale FTS rebuild, vector table upgrade).
     await adapters.searchIndex.migrate();
     const resources: RagResources = {

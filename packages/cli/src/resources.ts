@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   createPagerDutyNotifier,
@@ -12,13 +13,19 @@ import {
   HttpReranker,
   OpenAiChatModel,
   PostgresSearchIndex,
+  type SiteLeases,
   SqliteSearchIndex,
   TransformersReranker,
   versionAgeDays,
   YtDlpDownloader,
   YtDlpProvisioner,
 } from '@llm-rag-yt/adapters';
-import type { DatabaseHandle, OrchestratorLogger, Storage } from '@llm-rag-yt/orchestrator';
+import {
+  type DatabaseHandle,
+  type OrchestratorLogger,
+  type Storage,
+  serializeError,
+} from '@llm-rag-yt/orchestrator';
 import type {
   AudioConverter,
   ChatModel,
@@ -62,6 +69,8 @@ export async function buildAdapters(
   handle: DatabaseHandle,
   logger: OrchestratorLogger,
   videos: VideoCatalog | null,
+  /** The orchestrator's leases: the per-site yt-dlp limit holds across every process sharing the database. */
+  leases?: SiteLeases,
 ): Promise<Adapters> {
   const converter = new FfmpegAudioConverter({
     ffmpegPath: config.tools.ffmpeg,
@@ -82,6 +91,17 @@ export async function buildAdapters(
     ytDlpPath: config.tools.ytdlp,
     provisioner: ytDlp,
     concurrencyPerSite: config.ytdlp.concurrencyPerSite,
+    sharedSlots: leases
+      ? {
+          leases,
+          holder: `${hostname()}:${process.pid}`,
+          onError: (e) =>
+            logger.warn(
+              { component: 'yt-dlp', err: serializeError(e) },
+              'could not take a shared per-site download slot; going ahead without it',
+            ),
+        }
+      : undefined,
     egressPolicy: egressPolicy(config),
     upstreamProxy: config.fetch.ytdlpProxy,
     freshness: { minVersion: config.ytdlp.minVersion, maxAgeDays: config.ytdlp.maxAgeDays },

@@ -33,6 +33,6 @@ export {
   YtDlpInstallError,
   type YtDlpStatus,
 } from './release.ts';
-export { SiteLimiter, siteOf } from './site-limiter.ts';
+export { type SharedSiteSlots, type SiteLeases, SiteLimiter, siteOf } from './site-limiter.ts';
 export { DEFAULT_MIN_YTDLP_VERSION, YTDLP_INSTALL_HINT } from './version.ts';
 export { type YtDlpConfig, YtDlpDownloader } from './ytdlp-downloader.ts';

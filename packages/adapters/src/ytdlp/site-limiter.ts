@@ -1,8 +1,36 @@
+import { randomUUID } from 'node:crypto';
+
 /*
- * At most N yt-dlp calls per site at once in this process (YTDLP_CONCURRENCY_PER_SITE), across all
- * runs the process executes: sites answer bursts with bot checks and HTTP 429. Waiters are served
- * in arrival order; a waiter whose run is canceled leaves the queue.
+ * At most N yt-dlp calls per site at once (YTDLP_CONCURRENCY_PER_SITE): sites answer bursts with bot
+ * checks and HTTP 429. In this process, waiters are served in arrival order and a waiter whose run is
+ * canceled leaves the queue. With `shared` leases (the orchestrator's lease table, which every process
+ * of an installation reaches: workers on other machines too), the limit holds across processes: a call
+ * also holds one of N leases named per site, renewed while it runs and expiring after `ttlMs` when its
+ * process dies.
  */
+
+/** Where the cross-process slots live: the orchestrator's DaemonStorage lease calls. */
+export interface SiteLeases {
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+export interface SharedSiteSlots {
+  leases: SiteLeases;
+  /** Names this process in lease rows (hostname:pid); each call adds its own suffix. */
+  holder: string;
+  /** A dead process's slot frees after this long. Default 60 s; renewed every third of it. */
+  ttlMs?: number;
+  /** How often a waiter retries when every slot is held elsewhere. Default 1 s. */
+  pollMs?: number;
+  /** The lease store failed: the call goes ahead without a shared slot (downloads must not stop for it). */
+  onError?: (error: unknown) => void;
+}
+
+export interface SiteWait {
+  /** Called once when the call has to wait for a slot held by another process. */
+  onWait?: (site: string) => void;
+}
 
 /** youtube.com for www./m./music.youtube.com, youtu.be and youtube-nocookie.com; else the host without www./m. */
 export function siteOf(url: string): string {
@@ -22,21 +50,75 @@ export class SiteLimiter {
   private readonly waiting = new Map<string, (() => void)[]>();
 
   /** limit ≤ 0: no limit. */
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly shared?: SharedSiteSlots,
+  ) {}
 
-  /** Calls in flight for `site` (for tests and status). */
+  /** Calls in flight for `site` in this process (for tests and status). */
   inFlight(site: string): number {
     return this.active.get(site) ?? 0;
   }
 
-  async run<T>(url: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async run<T>(url: string, fn: () => Promise<T>, signal?: AbortSignal, wait?: SiteWait): Promise<T> {
     if (this.limit <= 0) return fn();
     const site = siteOf(url);
     await this.acquire(site, signal);
     try {
-      return await fn();
+      const slot = this.shared ? await this.acquireShared(this.shared, site, signal, wait) : null;
+      try {
+        return await fn();
+      } finally {
+        await slot?.release();
+      }
     } finally {
       this.release(site);
+    }
+  }
+
+  /**
+   * One of the site's `limit` leases, tried in order; waits `pollMs` between rounds while all are held
+   * by other processes. The lease is renewed while the call runs. Null when the lease store failed.
+   */
+  private async acquireShared(
+    shared: SharedSiteSlots,
+    site: string,
+    signal: AbortSignal | undefined,
+    wait: SiteWait | undefined,
+  ): Promise<{ release: () => Promise<void> } | null> {
+    const ttl = shared.ttlMs ?? 60_000;
+    const holder = `${shared.holder}:${randomUUID().slice(0, 8)}`;
+    let waited = false;
+    for (;;) {
+      signal?.throwIfAborted();
+      let name: string | null = null;
+      try {
+        for (let i = 0; i < this.limit && !name; i++) {
+          const candidate = `yt-dlp-site:${site}:${i}`;
+          if (await shared.leases.acquireLease(candidate, holder, Date.now(), ttl)) name = candidate;
+        }
+      } catch (e) {
+        shared.onError?.(e);
+        return null;
+      }
+      if (name) {
+        const held = name;
+        const renew = setInterval(() => {
+          shared.leases.acquireLease(held, holder, Date.now(), ttl).catch((e) => shared.onError?.(e));
+        }, ttl / 3);
+        renew.unref?.();
+        return {
+          release: async () => {
+            clearInterval(renew);
+            await shared.leases.releaseLease(held, holder).catch((e) => shared.onError?.(e));
+          },
+        };
+      }
+      if (!waited) {
+        waited = true;
+        wait?.onWait?.(site);
+      }
+      await sleep(shared.pollMs ?? 1000, signal);
     }
   }
 
@@ -77,4 +159,18 @@ export class SiteLimiter {
       this.waiting.delete(site);
     } else this.active.set(site, n);
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -29,7 +29,7 @@ import {
 import { toFeedListing } from './listing.ts';
 import { PROGRESS_TEMPLATE, parseProgressLine } from './progress.ts';
 import type { YtDlpProvisioner } from './provision.ts';
-import { SiteLimiter, siteOf } from './site-limiter.ts';
+import { type SharedSiteSlots, SiteLimiter, siteOf } from './site-limiter.ts';
 import { parseYtDlpVersion, YTDLP_INSTALL_HINT } from './version.ts';
 
 export interface YtDlpConfig {
@@ -60,8 +60,13 @@ export interface YtDlpConfig {
    * one is missing or too old); its path replaces `ytDlpPath`.
    */
   provisioner?: YtDlpProvisioner;
-  /** At most this many downloads/listings per site at once in this process; 0 = no limit. Default 0. */
+  /** At most this many downloads/listings per site at once; 0 = no limit. Default 0. */
   concurrencyPerSite?: number;
+  /**
+   * Leases that make `concurrencyPerSite` hold across every process of the installation (workers on
+   * other machines included); without, it holds in this process.
+   */
+  sharedSlots?: SharedSiteSlots;
 }
 
 /**
@@ -92,7 +97,7 @@ export class YtDlpDownloader implements Downloader {
     this.upstreamProxy = config.upstreamProxy ?? null;
     this.configuredPath = config.ytDlpPath ?? 'yt-dlp';
     this.provisioner = config.provisioner ?? null;
-    this.sites = new SiteLimiter(config.concurrencyPerSite ?? 0);
+    this.sites = new SiteLimiter(config.concurrencyPerSite ?? 0, config.sharedSlots);
     this.converter = config.converter;
     this.freshness = config.freshness ?? {};
     this.extraArgs = config.extraArgs ?? [];
@@ -192,7 +197,13 @@ export class YtDlpDownloader implements Downloader {
         fraction: 0,
         message: `waiting: ${this.sites.limit} download(s) from ${siteOf(target)} already running`,
       });
-    return this.sites.run(target, () => this.downloadNow(target, opts), opts.signal);
+    return this.sites.run(target, () => this.downloadNow(target, opts), opts.signal, {
+      onWait: (site) =>
+        opts.onProgress?.({
+          fraction: 0,
+          message: `waiting: ${this.sites.limit} download(s) from ${site} already running on other workers`,
+        }),
+    });
   }
 
   private async downloadNow(target: string, opts: DownloadOptions): Promise<DownloadResult> {
