@@ -212,6 +212,26 @@ describe('Subscriptions page in the browser against the real stack', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/library-chapters.png`, fullPage: true });
   });
 
+  it('a subscription made from Telegram lets the page choose its notices; one made here has none to choose', async () => {
+    const fromChat = await env.subscriptions.subscribe(feeds.url('/feed.xml?from=telegram'), {
+      chatId: 4242,
+    });
+    expect(fromChat.notify).toBe('instant');
+    await page.goto(`${env.server.url}/subscriptions`);
+    const select = row(fromChat.id).getByLabel(`Telegram notices for #${fromChat.id}`);
+    expect(await select.inputValue()).toBe('instant');
+    await select.selectOption({ label: 'Daily digest' });
+    await page.getByRole('status').getByText(`#${fromChat.id}: daily digest.`).waitFor();
+    expect((await apiSub(fromChat.id)).notify).toBe('digest');
+    await page.reload();
+    expect(await row(fromChat.id).getByLabel(`Telegram notices for #${fromChat.id}`).inputValue()).toBe(
+      'digest',
+    );
+    // Made in the web UI: no chat, so nothing to send notices to and no control.
+    expect(await row(subId).locator('label.notify').count()).toBe(0);
+    await env.subscriptions.remove(fromChat.id);
+  });
+
   it('remove asks for confirmation, then the subscription is gone and its videos stay', async () => {
     await page.goto(`${env.server.url}/subscriptions`);
     await row(subId).getByRole('button', { name: 'Remove' }).click();

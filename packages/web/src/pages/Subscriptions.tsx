@@ -196,6 +196,13 @@ function Entries({ id }: { id: number }) {
   );
 }
 
+/** How a subscription made from Telegram tells its chat about new videos. */
+const NOTIFY_LABELS: Record<Subscription['notify'], string> = {
+  instant: 'Each new video',
+  digest: 'Daily digest',
+  off: 'No notices',
+};
+
 export default function SubscriptionsPage({ selected }: { selected: number | null }) {
   const state = useApi<Schemas['GetApiSubscriptionsResponse']>('/api/subscriptions');
   const [error, setError] = useState<ApiError | null>(null);
@@ -205,6 +212,19 @@ export default function SubscriptionsPage({ selected }: { selected: number | nul
   useLiveReload(state.reload, (m) => m.kind === 'run', 700);
   // Entries become 'indexed' in subscription_sensor's ticks, which send no live event.
   usePolling(state.reload, 5000);
+
+  const setNotify = async (s: Subscription, notify: Subscription['notify']) => {
+    setError(null);
+    setNotice(null);
+    try {
+      const body: RequestBody<'postApiSubscriptionsIdUpdate'> = { notify };
+      await api(`/api/subscriptions/${s.id}/update`, { body });
+      setNotice(`#${s.id}: ${NOTIFY_LABELS[notify].toLowerCase()}.`);
+      state.reload();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  };
 
   const act = async (s: Subscription, what: 'check' | 'pause' | 'resume' | 'remove') => {
     setError(null);
@@ -279,6 +299,23 @@ export default function SubscriptionsPage({ selected }: { selected: number | nul
                     </td>
                     <td>
                       <Badge value={s.status} />
+                      {s.chatId !== null && (
+                        // Notices go to the Telegram chat the subscription was made from.
+                        <label className="notify muted">
+                          Telegram notices
+                          <select
+                            aria-label={`Telegram notices for #${s.id}`}
+                            value={s.notify}
+                            onChange={(e) => setNotify(s, e.target.value as Subscription['notify'])}
+                          >
+                            {(Object.keys(NOTIFY_LABELS) as Subscription['notify'][]).map((m) => (
+                              <option key={m} value={m}>
+                                {NOTIFY_LABELS[m]}
+                              </option>
+                            ))}
+                          </select>
+                        </label>
+                      )}
                     </td>
                     <td className="last-checked">
                       {s.lastCheckedAt ? (
