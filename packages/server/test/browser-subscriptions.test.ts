@@ -227,6 +227,7 @@ describe('Subscriptions page in the browser against the real stack', () => {
     expect(await row(fromChat.id).getByLabel(`Telegram notices for #${fromChat.id}`).inputValue()).toBe(
       'digest',
     );
+    await page.screenshot({ path: `${SCREENSHOTS}/subscriptions-notices.png`, fullPage: true });
     // Made in the web UI: no chat, so nothing to send notices to and no control.
     expect(await row(subId).locator('label.notify').count()).toBe(0);
     await env.subscriptions.remove(fromChat.id);

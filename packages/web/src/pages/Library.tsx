@@ -251,7 +251,7 @@ export default function LibraryPage({ videoId }: { videoId: string | null }) {
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.id} data-request-id={r.id}>
-                    <td style={{ wordBreak: 'break-all' }}>
+                    <td style={{ overflowWrap: 'anywhere' }}>
                       {r.videoId ? (
                         <Link to={`/library/${encodeURIComponent(r.videoId)}`}>{r.url}</Link>
                       ) : (

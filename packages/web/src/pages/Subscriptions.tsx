@@ -168,7 +168,7 @@ function Entries({ id }: { id: number }) {
               <tbody>
                 {entries.map((e: Entry) => (
                   <tr key={e.entryKey} data-entry-key={e.entryKey}>
-                    <td style={{ wordBreak: 'break-all' }}>
+                    <td style={{ overflowWrap: 'anywhere', minWidth: '12em' }}>
                       {e.videoId ? (
                         <Link to={`/library/${encodeURIComponent(e.videoId)}`}>{e.title ?? e.url}</Link>
                       ) : (
@@ -286,7 +286,7 @@ export default function SubscriptionsPage({ selected }: { selected: number | nul
               <tbody>
                 {subscriptions.map((s) => (
                   <tr key={s.id} data-subscription-id={s.id}>
-                    <td style={{ wordBreak: 'break-all' }}>
+                    <td style={{ overflowWrap: 'anywhere', minWidth: '12em' }}>
                       <Link to={`/subscriptions/${s.id}`}>
                         #{s.id} {s.title ?? s.url}
                       </Link>
