@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
@@ -26,15 +26,44 @@ function newestMtime(paths: readonly string[]): number {
   return newest;
 }
 
+const BUILD_LOCK = `${WEB_DIST}.build-lock`;
+
+function builtAndFresh(): boolean {
+  const built = statSync(`${WEB_DIST}/index.html`, { throwIfNoEntry: false });
+  return !!built && built.mtimeMs >= newestMtime(WEB_SOURCES);
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Builds the UI when dist is missing or older than its sources (the root `build:web` script does
- * the same), so browser tests never drive a stale bundle after a UI change.
+ * the same), so browser tests never drive a stale bundle after a UI change. Test files start in
+ * parallel: one builds (holding a lock folder) while the others wait for it, so none reads a
+ * half-written dist. A lock older than five minutes is left over from a killed run and is taken over.
  */
 export function ensureWebBuilt(): void {
-  const built = statSync(`${WEB_DIST}/index.html`, { throwIfNoEntry: false });
-  if (built && existsSync(WEB_DIST) && built.mtimeMs >= newestMtime(WEB_SOURCES)) return;
-  const root = fileURLToPath(new URL('../../../..', import.meta.url));
-  execFileSync('npx', ['vite', 'build', 'packages/web'], { cwd: root, stdio: 'inherit' });
+  for (;;) {
+    if (builtAndFresh()) return;
+    try {
+      mkdirSync(BUILD_LOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const lock = statSync(BUILD_LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > 300_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else sleepSync(250);
+      continue;
+    }
+    try {
+      if (builtAndFresh()) return;
+      const root = fileURLToPath(new URL('../../../..', import.meta.url));
+      execFileSync('npx', ['vite', 'build', 'packages/web'], { cwd: root, stdio: 'inherit' });
+      return;
+    } finally {
+      rmSync(BUILD_LOCK, { recursive: true, force: true });
+    }
+  }
 }
 
 export function launchChromium(): Promise<Browser> {
