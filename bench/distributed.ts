@@ -1,10 +1,11 @@
 /**
  * Distributed-path benchmark
- * (`npm run bench -- distributed [--quick] [--runs N] [--workers 1,2,4] [--only throughput,latency,list [--write]]`):
+ * (`npm run bench -- distributed [--quick] [--runs N] [--rounds R] [--workers 1,2,4] [--only throughput,latency,list [--write]]`):
  * PostgreSQL storage (own schema per case) + BullMQ on the local Redis (own key prefix), measured side by
  * side with raw BullMQ on the same Redis in the same run:
  *  1. raw BullMQ: no-op jobs/s with 1, 2 and 4 worker processes (the queue's own ceiling);
  *  2. ours: no-op single-asset runs/s through daemon (admission) → BullMQ → `startWorker` processes;
+ *     1 and 2 alternate for R rounds (default 3) and every figure is the median over them;
  *  3. latency on the distributed path: submit (another connection, as the CLI/web/bot) → STARTED,
  *     and `wake()` of a sensor → its run STARTED;
  *  4. CPU per run of each process (daemon, workers, the case's PostgreSQL backends, redis-server) and
@@ -471,6 +472,18 @@ async function runsList(dialect: 'postgres' | 'sqlite', runs: number, eventsPerR
   }
 }
 
+/** Field by field median of rounds of one case (numbers only; the others are the first round's). */
+function medianRow<T extends Record<string, unknown>>(rows: readonly T[]): T {
+  const out: Record<string, unknown> = { ...rows[0]! };
+  for (const key of Object.keys(out)) {
+    if (typeof out[key] !== 'number') continue;
+    const v = rows.map((r) => r[key] as number).sort((a, b) => a - b);
+    const mid = Math.floor(v.length / 2);
+    out[key] = v.length % 2 ? v[mid]! : round((v[mid - 1]! + v[mid]!) / 2, 3);
+  }
+  return out as T;
+}
+
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -480,6 +493,7 @@ export default async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const runs = Number(option(args, '--runs') ?? (quick ? 500 : 3000));
   const workerCounts = (option(args, '--workers') ?? '1,2,4').split(',').map(Number);
+  const rounds = Math.max(1, Number(option(args, '--rounds') ?? (quick ? 1 : 3)));
   const only = option(args, '--only')?.split(',');
   const want = (n: string) => !only || only.includes(n);
   const results: Record<string, unknown> = {
@@ -492,14 +506,28 @@ export default async function main(args: string[]): Promise<void> {
   const cases = [];
   if (want('throughput')) {
     for (const w of workerCounts) {
-      // Side by side: the queue alone, then our path, with the same worker count and concurrency.
-      const raw = await rawBullmq(w, runs);
-      const our = await ours(w, runs);
+      // Side by side: the queue alone, then our path, with the same worker count and concurrency,
+      // alternating for `rounds` rounds; every figure is the median over the rounds (raw BullMQ alone
+      // swings 2× from one measurement to the next here).
+      const raws: Awaited<ReturnType<typeof rawBullmq>>[] = [];
+      const ourRounds: Awaited<ReturnType<typeof ours>>[] = [];
+      for (let r = 0; r < rounds; r++) {
+        raws.push(await rawBullmq(w, runs));
+        ourRounds.push(await ours(w, runs));
+      }
+      const raw = medianRow(raws);
+      const our = medianRow(ourRounds);
       const row = {
         workers: w,
+        rounds,
         raw,
         ours: our,
         ratioToRawBullmq: round(our.runsPerSecond / raw.jobsPerSecond, 3),
+        perRound: raws.map((x, i) => ({
+          rawJobsPerSecond: x.jobsPerSecond,
+          oursRunsPerSecond: ourRounds[i]!.runsPerSecond,
+          ratio: round(ourRounds[i]!.runsPerSecond / x.jobsPerSecond, 3),
+        })),
       };
       console.log(JSON.stringify(row));
       cases.push(row);
