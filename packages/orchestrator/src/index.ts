@@ -47,7 +47,7 @@ export { ORCHESTRATOR_MIGRATIONS } from './storage/sql/migrations.ts';
 export { executeRun, DEFAULT_RUN_TIMEOUT_MS } from './execution/executor.ts';
 export type { ExecuteRunDeps } from './execution/executor.ts';
 export { planForRun } from './execution/plan.ts';
-export { RunCanceledError, RunTimeoutError } from './execution/abort.ts';
+export { abortableSleep, RunCanceledError, RunTimeoutError } from './execution/abort.ts';
 export { retryDelayMs } from './execution/retry.ts';
 export { runProcess, ProcessError } from './execution/process.ts';
 export type { RunProcessOptions, ProcessResult, ProcessErrorKind } from './execution/process.ts';

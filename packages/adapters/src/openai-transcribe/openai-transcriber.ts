@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { RetryAfterError } from '@llm-rag-yt/orchestrator';
+import { abortableSleep, RetryAfterError } from '@llm-rag-yt/orchestrator';
 import type { AudioConverter, OnProgress, Transcriber, Transcript, TranscriptSegment } from '@llm-rag-yt/rag';
 import { httpError, TranscriptionServiceError } from './http-errors.ts';
 import { toIsoLanguage } from './languages.ts';
@@ -136,7 +136,7 @@ export class OpenAiTranscriber implements Transcriber {
         return await this.upload(path, language, signal);
       } catch (e) {
         if (!(e instanceof RetryAfterError) || e.afterMs > this.maxInlineRetryMs || attempt >= 3) throw e;
-        await sleep(e.afterMs, signal);
+        await abortableSleep(e.afterMs, signal);
       }
     }
   }
@@ -197,19 +197,4 @@ function toSegments(result: VerboseJson, offset: number): TranscriptSegment[] {
       text: (s.text ?? '').replace(/\s+/g, ' ').trim(),
     }))
     .filter((s) => s.text);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

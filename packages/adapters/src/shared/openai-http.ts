@@ -4,6 +4,8 @@
  * header: it never appears in an error message or a log line.
  */
 
+import { abortableSleep } from '@llm-rag-yt/orchestrator';
+
 export interface OpenAiHttpOptions {
   /** e.g. https://api.openai.com/v1 or http://localhost:11434/v1 */
   baseUrl: string;
@@ -40,7 +42,7 @@ export async function postJson<T>(
   const backoff = opts.backoffMs ?? 500;
   let lastError: OpenAiHttpError | undefined;
   for (let attempt = 0; attempt <= maxRetries; attempt++) {
-    if (attempt > 0) await sleep(retryDelay(lastError, backoff, attempt), signal);
+    if (attempt > 0) await abortableSleep(retryDelay(lastError, backoff, attempt), signal);
     signal?.throwIfAborted();
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
     let res: Response;
@@ -111,18 +113,4 @@ async function errorDetail(res: Response): Promise<string> {
 function causeText(cause: unknown): string {
   const c = cause as { message?: string; cause?: { code?: string; message?: string } };
   return c.cause?.code ?? c.cause?.message ?? c.message ?? String(cause);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

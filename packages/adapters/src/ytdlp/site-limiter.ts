@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { abortableSleep } from '@llm-rag-yt/orchestrator';
 
 /*
  * At most N yt-dlp calls per site at once (YTDLP_CONCURRENCY_PER_SITE): sites answer bursts with bot
@@ -118,7 +119,7 @@ export class SiteLimiter {
         waited = true;
         wait?.onWait?.(site);
       }
-      await sleep(shared.pollMs ?? 1000, signal);
+      await abortableSleep(shared.pollMs ?? 1000, signal);
     }
   }
 
@@ -159,18 +160,4 @@ export class SiteLimiter {
       this.waiting.delete(site);
     } else this.active.set(site, n);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
