@@ -213,23 +213,29 @@ export default function SubscriptionsPage({ selected }: { selected: number | nul
   // Entries become 'indexed' in subscription_sensor's ticks, which send no live event.
   usePolling(state.reload, 5000);
 
-  const setNotify = async (s: Subscription, notify: Subscription['notify']) => {
+  /** Runs one action on a subscription: clears the last message, shows the error, reloads the list. */
+  const perform = async (step: () => Promise<void>) => {
     setError(null);
     setNotice(null);
     try {
-      const body: RequestBody<'postApiSubscriptionsIdUpdate'> = { notify };
-      await api(`/api/subscriptions/${s.id}/update`, { body });
-      setNotice(`#${s.id}: ${NOTIFY_LABELS[notify].toLowerCase()}.`);
+      await step();
       state.reload();
     } catch (e) {
       setError(e as ApiError);
     }
   };
 
-  const act = async (s: Subscription, what: 'check' | 'pause' | 'resume' | 'remove') => {
-    setError(null);
-    setNotice(null);
-    try {
+  const update = (s: Subscription, body: RequestBody<'postApiSubscriptionsIdUpdate'>) =>
+    api(`/api/subscriptions/${s.id}/update`, { body });
+
+  const setNotify = (s: Subscription, notify: Subscription['notify']) =>
+    perform(async () => {
+      await update(s, { notify });
+      setNotice(`#${s.id}: ${NOTIFY_LABELS[notify].toLowerCase()}.`);
+    });
+
+  const act = (s: Subscription, what: 'check' | 'pause' | 'resume' | 'remove') =>
+    perform(async () => {
       if (what === 'remove') {
         await api(`/api/subscriptions/${s.id}/remove`, { method: 'POST', body: {} });
         setConfirming(null);
@@ -239,16 +245,9 @@ export default function SubscriptionsPage({ selected }: { selected: number | nul
         await api(`/api/subscriptions/${s.id}/check`, { method: 'POST', body: {} });
         setNotice(`Checking #${s.id} now.`);
       } else {
-        const body: RequestBody<'postApiSubscriptionsIdUpdate'> = {
-          status: what === 'pause' ? 'paused' : 'active',
-        };
-        await api(`/api/subscriptions/${s.id}/update`, { body });
+        await update(s, { status: what === 'pause' ? 'paused' : 'active' });
       }
-      state.reload();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+    });
 
   return (
     <>
