@@ -1,4 +1,12 @@
-import { openTestDatabase, type TestDatabase } from '@llm-rag-yt/testing';
+import { openDatabase } from '@llm-rag-yt/orchestrator';
+import {
+  dropTestSchema,
+  openTestDatabase,
+  postgresUrl,
+  TEST_DATABASE_URL,
+  type TestDatabase,
+  testSchemaName,
+} from '@llm-rag-yt/testing';
 import {
   DummyDriver,
   Kysely,
@@ -12,14 +20,17 @@ import { PostgresSearchIndex } from '../src/postgres-search/postgres-search-inde
 import {
   approximateNearest,
   pgvectorColumnDdl,
+  pgvectorNames,
   pgvectorSearchSettings,
   signatureLiteral,
   vectorLiteral,
 } from '../src/postgres-search/vector-sql.ts';
 
 /*
- * Vector search on Postgres. This server has no pgvector, so the signature path runs for real
- * (recall against exact search, consistency); the pgvector statements are checked as SQL text.
+ * Vector search on Postgres. The signature path (no pgvector) always runs for real, with pgvector
+ * turned off; the pgvector path runs for real where the test server has the extension available
+ * (scripts/install-pgvector.sh builds it on Debian) and is skipped otherwise. The pgvector
+ * statements are also checked as SQL text.
  */
 
 let db: TestDatabase | undefined;
@@ -56,16 +67,18 @@ function vectorSpace(dims: number, topics: number, seed: number) {
 const chunksOf = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ idx: i, start: i, end: i + 1, text: `${tag} passage ${i}` }));
 
+const names = pgvectorNames('public');
+
 describe('pgvector statements', () => {
   it('creates a typed vector column with a cosine HNSW index, and refuses a bad size', () => {
-    expect(pgvectorColumnDdl(384).map((q) => compile(q).sql)).toEqual([
+    expect(pgvectorColumnDdl(384, names).map((q) => compile(q).sql)).toEqual([
       'DROP INDEX IF EXISTS chunks_embedding_hnsw',
       'ALTER TABLE chunks DROP COLUMN IF EXISTS embedding_v',
-      'ALTER TABLE chunks ADD COLUMN embedding_v vector(384)',
-      'CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding_v vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
+      'ALTER TABLE chunks ADD COLUMN embedding_v "public".vector(384)',
+      'CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding_v "public".vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
     ]);
-    expect(() => pgvectorColumnDdl(0)).toThrow(/Invalid vector size 0/);
-    expect(() => pgvectorColumnDdl(1.5)).toThrow(/Invalid vector size/);
+    expect(() => pgvectorColumnDdl(0, names)).toThrow(/Invalid vector size 0/);
+    expect(() => pgvectorColumnDdl(1.5, names)).toThrow(/Invalid vector size/);
   });
 
   it('searches through the HNSW index: ORDER BY the bare <=> distance, ef_search set for the transaction', () => {
@@ -75,8 +88,8 @@ describe('pgvector statements', () => {
       sql: 'SET LOCAL hnsw.ef_search = 100',
       parameters: [],
     });
-    expect(compile(approximateNearest('pgvector', v, 40, 1000))).toEqual({
-      sql: 'SELECT id, 1 - (embedding_v <=> $1::vector) AS score FROM chunks WHERE embedding_v IS NOT NULL ORDER BY embedding_v <=> $2::vector LIMIT $3',
+    expect(compile(approximateNearest('pgvector', v, 40, 1000, names))).toEqual({
+      sql: 'SELECT id, 1 - (embedding_v OPERATOR("public".<=>) $1::"public".vector) AS score FROM chunks WHERE embedding_v IS NOT NULL ORDER BY embedding_v OPERATOR("public".<=>) $2::"public".vector LIMIT $3',
       parameters: [vectorLiteral(v), vectorLiteral(v), 40],
     });
   });
@@ -95,12 +108,12 @@ describe('Postgres vector search without pgvector', () => {
   it('falls back to signatures with recall@10 ≥ 0.98 against exact search, and stays consistent', async () => {
     db = await openTestDatabase('postgres', { prefix: 'search_vec_test' });
     const handle = db.handle;
-    const approx = new PostgresSearchIndex(handle, { exactScanBelow: 0 });
-    const exact = new PostgresSearchIndex(handle); // below 10 000 vectors: exact
+    const approx = new PostgresSearchIndex(handle, { exactScanBelow: 0, pgvector: false });
+    const exact = new PostgresSearchIndex(handle, { pgvector: false }); // below 10 000 vectors: exact
     await approx.migrate();
     await exact.migrate();
     expect(approx.vectorMode()).toMatchObject({ mode: 'signature' });
-    expect(approx.vectorMode().reason).toMatch(/pgvector|vector/);
+    expect(approx.vectorMode().reason).toMatch(/pgvector/);
 
     const dims = 128;
     const sample = vectorSpace(dims, 30, 11);
@@ -152,3 +165,144 @@ describe('Postgres vector search without pgvector', () => {
     expect((await approx.vectorSearch(fresh[4], { k: 1 }))[0]).toMatchObject({ idx: 4 });
   }, 60_000);
 });
+
+/** Whether the test server can run pgvector (installed, or installable by CREATE EXTENSION). */
+async function pgvectorOnTestServer(): Promise<boolean> {
+  const probe = await openDatabase(TEST_DATABASE_URL, { poolSize: 1 });
+  try {
+    const { rows } = await sql<{ v: string | null }>`
+      SELECT default_version AS v FROM pg_available_extensions WHERE name = 'vector'`.execute(probe.db);
+    return rows.length > 0;
+  } finally {
+    await probe.close();
+  }
+}
+const withPgvector = await pgvectorOnTestServer();
+
+describe.skipIf(!withPgvector)(
+  `Postgres vector search with pgvector${withPgvector ? '' : ' (skipped: the test server has no pgvector; bash scripts/install-pgvector.sh builds it)'}`,
+  () => {
+    const schemas: string[] = [];
+    const handles: { close(): Promise<void> }[] = [];
+    afterAll(async () => {
+      for (const h of handles) await h.close().catch(() => {});
+      for (const s of schemas) await dropTestSchema(s).catch(() => {});
+    });
+    /** A handle whose search_path is only its own schema (`?schema=`), as a user's DATABASE_URL gives. */
+    async function schemaHandle(prefix: string) {
+      const schema = testSchemaName(prefix);
+      schemas.push(schema);
+      const handle = await openDatabase(postgresUrl(schema));
+      handles.push(handle);
+      return { schema, handle };
+    }
+
+    it('searches through the HNSW index from a schema of its own, with recall@10 ≥ 0.98 against exact search', async () => {
+      const { handle } = await schemaHandle('pgv_a');
+      const approx = new PostgresSearchIndex(handle, { exactScanBelow: 0 });
+      const exact = new PostgresSearchIndex(handle);
+      await approx.migrate();
+      await exact.migrate();
+      // The extension lives in public, not in this schema (dropping it must not take pgvector away).
+      expect(approx.vectorMode()).toMatchObject({ mode: 'pgvector' });
+      expect(approx.vectorMode().reason).toMatch(/^pgvector \d+\.\d+\.\d+( \(created\))? in schema public$/);
+
+      const dims = 64;
+      const sample = vectorSpace(dims, 25, 5);
+      for (let v = 0; v < 4; v++) {
+        const vs = Array.from({ length: 500 }, (_, i) => sample(v * 500 + i));
+        await approx.indexVideo(`pgvVideo${v}`, chunksOf(500, `v${v}`), vs, 'test:clustered');
+      }
+      const { rows: column } = await sql<{ t: string }>`
+        SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
+        WHERE attrelid = 'chunks'::regclass AND attname = 'embedding_v'`.execute(handle.db);
+      expect(column[0]!.t).toBe('public.vector(64)');
+      let recall = 0;
+      const queries = 20;
+      for (let q = 0; q < queries; q++) {
+        const query = sample(q * 7, 0.9);
+        const a = await approx.vectorSearch(query, { k: 10 });
+        const e = await exact.vectorSearch(query, { k: 10 });
+        const ids = new Set(e.map((h) => h.chunkId));
+        recall += a.filter((h) => ids.has(h.chunkId)).length / e.length;
+        expect(a[0]!.score).toBeCloseTo(e[0]!.score, 5);
+      }
+      expect(recall / queries).toBeGreaterThanOrEqual(0.98);
+
+      // The query plan walks the HNSW index.
+      const plan = await handle.db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+        return sql<{
+          'QUERY PLAN': string;
+        }>`EXPLAIN ${approximateNearest('pgvector', sample(1), 10, 0, names)}`.execute(trx);
+      });
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
+        /Index Scan using chunks_embedding_hnsw/,
+      );
+
+      // An HNSW scan stops at ef_search rows: asking for more widens it.
+      expect(await approx.vectorSearch(sample(2), { k: 150 })).toHaveLength(150);
+
+      // A deleted video's vectors never return; a re-indexed one's new vectors do.
+      const probe = sample(3, 0);
+      const before = await approx.vectorSearch(probe, { k: 5 });
+      await approx.deleteVideo(before[0]!.videoId);
+      expect(
+        (await approx.vectorSearch(probe, { k: 50 })).some((h) => h.videoId === before[0]!.videoId),
+      ).toBe(false);
+      const fresh = Array.from({ length: 20 }, (_, i) => sample(i + 900, 0.3));
+      await approx.indexVideo('pgvVideo1', chunksOf(20, 'new'), fresh, 'test:clustered');
+      expect((await approx.vectorSearch(fresh[4]!, { k: 1 }))[0]).toMatchObject({
+        videoId: 'pgvVideo1',
+        idx: 4,
+      });
+
+      // Another model of another size: the column and its index are made anew for it.
+      const other = vectorSpace(32, 5, 9);
+      await approx.indexVideo(
+        'pgvVideo2',
+        chunksOf(30, 'm2'),
+        Array.from({ length: 30 }, (_, i) => other(i)),
+        'test:other',
+      );
+      const { rows: after } = await sql<{ t: string }>`
+        SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
+        WHERE attrelid = 'chunks'::regclass AND attname = 'embedding_v'`.execute(handle.db);
+      expect(after[0]!.t).toBe('public.vector(32)');
+      expect((await approx.vectorSearch(other(7), { k: 1 }))[0]).toMatchObject({
+        videoId: 'pgvVideo2',
+        idx: 7,
+      });
+    }, 120_000);
+
+    it('gives vectors stored without pgvector their column and index, and keeps working when another schema is dropped', async () => {
+      const a = await schemaHandle('pgv_b');
+      const before = new PostgresSearchIndex(a.handle, { exactScanBelow: 0, pgvector: false });
+      await before.migrate();
+      expect(before.vectorMode().mode).toBe('signature');
+      const sample = vectorSpace(48, 10, 21);
+      const vs = Array.from({ length: 300 }, (_, i) => sample(i));
+      await before.indexVideo('pgvOld', chunksOf(300, 'old'), vs, 'test:old');
+
+      const later = new PostgresSearchIndex(a.handle, { exactScanBelow: 0 });
+      await later.migrate();
+      expect(later.vectorMode().mode).toBe('pgvector');
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM chunks WHERE embedding IS NOT NULL AND embedding_v IS NULL`.execute(
+        a.handle.db,
+      );
+      expect(rows[0]!.n).toBe(0);
+      expect((await later.vectorSearch(vs[42]!, { k: 1 }))[0]).toMatchObject({ videoId: 'pgvOld', idx: 42 });
+
+      // A second application schema on the same database, then dropped: the first one's vector
+      // column (of the extension's type) must survive it.
+      const b = await schemaHandle('pgv_c');
+      const second = new PostgresSearchIndex(b.handle, { exactScanBelow: 0 });
+      await second.migrate();
+      await second.indexVideo('pgvOther', chunksOf(10, 'x'), vs.slice(0, 10), 'test:old');
+      await b.handle.close();
+      await dropTestSchema(b.schema);
+      expect((await later.vectorSearch(vs[7]!, { k: 1 }))[0]).toMatchObject({ videoId: 'pgvOld', idx: 7 });
+    }, 120_000);
+  },
+);

@@ -26,13 +26,15 @@ import { migratePostgresSearch } from './migrations.ts';
 import {
   approximateNearest,
   detectVectorMode,
+  EF_SEARCH,
   pgvectorBackfill,
   pgvectorColumnDdl,
   pgvectorSearchSettings,
+  pgvectorValue,
   signatureBackfill,
   signatureLiteral,
   type VectorMode,
-  vectorLiteral,
+  type VectorModeChoice,
 } from './vector-sql.ts';
 
 export interface PostgresSearchOptions {
@@ -45,6 +47,8 @@ export interface PostgresSearchOptions {
    * and a channel filter matches nothing.
    */
   videos?: VideoCatalog | null;
+  /** Use pgvector's HNSW index where the extension is installed or installable. Default true. */
+  pgvector?: boolean;
 }
 
 /** How long the list of indexed languages is trusted before it is read again. */
@@ -91,12 +95,14 @@ export class PostgresSearchIndex implements SearchIndex {
   readonly #dfCache = new Map<string, number>();
   readonly #exactScanBelow: number;
   readonly #candidateFactor: number;
-  #mode: { mode: VectorMode; reason: string } = { mode: 'exact', reason: 'not migrated yet' };
+  readonly #usePgvector: boolean;
+  #mode: VectorModeChoice = { mode: 'exact', reason: 'not migrated yet' };
 
   constructor(handle: DatabaseHandle, opts: PostgresSearchOptions = {}) {
     this.#exactScanBelow = opts.exactScanBelow ?? 10_000;
     this.#candidateFactor = opts.candidateFactor ?? 25;
     this.#videos = opts.videos ?? null;
+    this.#usePgvector = opts.pgvector ?? true;
     if (handle.dialect !== 'postgres') {
       throw new Error(
         `PostgresSearchIndex needs a Postgres database handle, got '${handle.dialect}'. Use SqliteSearchIndex.`,
@@ -114,18 +120,20 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** Chooses the vector mode and brings the vector columns to it (see vector-sql.ts). */
   async #prepareVectors(): Promise<void> {
-    this.#mode = await detectVectorMode(this.#db);
+    this.#mode = await detectVectorMode(this.#db, { usePgvector: this.#usePgvector });
+    const names = this.#mode.pgvector;
     await this.#db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${INDEX_LOCK})`.execute(trx);
       const { dims } = await readMeta(trx);
-      if (this.#mode.mode === 'pgvector' && dims !== null) {
+      if (names && dims !== null) {
         const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.columns
           WHERE table_schema = current_schema() AND table_name = 'chunks' AND column_name = 'embedding_v'`.execute(
           trx,
         );
         // Vectors stored before pgvector was there: give them the column and the HNSW index.
         if (rows[0].n === 0)
-          for (const ddl of [...pgvectorColumnDdl(dims), pgvectorBackfill()]) await ddl.execute(trx);
+          for (const ddl of [...pgvectorColumnDdl(dims, names), pgvectorBackfill(names)])
+            await ddl.execute(trx);
       }
       if (this.#mode.mode === 'signature') await signatureBackfill().execute(trx);
     });
@@ -171,7 +179,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** How vector search runs on this server (pgvector HNSW, signatures + rescoring, or exact) and why. */
   vectorMode(): { mode: VectorMode; reason: string } {
-    return this.#mode;
+    return { mode: this.#mode.mode, reason: this.#mode.reason };
   }
 
   async indexVideo(
@@ -202,8 +210,8 @@ export class PostgresSearchIndex implements SearchIndex {
           // Vectors of another model are meaningless next to the new ones: drop them, re-embed later.
           await sql`DELETE FROM chunk_signatures`.execute(trx);
           await sql`UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL`.execute(trx);
-          if (this.#mode.mode === 'pgvector')
-            for (const ddl of pgvectorColumnDdl(dims)) await ddl.execute(trx);
+          if (this.#mode.pgvector)
+            for (const ddl of pgvectorColumnDdl(dims, this.#mode.pgvector)) await ddl.execute(trx);
           await sql`UPDATE indexed_videos SET embedding_model = NULL`.execute(trx);
           await sql`INSERT INTO index_meta (key, value) VALUES ('embedding_model', ${embeddingModel}), ('dims', ${String(dims)})
             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`.execute(trx);
@@ -221,8 +229,8 @@ export class PostgresSearchIndex implements SearchIndex {
           token_count: countWords(c.text),
           created_at: now,
           embedding: embed ? Array.from(embeddings[from + i]) : null,
-          ...(embed && this.#mode.mode === 'pgvector'
-            ? { embedding_v: sql`${vectorLiteral(embeddings[from + i])}::vector` }
+          ...(embed && this.#mode.pgvector
+            ? { embedding_v: pgvectorValue(embeddings[from + i], this.#mode.pgvector) }
             : {}),
         }));
         const inserted = await trx.insertInto('chunks').values(rows).returning(['id', 'idx']).execute();
@@ -355,11 +363,17 @@ export class PostgresSearchIndex implements SearchIndex {
   /** pgvector's HNSW index, or signature candidates rescored exactly; then the rows of the top k. */
   async #approximateSearch(vector: Float32Array, k: number): Promise<SearchHit[]> {
     const mode = this.#mode.mode === 'pgvector' ? 'pgvector' : 'signature';
-    const nearest = approximateNearest(mode, vector, k, Math.max(k * this.#candidateFactor, 500));
+    const nearest = approximateNearest(
+      mode,
+      vector,
+      k,
+      Math.max(k * this.#candidateFactor, 500),
+      this.#mode.pgvector,
+    );
     const matches =
       mode === 'pgvector'
         ? await this.#db.transaction().execute(async (trx) => {
-            await pgvectorSearchSettings().execute(trx);
+            await pgvectorSearchSettings(Math.max(EF_SEARCH, k)).execute(trx);
             return (await nearest.execute(trx)).rows;
           })
         : (await nearest.execute(this.#db)).rows;

@@ -17,22 +17,109 @@ export type VectorMode = 'pgvector' | 'signature' | 'exact';
 /** HNSW candidate list at query time (pgvector's default 40 gives lower recall at k = 40). */
 export const EF_SEARCH = 100;
 
-/** Decides the mode: pgvector if installed or installable, else signatures if bit_count exists. */
-export async function detectVectorMode(db: Kysely<any>): Promise<{ mode: VectorMode; reason: string }> {
-  const installed = await sql<{
-    v: string;
-  }>`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`.execute(db);
-  if (installed.rows.length > 0) return { mode: 'pgvector', reason: `pgvector ${installed.rows[0].v}` };
-  const available = await sql`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`.execute(db);
+/** The first pgvector release with HNSW indexes. */
+const PGVECTOR_MIN = [0, 5, 0] as const;
+
+/**
+ * pgvector's objects, qualified by the schema the extension lives in: a connection whose
+ * search_path is its own schema (`?schema=`) does not see `public`, where the extension usually is.
+ */
+export interface PgvectorNames {
+  /** The schema, quoted. */
+  readonly schema: string;
+  /** `"schema".vector` */
+  readonly type: string;
+  /** `OPERATOR("schema".<=>)`: cosine distance. */
+  readonly cosineDistance: string;
+  /** `"schema".vector_cosine_ops` */
+  readonly cosineOps: string;
+}
+
+export function pgvectorNames(schema: string): PgvectorNames {
+  const q = `"${schema.replaceAll('"', '""')}"`;
+  return {
+    schema: q,
+    type: `${q}.vector`,
+    cosineDistance: `OPERATOR(${q}.<=>)`,
+    cosineOps: `${q}.vector_cosine_ops`,
+  };
+}
+
+export interface VectorModeChoice {
+  mode: VectorMode;
+  reason: string;
+  /** Set in pgvector mode. */
+  pgvector?: PgvectorNames;
+}
+
+/**
+ * Decides the mode: pgvector (0.5+, HNSW) if installed or installable, else signatures if bit_count
+ * exists. `usePgvector: false` skips pgvector even where it is installed. A missing extension is
+ * created in `public` (where other databases' users expect it, and where dropping one application's
+ * schema cannot take it away from the others), or in the current schema when there is no `public`.
+ */
+export async function detectVectorMode(
+  db: Kysely<any>,
+  opts: { usePgvector?: boolean } = {},
+): Promise<VectorModeChoice> {
   let reason = 'the vector extension (pgvector) is not installed on this server';
-  if (available.rows.length > 0) {
-    try {
-      await sql`CREATE EXTENSION IF NOT EXISTS vector`.execute(db);
-      return { mode: 'pgvector', reason: 'pgvector (created)' };
-    } catch (error) {
-      reason = `CREATE EXTENSION vector failed (${error instanceof Error ? error.message : String(error)}); a superuser can run it once`;
+  if (opts.usePgvector === false) reason = 'pgvector is turned off for this index';
+  else {
+    const found = await installedPgvector(db);
+    if (found) return found.ok ? pgvectorChoice(found) : fallback(db, found.why);
+    const available = await sql`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`.execute(db);
+    if (available.rows.length > 0) {
+      try {
+        const { rows } = await sql<{
+          public: string | null;
+        }>`SELECT to_regnamespace('public')::text AS public`.execute(db);
+        const where = rows[0]?.public ? sql` SCHEMA public` : sql``;
+        await sql`CREATE EXTENSION IF NOT EXISTS vector${where}`.execute(db);
+      } catch (error) {
+        // Another process may have created it meanwhile (IF NOT EXISTS races); read again.
+        reason = `CREATE EXTENSION vector failed (${error instanceof Error ? error.message : String(error)}); a superuser can run it once`;
+      }
+      const created = await installedPgvector(db);
+      if (created?.ok) return pgvectorChoice(created, ' (created)');
+      if (created) reason = created.why;
     }
   }
+  return fallback(db, reason);
+}
+
+interface InstalledPgvector {
+  version: string;
+  schema: string;
+  ok: boolean;
+  why: string;
+}
+
+async function installedPgvector(db: Kysely<any>): Promise<InstalledPgvector | null> {
+  const { rows } = await sql<{ v: string; schema: string; usable: boolean }>`
+    SELECT e.extversion AS v, n.nspname AS schema, has_schema_privilege(n.oid, 'USAGE') AS usable
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  const parts = row.v.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const older = PGVECTOR_MIN.findIndex((m, i) => (parts[i] ?? 0) !== m);
+  const tooOld = older >= 0 && (parts[older] ?? 0) < PGVECTOR_MIN[older]!;
+  const why = tooOld
+    ? `pgvector ${row.v} has no HNSW index (0.5.0 or later has): ALTER EXTENSION vector UPDATE after installing a newer pgvector`
+    : !row.usable
+      ? `pgvector ${row.v} is installed in schema '${row.schema}', which this database user may not use: GRANT USAGE ON SCHEMA ${row.schema} TO the user`
+      : '';
+  return { version: row.v, schema: row.schema, ok: !tooOld && row.usable, why };
+}
+
+function pgvectorChoice(found: InstalledPgvector, suffix = ''): VectorModeChoice {
+  return {
+    mode: 'pgvector',
+    reason: `pgvector ${found.version}${suffix} in schema ${found.schema}`,
+    pgvector: pgvectorNames(found.schema),
+  };
+}
+
+async function fallback(db: Kysely<any>, reason: string): Promise<VectorModeChoice> {
   const bitCount = await sql<{
     p: string | null;
   }>`SELECT to_regprocedure('bit_count(bit)')::text AS p`.execute(db);
@@ -54,19 +141,28 @@ export function signatureLiteral(v: Float32Array): string {
 }
 
 /** (Re)creates the pgvector column and its HNSW index for `dims` (a model change drops the old ones). */
-export function pgvectorColumnDdl(dims: number): RawBuilder<unknown>[] {
+export function pgvectorColumnDdl(dims: number, names: PgvectorNames): RawBuilder<unknown>[] {
   if (!Number.isInteger(dims) || dims <= 0 || dims > 16000) throw new Error(`Invalid vector size ${dims}`);
   return [
     sql`DROP INDEX IF EXISTS chunks_embedding_hnsw`,
     sql`ALTER TABLE chunks DROP COLUMN IF EXISTS embedding_v`,
-    sql.raw(`ALTER TABLE chunks ADD COLUMN embedding_v vector(${dims})`),
-    sql`CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding_v vector_cosine_ops) WITH (m = 16, ef_construction = 64)`,
+    sql.raw(`ALTER TABLE chunks ADD COLUMN embedding_v ${names.type}(${dims})`),
+    sql.raw(
+      `CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding_v ${names.cosineOps}) WITH (m = 16, ef_construction = 64)`,
+    ),
   ];
 }
 
 /** Fills embedding_v from the float4[] column (after the column was created for an existing index). */
-export function pgvectorBackfill(): RawBuilder<unknown> {
-  return sql`UPDATE chunks SET embedding_v = embedding::vector WHERE embedding IS NOT NULL AND embedding_v IS NULL`;
+export function pgvectorBackfill(names: PgvectorNames): RawBuilder<unknown> {
+  return sql.raw(
+    `UPDATE chunks SET embedding_v = embedding::${names.type} WHERE embedding IS NOT NULL AND embedding_v IS NULL`,
+  );
+}
+
+/** A vector as a value of pgvector's type. */
+export function pgvectorValue(v: Float32Array, names: PgvectorNames): RawBuilder<unknown> {
+  return sql`${vectorLiteral(v)}::${sql.raw(names.type)}`;
 }
 
 /** Fills missing signatures from the float4[] column (indexes written before signatures existed). */
@@ -78,7 +174,10 @@ export function signatureBackfill(): RawBuilder<unknown> {
       AND NOT EXISTS (SELECT 1 FROM chunk_signatures s WHERE s.chunk_id = c.id)`;
 }
 
-/** Session setting for the HNSW search; inside the query's transaction. */
+/**
+ * Session setting for the HNSW search; inside the query's transaction. An HNSW scan returns at most
+ * ef_search rows, so asking for more than EF_SEARCH widens it to k.
+ */
 export function pgvectorSearchSettings(efSearch = EF_SEARCH): RawBuilder<unknown> {
   return sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(1, Math.floor(efSearch))}`);
 }
@@ -93,12 +192,15 @@ export function approximateNearest(
   vector: Float32Array,
   k: number,
   candidates: number,
+  names?: PgvectorNames,
 ): RawBuilder<{ id: number; score: number }> {
   if (mode === 'pgvector') {
+    if (!names) throw new Error('approximateNearest: pgvector mode needs the extension names');
+    const distance = sql.raw(names.cosineDistance);
     return sql<{ id: number; score: number }>`
-      SELECT id, 1 - (embedding_v <=> ${vectorLiteral(vector)}::vector) AS score FROM chunks
+      SELECT id, 1 - (embedding_v ${distance} ${pgvectorValue(vector, names)}) AS score FROM chunks
       WHERE embedding_v IS NOT NULL
-      ORDER BY embedding_v <=> ${vectorLiteral(vector)}::vector LIMIT ${k}`;
+      ORDER BY embedding_v ${distance} ${pgvectorValue(vector, names)} LIMIT ${k}`;
   }
   return sql<{ id: number; score: number }>`
     WITH cand AS (
