@@ -2,8 +2,9 @@
  * Postgres vector search benchmark: `npm run bench -- vectors-postgres [--size 100000] [--queries 30]`
  * → bench/results/vectors-postgres.json. Indexes N chunks × 384 dims (clustered synthetic
  * embeddings) through PostgresSearchIndex in a scratch schema of DATABASE_URL (default the local
- * test database), then measures vectorSearch(k=10) in the mode this server allows (pgvector HNSW,
- * or 1-bit signatures + exact rescoring) against the exact float4[] scan: latency p50/p95, recall@10.
+ * test database), then measures vectorSearch(k=10) side by side with pgvector's HNSW (where the server has it)
+ * and with the fallback (1-bit signatures + exact rescoring), each against the exact float4[] scan:
+ * latency p50/p95, recall@10, indexing rate and sizes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -48,21 +49,17 @@ function clustered(seed: number) {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-export default async function main(args: string[]): Promise<void> {
-  const opt = (name: string, fallback: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-  };
-  const total = Number(opt('size', '100000'));
-  const queries = Number(opt('queries', '30'));
-  const schema = `bench_vectors_${process.pid}`;
-  const base = opt('url', 'postgres://root@127.0.0.1:5432/test');
+/** One mode measured: index `total` vectors into a scratch schema, then query against ground truth. */
+async function measure(base: string, pgvector: boolean, total: number, queries: number) {
+  const schema = `bench_vectors_${pgvector ? 'pgv' : 'sig'}_${process.pid}`;
   const handle = await openDatabase(`${base}?schema=${schema}`);
   try {
-    const approx = new PostgresSearchIndex(handle);
-    const exact = new PostgresSearchIndex(handle, { exactScanBelow: Number.POSITIVE_INFINITY });
+    const approx = new PostgresSearchIndex(handle, { pgvector });
+    const exact = new PostgresSearchIndex(handle, { exactScanBelow: Number.POSITIVE_INFINITY, pgvector });
     await approx.migrate();
     await exact.migrate();
+    const mode = approx.vectorMode();
+    if (pgvector && mode.mode !== 'pgvector') return { mode, skipped: true };
     const sample = clustered(7);
     const all: Float32Array[] = [];
     const t0 = performance.now();
@@ -76,9 +73,13 @@ export default async function main(args: string[]): Promise<void> {
         text: `passage ${v} ${i}`,
       }));
       await approx.indexVideo(`video${v}`, chunks, vectors, 'bench:clustered');
+      if (v % 10 === 9) process.stderr.write(`  ${mode.mode}: ${(v + 1) * PER_VIDEO} of ${total} indexed\n`);
     }
     const indexSeconds = (performance.now() - t0) / 1000;
     await sql`ANALYZE chunks`.execute(handle.db);
+    const { rows: size } = await sql<{ table: string; index: string | null }>`
+      SELECT pg_size_pretty(pg_total_relation_size('chunks')) AS table,
+        pg_size_pretty(pg_relation_size(to_regclass('chunks_embedding_hnsw'))) AS index`.execute(handle.db);
     // Ground truth in JS (the exact SQL scan takes seconds per query at 100k; it is timed on a few).
     const idRows = (
       await sql<{ id: string; video_id: string; idx: number }>`SELECT id, video_id, idx FROM chunks`.execute(
@@ -115,31 +116,53 @@ export default async function main(args: string[]): Promise<void> {
     }
     lat.sort((a, b) => a - b);
     exactLat.sort((a, b) => a - b);
-    const result = {
-      benchmark: 'vectors-postgres',
-      date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        load_average_at_end: loadavg().map((l) => round(l)),
-      },
-      chunks: total,
-      dims: DIMS,
-      mode: approx.vectorMode(),
+    return {
+      mode,
       vector_query_ms: { p50: round(percentile(lat, 50)), p95: round(percentile(lat, 95)) },
       exact_query_ms: { p50: round(percentile(exactLat, 50)), p95: round(percentile(exactLat, 95)) },
       recall_at_10_vs_exact: round(recall / queries, 3),
       indexing_chunks_per_s: Math.round(total / indexSeconds),
-      queries,
-      notes: 'Clustered synthetic 384-dim embeddings (500 topics). Shared machine: timings vary run to run.',
+      chunks_table_size: size[0]?.table ?? null,
+      hnsw_index_size: size[0]?.index ?? null,
     };
-    console.log(result);
-    mkdirSync(join(here, 'results'), { recursive: true });
-    writeFileSync(join(here, 'results', 'vectors-postgres.json'), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     // BENCH_KEEP_SCHEMA=1 keeps the scratch schema, to look at query plans afterwards.
     if (process.env.BENCH_KEEP_SCHEMA) console.error(`kept schema ${schema}`);
     else await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db);
     await handle.close();
   }
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const opt = (name: string, fallback: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+  };
+  const total = Number(opt('size', '100000'));
+  const queries = Number(opt('queries', '30'));
+  const base = opt('url', 'postgres://root@127.0.0.1:5432/test');
+  // Side by side in one run: pgvector's HNSW (where the server has it) and the fallback without it.
+  const modes = [];
+  for (const pgvector of [true, false]) {
+    const m = await measure(base, pgvector, total, queries);
+    if (!('skipped' in m)) modes.push(m);
+    else console.error(`pgvector not measured: ${m.mode.reason}`);
+  }
+  const result = {
+    benchmark: 'vectors-postgres',
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      load_average_at_end: loadavg().map((l) => round(l)),
+    },
+    chunks: total,
+    dims: DIMS,
+    queries,
+    modes,
+    notes: 'Clustered synthetic 384-dim embeddings (500 topics). Shared machine: timings vary run to run.',
+  };
+  console.log(JSON.stringify(result, null, 2));
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'vectors-postgres.json'), `${JSON.stringify(result, null, 2)}\n`);
 }
