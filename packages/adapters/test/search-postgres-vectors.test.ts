@@ -88,7 +88,7 @@ describe('pgvector statements', () => {
       sql: 'SET LOCAL hnsw.ef_search = 100',
       parameters: [],
     });
-    expect(compile(approximateNearest('pgvector', v, 40, 1000, names))).toEqual({
+    expect(compile(approximateNearest(names, v, 40, 1000))).toEqual({
       sql: 'SELECT id, 1 - (embedding_v OPERATOR("public".<=>) $1::"public".vector) AS score FROM chunks WHERE embedding_v IS NOT NULL ORDER BY embedding_v OPERATOR("public".<=>) $2::"public".vector LIMIT $3',
       parameters: [vectorLiteral(v), vectorLiteral(v), 40],
     });
@@ -97,7 +97,7 @@ describe('pgvector statements', () => {
   it('preselects by Hamming distance of sign bits without pgvector, then rescores exactly', () => {
     const v = new Float32Array([0.5, -0.1, 0, 0.7]);
     expect(signatureLiteral(v)).toBe('1001');
-    const q = compile(approximateNearest('signature', v, 10, 500));
+    const q = compile(approximateNearest(null, v, 10, 500));
     expect(q.sql).toContain('FROM chunk_signatures');
     expect(q.sql).toContain('ORDER BY bit_count(sig # $1::varbit) LIMIT $2');
     expect(q.parameters.slice(0, 2)).toEqual(['1001', 500]);
@@ -179,6 +179,14 @@ async function pgvectorOnTestServer(): Promise<boolean> {
 }
 const withPgvector = await pgvectorOnTestServer();
 
+/** The declared type of chunks.embedding_v, as PostgreSQL prints it from this connection. */
+async function embeddingColumnType(handle: { db: Kysely<any> }): Promise<string | undefined> {
+  const { rows } = await sql<{ t: string }>`
+    SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
+    WHERE attrelid = 'chunks'::regclass AND attname = 'embedding_v'`.execute(handle.db);
+  return rows[0]?.t;
+}
+
 describe.skipIf(!withPgvector)(
   `Postgres vector search with pgvector${withPgvector ? '' : ' (skipped: the test server has no pgvector; bash scripts/install-pgvector.sh builds it)'}`,
   () => {
@@ -213,10 +221,7 @@ describe.skipIf(!withPgvector)(
         const vs = Array.from({ length: 500 }, (_, i) => sample(v * 500 + i));
         await approx.indexVideo(`pgvVideo${v}`, chunksOf(500, `v${v}`), vs, 'test:clustered');
       }
-      const { rows: column } = await sql<{ t: string }>`
-        SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
-        WHERE attrelid = 'chunks'::regclass AND attname = 'embedding_v'`.execute(handle.db);
-      expect(column[0]!.t).toBe('public.vector(64)');
+      expect(await embeddingColumnType(handle)).toBe('public.vector(64)');
       let recall = 0;
       const queries = 20;
       for (let q = 0; q < queries; q++) {
@@ -234,7 +239,7 @@ describe.skipIf(!withPgvector)(
         await sql`SET LOCAL enable_seqscan = off`.execute(trx);
         return sql<{
           'QUERY PLAN': string;
-        }>`EXPLAIN ${approximateNearest('pgvector', sample(1), 10, 0, names)}`.execute(trx);
+        }>`EXPLAIN ${approximateNearest(names, sample(1), 10, 0)}`.execute(trx);
       });
       expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
         /Index Scan using chunks_embedding_hnsw/,
@@ -265,10 +270,7 @@ describe.skipIf(!withPgvector)(
         Array.from({ length: 30 }, (_, i) => other(i)),
         'test:other',
       );
-      const { rows: after } = await sql<{ t: string }>`
-        SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
-        WHERE attrelid = 'chunks'::regclass AND attname = 'embedding_v'`.execute(handle.db);
-      expect(after[0]!.t).toBe('public.vector(32)');
+      expect(await embeddingColumnType(handle)).toBe('public.vector(32)');
       expect((await approx.vectorSearch(other(7), { k: 1 }))[0]).toMatchObject({
         videoId: 'pgvVideo2',
         idx: 7,

@@ -26,7 +26,6 @@ import { migratePostgresSearch } from './migrations.ts';
 import {
   approximateNearest,
   detectVectorMode,
-  EF_SEARCH,
   pgvectorBackfill,
   pgvectorColumnDdl,
   pgvectorSearchSettings,
@@ -362,21 +361,14 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** pgvector's HNSW index, or signature candidates rescored exactly; then the rows of the top k. */
   async #approximateSearch(vector: Float32Array, k: number): Promise<SearchHit[]> {
-    const mode = this.#mode.mode === 'pgvector' ? 'pgvector' : 'signature';
-    const nearest = approximateNearest(
-      mode,
-      vector,
-      k,
-      Math.max(k * this.#candidateFactor, 500),
-      this.#mode.pgvector,
-    );
-    const matches =
-      mode === 'pgvector'
-        ? await this.#db.transaction().execute(async (trx) => {
-            await pgvectorSearchSettings(Math.max(EF_SEARCH, k)).execute(trx);
-            return (await nearest.execute(trx)).rows;
-          })
-        : (await nearest.execute(this.#db)).rows;
+    const pgvector = this.#mode.pgvector ?? null;
+    const nearest = approximateNearest(pgvector, vector, k, Math.max(k * this.#candidateFactor, 500));
+    const matches = pgvector
+      ? await this.#db.transaction().execute(async (trx) => {
+          await pgvectorSearchSettings(k).execute(trx);
+          return (await nearest.execute(trx)).rows;
+        })
+      : (await nearest.execute(this.#db)).rows;
     if (matches.length === 0) return [];
     const { rows } = await sql<ChunkRow>`
       SELECT c.id, c.video_id, c.idx, c.start_seconds, c.end_seconds, c.text, 0 AS score

@@ -17,16 +17,11 @@ export type VectorMode = 'pgvector' | 'signature' | 'exact';
 /** HNSW candidate list at query time (pgvector's default 40 gives lower recall at k = 40). */
 export const EF_SEARCH = 100;
 
-/** The first pgvector release with HNSW indexes. */
-const PGVECTOR_MIN = [0, 5, 0] as const;
-
 /**
  * pgvector's objects, qualified by the schema the extension lives in: a connection whose
  * search_path is its own schema (`?schema=`) does not see `public`, where the extension usually is.
  */
 export interface PgvectorNames {
-  /** The schema, quoted. */
-  readonly schema: string;
   /** `"schema".vector` */
   readonly type: string;
   /** `OPERATOR("schema".<=>)`: cosine distance. */
@@ -38,7 +33,6 @@ export interface PgvectorNames {
 export function pgvectorNames(schema: string): PgvectorNames {
   const q = `"${schema.replaceAll('"', '""')}"`;
   return {
-    schema: q,
     type: `${q}.vector`,
     cosineDistance: `OPERATOR(${q}.<=>)`,
     cosineOps: `${q}.vector_cosine_ops`,
@@ -100,9 +94,9 @@ async function installedPgvector(db: Kysely<any>): Promise<InstalledPgvector | n
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`.execute(db);
   const row = rows[0];
   if (!row) return null;
-  const parts = row.v.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  const older = PGVECTOR_MIN.findIndex((m, i) => (parts[i] ?? 0) !== m);
-  const tooOld = older >= 0 && (parts[older] ?? 0) < PGVECTOR_MIN[older]!;
+  // HNSW came with 0.5.0.
+  const [major = 0, minor = 0] = row.v.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const tooOld = major === 0 && minor < 5;
   const why = tooOld
     ? `pgvector ${row.v} has no HNSW index (0.5.0 or later has): ALTER EXTENSION vector UPDATE after installing a newer pgvector`
     : !row.usable
@@ -175,32 +169,30 @@ export function signatureBackfill(): RawBuilder<unknown> {
 }
 
 /**
- * Session setting for the HNSW search; inside the query's transaction. An HNSW scan returns at most
- * ef_search rows, so asking for more than EF_SEARCH widens it to k.
+ * Session setting for the HNSW search of `k` results; inside the query's transaction. An HNSW scan
+ * returns at most ef_search rows, so asking for more than EF_SEARCH widens it to k.
  */
-export function pgvectorSearchSettings(efSearch = EF_SEARCH): RawBuilder<unknown> {
-  return sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(1, Math.floor(efSearch))}`);
+export function pgvectorSearchSettings(k = 0): RawBuilder<unknown> {
+  return sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(EF_SEARCH, Math.floor(k))}`);
 }
 
 /**
- * Ids and cosine similarity of the approximate nearest `k` chunks. pgvector: the HNSW index
- * (ORDER BY the bare <=> expression so the planner uses it). Signature: `candidates` nearest by
- * Hamming distance, rescored exactly.
+ * Ids and cosine similarity of the approximate nearest `k` chunks. With pgvector's names: the HNSW
+ * index (ORDER BY the bare <=> expression so the planner uses it). Without (null): `candidates`
+ * nearest by Hamming distance of the signatures, rescored exactly.
  */
 export function approximateNearest(
-  mode: 'pgvector' | 'signature',
+  pgvector: PgvectorNames | null,
   vector: Float32Array,
   k: number,
   candidates: number,
-  names?: PgvectorNames,
 ): RawBuilder<{ id: number; score: number }> {
-  if (mode === 'pgvector') {
-    if (!names) throw new Error('approximateNearest: pgvector mode needs the extension names');
-    const distance = sql.raw(names.cosineDistance);
+  if (pgvector) {
+    const distance = sql.raw(pgvector.cosineDistance);
     return sql<{ id: number; score: number }>`
-      SELECT id, 1 - (embedding_v ${distance} ${pgvectorValue(vector, names)}) AS score FROM chunks
+      SELECT id, 1 - (embedding_v ${distance} ${pgvectorValue(vector, pgvector)}) AS score FROM chunks
       WHERE embedding_v IS NOT NULL
-      ORDER BY embedding_v ${distance} ${pgvectorValue(vector, names)} LIMIT ${k}`;
+      ORDER BY embedding_v ${distance} ${pgvectorValue(vector, pgvector)} LIMIT ${k}`;
   }
   return sql<{ id: number; score: number }>`
     WITH cand AS (
